@@ -1,0 +1,40 @@
+// Command miz is the ITO service desk: one binary for the server and its operator tools.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "version":
+		fmt.Fprintln(stdout, "miz", version)
+		return 0
+	default:
+		usage(stderr)
+		return 2
+	}
+}
+
+var version = "dev"
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: miz <serve|migrate|version|audit|calendar|validate|catalog|verify> [flags]")
+}
