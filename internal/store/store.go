@@ -1,0 +1,155 @@
+// Package store opens Miz's database (embedded SQLite or PostgreSQL), runs the embedded
+// migrations, and gives the domain packages one transaction type whose SQL is written
+// once with `?` placeholders and rebound per dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Dialect names the SQL flavour of an open database.
+type Dialect string
+
+// The two supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned (wrapped) when a row that was asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrUnavailable is returned (wrapped) when the database cannot be reached; the web
+// layers answer it with 503 and Retry-After.
+var ErrUnavailable = errors.New("database unavailable")
+
+// DB is an open Miz database. SQLite gets a single writer connection and a pool of
+// readers; PostgreSQL uses one pool for both.
+type DB struct {
+	Dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	// Now is the clock used for transaction timestamps; tests inject a fixed one.
+	Now func() time.Time
+}
+
+// Open opens the database named by url. An empty url selects SQLite in dataDir/miz.db;
+// a url starting with postgres:// or postgresql:// selects PostgreSQL; a url starting
+// with sqlite: or file: names an SQLite file explicitly.
+func Open(ctx context.Context, url, dataDir string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return openPostgres(ctx, url)
+	case url == "":
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create data dir: %w", err)
+		}
+		return openSQLite(ctx, filepath.Join(dataDir, "miz.db"))
+	case strings.HasPrefix(url, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"))
+	case strings.HasPrefix(url, "file:"):
+		return openSQLite(ctx, strings.TrimPrefix(url, "file:"))
+	default:
+		return nil, fmt.Errorf("store: unsupported database url (want postgres://… or sqlite:PATH)")
+	}
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1) // one writer: SQLite serialises writes anyway
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	db := &DB{Dialect: SQLite, write: w, read: r, Now: time.Now}
+	if err := w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: ping sqlite: %w", err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	p, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	p.SetMaxOpenConns(32)
+	p.SetMaxIdleConns(16)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{Dialect: Postgres, write: p, read: p, Now: time.Now}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(pctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("store: ping postgres: %w: %w", ErrUnavailable, err)
+	}
+	return db, nil
+}
+
+// Close closes every pool.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w: %w", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Stats returns the write pool's statistics, exported as metrics.
+func (db *DB) Stats() sql.DBStats { return db.write.Stats() }
+
+// Rebind turns `?` placeholders into the dialect's form ($1, $2, … on PostgreSQL).
+// Question marks inside single-quoted literals are left alone.
+func (db *DB) Rebind(q string) string { return rebind(db.Dialect, q) }
+
+func rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, inQuote := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
