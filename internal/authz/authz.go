@@ -1,0 +1,242 @@
+// Package authz is the one place that decides who may do what: every handler asks
+// Decide, and the policy below is the written table the authorisation-matrix test
+// checks cell by cell. D-1 content (forms, documents, messages of a case) is only ever
+// reachable by the case's own applicant and the service's staff; D-2 (published
+// certificates) is public.
+package authz
+
+import (
+	"slices"
+
+	"github.com/itoir/miz/internal/identity"
+)
+
+// Kind is a kind of object.
+type Kind string
+
+// Object kinds.
+const (
+	Case                  Kind = "case"
+	Document              Kind = "document"
+	InternalNote          Kind = "internal_note"
+	Message               Kind = "message"
+	Dispute               Kind = "dispute"
+	Complaint             Kind = "complaint"
+	ComplaintDeliberation Kind = "complaint_deliberation"
+	CertificateDraft      Kind = "certificate_draft"
+	Certificate           Kind = "certificate"
+	AuditLog              Kind = "audit_log"
+	KPI                   Kind = "kpi"
+	Service               Kind = "service"
+	ServiceDraft          Kind = "service_draft"
+	Outage                Kind = "outage"
+	Calendar              Kind = "calendar"
+	Queue                 Kind = "queue"
+	Account               Kind = "account"
+)
+
+// Verb is an action on an object.
+type Verb string
+
+// Verbs.
+const (
+	View    Verb = "view"
+	Create  Verb = "create"
+	Update  Verb = "update"
+	Act     Verb = "act" // advance a case / decide
+	Publish Verb = "publish"
+	Export  Verb = "export"
+)
+
+// Resource is the object a request touches, with the facts the policy needs.
+type Resource struct {
+	Kind    Kind
+	Service string
+	// OwnerPersonID / OwnerOrgID: the applicant who owns a case (and its documents,
+	// messages, disputes and complaints).
+	OwnerPersonID int64
+	OwnerOrgID    int64
+	// OwnerAccountID is the account that opened the case.
+	OwnerAccountID int64
+	// Excluded lists accounts that may not take part (committee conflict of interest).
+	Excluded []int64
+}
+
+// relation is how a principal stands to a resource.
+type relation string
+
+const (
+	anyone     relation = "anyone"
+	signedIn   relation = "signed_in"
+	applicant  relation = "applicant" // signed in and not staff: may open cases
+	owner      relation = "owner"     // the case's own applicant (person, or member acting for the org)
+	admin      relation = "admin"
+	notExclude relation = "not_excluded"
+)
+
+func role(r identity.Role) relation { return relation("role:" + string(r)) }
+
+// rule is one cell group of the policy: any of the relations allows the verb.
+// A rule may also require "not_excluded" in addition (All).
+type rule struct {
+	Any []relation
+	All []relation
+}
+
+var staffOfCase = []relation{role(identity.Expert), role(identity.Supervisor), role(identity.Signer)}
+
+// policy is the written table: kind → verb → who.
+func policy(k Kind, v Verb) (rule, bool) {
+	switch k {
+	case Case, Document, Message:
+		switch v {
+		case View:
+			return rule{Any: append([]relation{owner}, staffOfCase...)}, true
+		case Create:
+			if k == Case {
+				return rule{Any: []relation{applicant}}, true
+			}
+			return rule{Any: append([]relation{owner}, staffOfCase...)}, true
+		case Update:
+			return rule{Any: []relation{owner}}, true
+		case Act:
+			return rule{Any: staffOfCase}, true
+		}
+	case InternalNote:
+		if v == View || v == Create {
+			return rule{Any: staffOfCase}, true
+		}
+	case Dispute:
+		switch v {
+		case View, Create:
+			return rule{Any: []relation{owner, role(identity.Supervisor)}}, true
+		case Act:
+			return rule{Any: []relation{owner, role(identity.Supervisor)}}, true
+		}
+	case Complaint:
+		switch v {
+		case View:
+			// Staff involved see that a complaint exists and its outcome (C-4.5).
+			return rule{Any: []relation{owner, role(identity.Committee), role(identity.Supervisor), role(identity.Expert), role(identity.Signer)}}, true
+		case Create:
+			return rule{Any: []relation{owner}}, true
+		}
+	case ComplaintDeliberation:
+		switch v {
+		case View, Create, Act:
+			return rule{Any: []relation{role(identity.Committee)}, All: []relation{notExclude}}, true
+		}
+	case CertificateDraft:
+		switch v {
+		case View:
+			return rule{Any: staffOfCase}, true
+		case Update:
+			return rule{Any: []relation{role(identity.Expert)}}, true
+		case Act:
+			return rule{Any: []relation{role(identity.Signer)}}, true
+		}
+	case Certificate:
+		switch v {
+		case View, Export:
+			return rule{Any: []relation{anyone}}, true // D-2: public
+		case Act:
+			return rule{Any: []relation{role(identity.Signer)}}, true
+		}
+	case AuditLog:
+		if v == View || v == Export {
+			return rule{Any: []relation{admin}}, true
+		}
+	case KPI:
+		switch v {
+		case View, Export:
+			return rule{Any: []relation{anyone}}, true // aggregates only, never content (D-1)
+		}
+	case Service:
+		if v == View {
+			return rule{Any: []relation{anyone}}, true
+		}
+	case ServiceDraft:
+		switch v {
+		case View, Create, Update:
+			return rule{Any: []relation{role(identity.Editor), admin}}, true
+		case Publish:
+			return rule{Any: []relation{role(identity.Supervisor), admin}}, true
+		}
+	case Outage, Calendar:
+		switch v {
+		case View:
+			return rule{Any: []relation{anyone}}, true
+		case Create, Update:
+			return rule{Any: []relation{admin}}, true
+		}
+	case Queue:
+		switch v {
+		case View, Act:
+			return rule{Any: append(staffOfCase, role(identity.Responder))}, true
+		case Export:
+			return rule{Any: []relation{role(identity.Supervisor), role(identity.Analyst)}}, true
+		}
+	case Account:
+		switch v {
+		case View, Create, Update:
+			return rule{Any: []relation{admin}}, true
+		}
+	}
+	return rule{}, false
+}
+
+// Decide reports whether p may apply verb to r. p is nil for anonymous requests.
+func Decide(p *identity.Principal, v Verb, r Resource) bool {
+	ru, ok := policy(r.Kind, v)
+	if !ok {
+		return false
+	}
+	for _, rel := range ru.All {
+		if !holds(p, rel, r) {
+			return false
+		}
+	}
+	for _, rel := range ru.Any {
+		if holds(p, rel, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func holds(p *identity.Principal, rel relation, r Resource) bool {
+	switch rel {
+	case anyone:
+		return true
+	case signedIn:
+		return p != nil
+	case applicant:
+		return p != nil && p.Kind != identity.KindStaff
+	case admin:
+		return p != nil && p.Admin
+	case notExclude:
+		return p != nil && !slices.Contains(r.Excluded, p.ID)
+	case owner:
+		return isOwner(p, r)
+	}
+	if p == nil || r.Service == "" {
+		return false
+	}
+	name := string(rel)
+	if len(name) > 5 && name[:5] == "role:" {
+		return p.HasRole(r.Service, identity.Role(name[5:]))
+	}
+	return false
+}
+
+// isOwner: a case owned by an organisation belongs to the organisation's account and
+// to members currently acting for it; a person's own case belongs to that person only.
+func isOwner(p *identity.Principal, r Resource) bool {
+	if p == nil || p.Kind == identity.KindStaff {
+		return false
+	}
+	if r.OwnerOrgID != 0 {
+		return p.ApplicantOrgID() == r.OwnerOrgID
+	}
+	return r.OwnerPersonID != 0 && p.PersonID == r.OwnerPersonID && p.ActingOrgID == 0
+}
