@@ -35,7 +35,7 @@ type Key struct {
 	// Created is when the key was generated or imported into the ring.
 	Created time.Time
 	// Public is the verification key.
-	Public ed25519.PublicKey
+	Public  ed25519.PublicKey
 	private ed25519.PrivateKey
 }
 
