@@ -1,0 +1,124 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/itoir/miz/internal/store"
+)
+
+// claim atomically takes up to limit due jobs of the kinds this runner handles: queued
+// or failed jobs whose run_at has come, and running jobs whose lease has expired.
+func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
+	kinds := r.kinds()
+	if len(kinds) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	now := r.opt.Now()
+	nowMs := store.Millis(now)
+	// PostgreSQL: SKIP LOCKED lets several instances claim side by side without waiting
+	// for or double-taking each other's rows. SQLite has one writer, so the UPDATE alone
+	// is atomic.
+	lock := ""
+	if r.db.Dialect == store.Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	q := `UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = ?, locked_until = ?
+		WHERE id IN (SELECT id FROM jobs
+			WHERE ((state IN ('queued', 'failed') AND run_at <= ?) OR (state = 'running' AND locked_until <= ?))
+			AND kind IN (` + placeholders(len(kinds)) + `)
+			ORDER BY run_at, id LIMIT ?` + lock + `)
+		RETURNING id, kind, payload, attempt, max_attempts, run_at, created_at`
+	args := []any{r.opt.InstanceID, store.Millis(now.Add(r.opt.Lease)), nowMs, nowMs}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	args = append(args, limit)
+	var out []Job
+	err := r.db.Update(ctx, func(tx *store.Tx) error {
+		out = out[:0]
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var j Job
+			var payload string
+			var runAt, created int64
+			if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxAttempts, &runAt, &created); err != nil {
+				return err
+			}
+			j.Payload = []byte(payload)
+			j.RunAt, j.CreatedAt = store.FromMillis(runAt), store.FromMillis(created)
+			out = append(out, j)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: claim: %w", err)
+	}
+	// RETURNING does not promise an order.
+	sortJobs(out)
+	return out, nil
+}
+
+func sortJobs(js []Job) {
+	sort.Slice(js, func(a, b int) bool {
+		if !js[a].RunAt.Equal(js[b].RunAt) {
+			return js[a].RunAt.Before(js[b].RunAt)
+		}
+		return js[a].ID < js[b].ID
+	})
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// record stores a run's outcome. The WHERE clause fences it to this instance's claim of
+// this attempt: if the lease expired and another instance took the job, nothing changes.
+func (r *Runner) record(ctx context.Context, j Job, runErr error) error {
+	now := r.opt.Now()
+	fence := " WHERE id = ? AND state = 'running' AND locked_by = ? AND attempt = ?"
+	var q string
+	var args []any
+	switch {
+	case runErr == nil:
+		q = "UPDATE jobs SET state = 'done', finished_at = ?, locked_by = '', locked_until = 0, last_error = ''" + fence
+		args = []any{store.Millis(now)}
+	case IsPermanent(runErr) || j.Attempt >= j.MaxAttempts:
+		q = "UPDATE jobs SET state = 'dead', finished_at = ?, locked_by = '', locked_until = 0, last_error = ?" + fence
+		args = []any{store.Millis(now), truncate(runErr.Error())}
+		r.log.Error("jobs: dead", "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "err", runErr)
+	default:
+		next := now.Add(r.backoff(j.Attempt))
+		q = "UPDATE jobs SET state = 'failed', run_at = ?, locked_by = '', locked_until = 0, last_error = ?" + fence
+		args = []any{store.Millis(next), truncate(runErr.Error())}
+		r.log.Warn("jobs: retry", "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "next", next, "err", runErr)
+	}
+	args = append(args, j.ID, r.opt.InstanceID, j.Attempt)
+	return r.db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, q, args...)
+		return err
+	})
+}
+
+func (r *Runner) backoff(attempt int) time.Duration {
+	d := r.opt.Backoff(attempt)
+	if d < 0 {
+		return 0
+	}
+	return d
+}
+
+func truncate(s string) string {
+	const max = 2000
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + "…"
+}

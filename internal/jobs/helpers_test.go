@@ -1,0 +1,105 @@
+package jobs_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/itoir/miz/internal/jobs"
+	"github.com/itoir/miz/internal/store"
+)
+
+// clock is a settable time source shared by a test's database and runners.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock(db *store.DB) *clock {
+	c := &clock{t: time.Date(2026, 3, 14, 10, 30, 0, 0, time.UTC)}
+	if db != nil {
+		db.Now = c.Now
+	}
+	return c
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func enqueue(t *testing.T, db *store.DB, kind string, payload any, opts ...jobs.Option) int64 {
+	t.Helper()
+	var id int64
+	err := db.Update(context.Background(), func(tx *store.Tx) error {
+		var err error
+		id, err = jobs.Enqueue(context.Background(), tx, kind, payload, opts...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+type jobRow struct {
+	State, LockedBy, LastError string
+	Attempt                    int
+	RunAt                      time.Time
+}
+
+func readJob(t *testing.T, db *store.DB, id int64) jobRow {
+	t.Helper()
+	var r jobRow
+	var runAt int64
+	err := db.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(),
+			"SELECT state, locked_by, last_error, attempt, run_at FROM jobs WHERE id = ?", id).
+			Scan(&r.State, &r.LockedBy, &r.LastError, &r.Attempt, &runAt)
+	})
+	if err != nil {
+		t.Fatalf("read job %d: %v", id, err)
+	}
+	r.RunAt = store.FromMillis(runAt)
+	return r
+}
+
+func runDue(t *testing.T, r *jobs.Runner, want int) {
+	t.Helper()
+	n, err := r.RunDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != want {
+		t.Fatalf("RunDue ran %d jobs, want %d", n, want)
+	}
+}
+
+// counter counts handler runs per job id.
+type counter struct {
+	mu   sync.Mutex
+	runs map[int64]int
+}
+
+func (c *counter) add(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.runs == nil {
+		c.runs = map[int64]int{}
+	}
+	c.runs[id]++
+}
+
+func (c *counter) get(id int64) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.runs[id]
+}
