@@ -62,6 +62,7 @@ type Calendar struct {
 	prefix    [8]int64 // prefix[wd]: working seconds of the week before weekday wd
 	weekTotal int64
 	exc       []exception // days whose working time differs from the week, by day
+	excDays   []int64     // exc[k].day, searched on every call
 	excSum    []int64     // excSum[k]: working seconds lost on exc[:k]
 	national  *Calendar
 	provinces map[string]*Calendar // shared by the national calendar and its provinces
@@ -259,8 +260,10 @@ func (c *Calendar) addHolidays(hs []Holiday) error {
 	}
 	slices.SortFunc(c.exc, func(a, b exception) int { return cmp.Compare(a.day, b.day) })
 	c.excSum = make([]int64, len(c.exc)+1)
+	c.excDays = make([]int64, len(c.exc))
 	for k, e := range c.exc {
 		c.excSum[k+1] = c.excSum[k] + e.deficit
+		c.excDays[k] = e.day
 	}
 	return nil
 }

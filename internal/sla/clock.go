@@ -105,7 +105,7 @@ type held struct {
 // event held by the Organization reopens a stopped case.
 func Compute(hist []Event, budget Budget, business *Calendar, policy OnResubmit, now time.Time) Status {
 	cal := budget.Calendar(business)
-	s := Status{Budget: budget.Seconds(business), AsOf: now.UTC(), cal: cal}
+	s := Status{Budget: budget.Seconds(business), AsOf: now.UTC(), cal: cal, held: make([]held, 0, len(hist)/2+1)}
 	var holder Holder
 	var since time.Time
 	for _, e := range hist {

@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -81,7 +80,7 @@ func (c *Calendar) zone(u int64) (offset, end int64) {
 // holidays and closures included; only differences are meaningful.
 func (c *Calendar) cum(x int64) int64 {
 	dn := floorDiv(x, secondsPerDay)
-	k, found := slices.BinarySearchFunc(c.exc, dn, func(e exception, d int64) int { return cmp.Compare(e.day, d) })
+	k, found := slices.BinarySearch(c.excDays, dn)
 	n := c.nominal(x) - c.excSum[k]
 	if found {
 		sod := x - dn*secondsPerDay
