@@ -13,10 +13,10 @@ type Unit string
 // hours; Hours and Minutes are calendar time for 24×7 services and steps
 // such as incident response.
 const (
-	BusinessDays  Unit = "business_days"
-	BusinessHours Unit = "business_hours"
-	Hours         Unit = "hours"
-	Minutes       Unit = "minutes"
+	BusinessDays  Unit = "business_days"  // days of the calendar's standard length
+	BusinessHours Unit = "business_hours" // hours inside working hours
+	Hours         Unit = "hours"          // calendar hours, 24×7
+	Minutes       Unit = "minutes"        // calendar minutes, 24×7
 )
 
 // IsBusiness reports whether time in this unit accrues only in working hours.
@@ -27,8 +27,8 @@ func (u Unit) Valid() bool { return u.IsBusiness() || u == Hours || u == Minutes
 
 // Budget is a published delivery time, such as 10 business days or 4 hours.
 type Budget struct {
-	Amount int
-	Unit   Unit
+	Amount int  // how many units, positive
+	Unit   Unit // what they are
 }
 
 // Validate reports whether the budget has a known unit and a positive amount.

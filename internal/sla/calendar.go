@@ -52,7 +52,8 @@ type Config struct {
 
 // Calendar answers how much working time lies between two instants and when
 // a given amount of working time will have elapsed. A Calendar is immutable
-// and safe for concurrent use.
+// and safe for concurrent use. Build one with New, NationalDefault or
+// AlwaysOpen; the zero Calendar is not usable.
 type Calendar struct {
 	loc       *time.Location
 	province  string

@@ -10,7 +10,8 @@ import (
 // Span is the half-open stretch [Start, End) of a civil day, in minutes after
 // local midnight; End may be 1440, the midnight that ends the day.
 type Span struct {
-	Start, End int
+	Start int // first minute inside the span
+	End   int // first minute after it
 }
 
 func (s Span) valid() bool {
@@ -61,9 +62,9 @@ func parseClock(text string) (int, error) {
 // Date is a civil date on the Gregorian calendar, read in the calendar's
 // location (Asia/Tehran); it names a whole local day, not an instant.
 type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
+	Year  int        // Gregorian year, e.g. 2026
+	Month time.Month // 1 to 12
+	Day   int        // 1 to 31
 }
 
 // String formats the date as ISO 8601, e.g. "2026-03-21".

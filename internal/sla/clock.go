@@ -9,9 +9,9 @@ type Holder string
 // The holders of a case. Time counts only while the Organization holds it;
 // HolderNone marks a terminal state, which stops the clock.
 const (
-	HolderOrganization Holder = "organization"
-	HolderApplicant    Holder = "applicant"
-	HolderNone         Holder = "none"
+	HolderOrganization Holder = "organization" // time counts
+	HolderApplicant    Holder = "applicant"    // the clock pauses
+	HolderNone         Holder = "none"         // terminal: the clock stops
 )
 
 // OnResubmit is a catalog's choice of what a resubmission after incomplete
@@ -22,8 +22,8 @@ type OnResubmit string
 // the applicant, continues from the time already used; Restart starts again
 // from zero. The empty policy means Resume.
 const (
-	Resume  OnResubmit = "resume"
-	Restart OnResubmit = "restart"
+	Resume  OnResubmit = "resume"  // continue from the time used
+	Restart OnResubmit = "restart" // start again from zero
 )
 
 // Event is one entry of a case's state history: from At on, Holder holds the

@@ -27,8 +27,8 @@ type Holiday struct {
 // LineError reports a line of a holiday import that could not be read, so
 // that the administrator can find it; Line counts from 1.
 type LineError struct {
-	Line int
-	Err  error
+	Line int   // line of the file, from 1
+	Err  error // what is wrong with it
 }
 
 // Error returns the message with its line number.

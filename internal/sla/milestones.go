@@ -9,6 +9,7 @@ import (
 // Milestone is the instant a case's clock reaches a fraction of its budget:
 // a warning (default 75% and 90%) or the breach at 1 (SLA-CLOCK rule 7).
 type Milestone struct {
+	// Fraction is the share of the budget, in (0, 1].
 	Fraction float64
 	// At is when the fraction is or was reached. For a fraction not yet
 	// reached, At is zero unless the Organization holds the case: a paused
