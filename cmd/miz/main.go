@@ -27,6 +27,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "version":
 		fmt.Fprintln(stdout, "miz", version)
 		return 0
+	case "calendar":
+		return runCalendar(args[1:], stdin, stdout, stderr)
+	case "validate":
+		return runValidate(args[1:], stdin, stdout, stderr)
 	default:
 		usage(stderr)
 		return 2
