@@ -23,19 +23,21 @@ func (r *Runner) Every(kind string, interval time.Duration) {
 }
 
 func (r *Runner) ensurePeriodic(ctx context.Context) error {
+	now := r.opt.Now()
+	// Only slots this runner has not yet ensured cost a write.
 	r.mu.Lock()
-	slots := make(map[string]time.Duration, len(r.periodic))
-	for k, v := range r.periodic {
-		slots[k] = v
+	slots := map[string]time.Time{}
+	for kind, interval := range r.periodic {
+		if slot := now.Truncate(interval); !r.ensured[kind].Equal(slot) {
+			slots[kind] = slot
+		}
 	}
 	r.mu.Unlock()
 	if len(slots) == 0 {
 		return nil
 	}
-	now := r.opt.Now()
-	return r.db.Update(ctx, func(tx *store.Tx) error {
-		for kind, interval := range slots {
-			slot := now.Truncate(interval)
+	err := r.db.Update(ctx, func(tx *store.Tx) error {
+		for kind, slot := range slots {
 			key := fmt.Sprintf("every:%s:%d", kind, store.Millis(slot))
 			_, err := Enqueue(ctx, tx, kind, nil, At(slot), Unique(key), MaxAttempts(3),
 				func(o *enqueueOptions) { o.keepFinished = true })
@@ -45,4 +47,13 @@ func (r *Runner) ensurePeriodic(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for kind, slot := range slots {
+		r.ensured[kind] = slot
+	}
+	return nil
 }

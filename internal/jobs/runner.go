@@ -39,6 +39,7 @@ type Runner struct {
 	mu       sync.Mutex
 	handlers map[string]Handler
 	periodic map[string]time.Duration
+	ensured  map[string]time.Time // the last slot enqueued per periodic kind
 }
 
 // NewRunner returns a runner for db; register handlers with Handle before Run.
@@ -65,7 +66,7 @@ func NewRunner(db *store.DB, log *slog.Logger, opt Options) *Runner {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Runner{db: db, log: log, opt: opt, wake: make(chan struct{}, 1),
-		handlers: map[string]Handler{}, periodic: map[string]time.Duration{}}
+		handlers: map[string]Handler{}, periodic: map[string]time.Duration{}, ensured: map[string]time.Time{}}
 }
 
 func defaultInstanceID() string {
