@@ -61,6 +61,7 @@ func checkProcess(c *checker, path string, p *Process) {
 	}
 
 	out := map[string][]string{}
+	broken := false // a transition to or from nowhere makes graph checks noise
 	seen = map[string]bool{}
 	for i, t := range p.Transitions {
 		tp := index(path+".transitions", i)
@@ -73,6 +74,7 @@ func checkProcess(c *checker, path string, p *Process) {
 		if need(c, tp+".to") && to == nil {
 			c.at(tp+".to", "no state %q", t.To)
 		}
+		broken = broken || from == nil || to == nil
 		oneOf(c, tp+".role", t.Role, knownRoles()...)
 		if from != nil && from.Terminal {
 			c.at(tp+".from", "state %q is terminal; nothing may leave it", t.From)
@@ -83,7 +85,7 @@ func checkProcess(c *checker, path string, p *Process) {
 			out[t.From] = append(out[t.From], t.To)
 		}
 	}
-	if states[p.Initial] != nil {
+	if states[p.Initial] != nil && !broken {
 		checkGraph(c, path, p, out)
 	}
 }
@@ -118,7 +120,7 @@ func checkState(c *checker, sp string, st *State) {
 	}
 }
 
-// checkGraph runs once the initial state is known: every state can
+// checkGraph runs once every transition links known states: every state can
 // be reached, none but the terminal ones is a dead end, a case can finish,
 // and the organization holds it somewhere, or the clock would never start.
 func checkGraph(c *checker, path string, p *Process, out map[string][]string) {
