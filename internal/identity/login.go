@@ -194,3 +194,34 @@ func EnrollTOTP(ctx context.Context, db *store.DB, accountID int64, secret, code
 		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", accountID), "auth.totp_enrolled", "account", fmt.Sprint(accountID), nil)
 	})
 }
+
+// VerifySecondFactor checks the TOTP code of an account whose password was already
+// accepted (the web's two-step login). Failures count towards the lockout.
+func VerifySecondFactor(ctx context.Context, db *store.DB, pol LoginPolicy, accountID int64, code, clientIP string) error {
+	var result error
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		var r loginRow
+		err := tx.QueryRow(ctx, `SELECT id, totp_secret, totp_enabled, totp_last_step, failed_logins, locked_until, disabled FROM accounts WHERE id = ?`, accountID).
+			Scan(&r.ID, &r.totpSecret, &r.TOTPEnabled, &r.lastStep, &r.failures, &r.lockedUntil, &r.disabled)
+		if err != nil {
+			return fmt.Errorf("identity: second factor: %w", err)
+		}
+		if r.disabled || r.lockedUntil > store.Millis(tx.Now) {
+			result = ErrLocked
+			return nil
+		}
+		step, ok := CheckTOTP(r.totpSecret, persian.ASCIIDigits(code), tx.Now, r.lastStep)
+		if !r.TOTPEnabled || !ok {
+			result = ErrTOTPInvalid
+			return fail(ctx, tx, pol, r, "totp")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET totp_last_step = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, step, accountID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", accountID), "auth.login", "account", fmt.Sprint(accountID), map[string]any{"ip": clientIP, "factor": "totp"})
+	})
+	if err != nil {
+		return err
+	}
+	return result
+}

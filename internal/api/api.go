@@ -1,0 +1,193 @@
+// Package api serves Miz's REST JSON API under /api/v1 and its OpenAPI 3.1 document.
+// Every route is declared once, with its description, through API.route: the same
+// declaration registers the handler and writes the OpenAPI entry, so the two cannot
+// drift apart.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/httpauth"
+	"github.com/itoir/miz/internal/i18n"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/store"
+)
+
+// API is the JSON side of Miz.
+type API struct {
+	DB       *store.DB
+	Auth     *httpauth.Auth
+	Log      *slog.Logger
+	Login    identity.LoginPolicy
+	Version  string
+	Services func(ctx context.Context) ([]*catalog.Service, error)
+
+	mux    *http.ServeMux
+	routes []Route
+}
+
+// Route is one declared API route.
+type Route struct {
+	Method, Path string
+	Op           Op
+}
+
+// Op documents an operation in the OpenAPI file.
+type Op struct {
+	ID          string
+	Summary     string
+	Tag         string
+	Auth        bool           // needs a bearer token
+	Body        map[string]any // JSON Schema of the request body
+	BodyType    string         // request media type (default application/json)
+	Response    map[string]any // JSON Schema of the success response
+	Status      int            // success status (default 200)
+	Errors      []int          // documented error statuses
+	Params      []Param
+	Produces    string // success media type (default application/json)
+	MaxBodySize int64
+}
+
+// Param is a path or query parameter.
+type Param struct {
+	Name, In, Description string
+	Required              bool
+}
+
+// Routes registers the API on mux.
+func (a *API) Routes(mux *http.ServeMux) {
+	a.mux = mux
+	a.routes = nil
+	a.authRoutes()
+	a.serviceRoutes()
+	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
+		Response: map[string]any{"type": "object"}})
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, problem.New(problem.NotFound, "error.not_found"))
+	})
+}
+
+// DeclaredRoutes lists every route (for the OpenAPI consistency test).
+func (a *API) DeclaredRoutes() []Route { return a.routes }
+
+// route registers a handler and documents it.
+func (a *API) route(method, path string, h http.HandlerFunc, op Op) {
+	a.routes = append(a.routes, Route{Method: method, Path: path, Op: op})
+	limit := op.MaxBodySize
+	if limit == 0 {
+		limit = 64 << 10
+	}
+	a.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		c := httpauth.FromContext(r.Context())
+		if c.Unavailable {
+			a.fail(w, r, problem.New(problem.Unavailable, "error.unavailable"))
+			return
+		}
+		if op.Auth && c.Principal == nil {
+			a.fail(w, r, problem.New(problem.Unauthorized, "error.unauthorized"))
+			return
+		}
+		if op.Auth && !c.Bearer && method != "GET" && !httpauth.CheckCSRF(r) {
+			a.fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
+			return
+		}
+		h(w, r)
+	})
+}
+
+// errorBody is the one shape of every API error.
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// fail writes err as a JSON error in the request's language; causes are logged only.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	pe := problem.As(err)
+	if errors.Is(err, store.ErrUnavailable) {
+		pe = problem.New(problem.Unavailable, "error.unavailable")
+	} else if errors.Is(err, store.ErrNotFound) && pe.Code == problem.Internal {
+		pe = problem.New(problem.NotFound, "error.not_found")
+	}
+	status := problem.Status(pe.Code)
+	if status >= 500 && pe.Code != problem.Unavailable {
+		a.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if pe.Code == problem.Unavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	if pe.Code == problem.Unauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="miz"`)
+	}
+	var body errorBody
+	body.Error.Code = string(pe.Code)
+	body.Error.Message = i18n.T(i18n.FromRequest(r), pe.Key, pe.Args...)
+	body.Error.Field = pe.Field
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// decode reads a strict JSON body: the right content type, no unknown fields, one
+// value, within the route's size limit.
+func decode(r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return problem.New(problem.Unsupported, "error.content_type", "application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			return problem.New(problem.TooLarge, "error.too_large", fmt.Sprintf("%d KB", mbe.Limit>>10))
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			return problem.New(problem.Invalid, "error.json.unknown", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		default:
+			return &problem.Error{Code: problem.Invalid, Key: "error.json", Args: []any{jsonReason(err)}, Err: err}
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return problem.New(problem.Invalid, "error.json", "trailing data after the JSON value")
+	}
+	return nil
+}
+
+func jsonReason(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q must be %s", te.Field, te.Type)
+	case errors.Is(err, io.EOF):
+		return "empty body"
+	default:
+		return "malformed"
+	}
+}

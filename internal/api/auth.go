@@ -1,0 +1,181 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/itoir/miz/internal/audit"
+	"github.com/itoir/miz/internal/httpauth"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/store"
+)
+
+// Scopes a personal access token may carry.
+var tokenScopes = []string{"all", "cases:read", "cases:write", "registry:write", "queue:read"}
+
+func (a *API) authRoutes() {
+	str := map[string]any{"type": "string"}
+	a.route("POST", "/api/v1/auth/login", a.login, Op{ID: "login", Tag: "auth", Summary: "Exchange credentials for a bearer token",
+		Body:     obj([]string{"username", "password"}, map[string]any{"username": str, "password": str, "totp": str}),
+		Response: obj(nil, map[string]any{"token": str, "expires_at": map[string]any{"type": "string", "format": "date-time"}}),
+		Errors:   []int{400, 401, 415, 429}})
+	a.route("POST", "/api/v1/auth/logout", a.logout, Op{ID: "logout", Tag: "auth", Summary: "Revoke the bearer token", Auth: true, Status: 204})
+	a.route("GET", "/api/v1/me", a.me, Op{ID: "me", Tag: "auth", Summary: "Who the token belongs to, with roles", Auth: true,
+		Response: map[string]any{"type": "object"}, Errors: []int{401}})
+	a.route("POST", "/api/v1/tokens", a.createToken, Op{ID: "createToken", Tag: "auth", Summary: "Create a personal access token with scopes", Auth: true,
+		Body:     obj([]string{"name", "scopes"}, map[string]any{"name": str, "scopes": map[string]any{"type": "array", "items": str}, "days": map[string]any{"type": "integer"}}),
+		Response: obj(nil, map[string]any{"token": str, "expires_at": str}), Status: 201, Errors: []int{400, 401}})
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	TOTP     string `json:"totp"`
+}
+
+type tokenResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func (a *API) login(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decode(r, &req); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if req.Username == "" {
+		a.fail(w, r, problem.Field("username", "error.required"))
+		return
+	}
+	if req.Password == "" {
+		a.fail(w, r, problem.Field("password", "error.required"))
+		return
+	}
+	acct, err := identity.Login(r.Context(), a.DB, a.Login, identity.Credentials{Username: req.Username, Password: req.Password, TOTP: req.TOTP, ClientIP: httpauth.ClientIP(r)})
+	if err != nil {
+		a.fail(w, r, loginProblem(err))
+		return
+	}
+	ctx := r.Context()
+	var resp tokenResponse
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		tok, s, err := identity.CreateSession(ctx, tx, identity.NewSession{AccountID: acct.ID, Kind: identity.SessionAPI, TTL: a.Auth.APITTL})
+		resp = tokenResponse{Token: tok, ExpiresAt: s.ExpiresAt}
+		return err
+	})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func loginProblem(err error) error {
+	switch {
+	case errors.Is(err, identity.ErrRateLimited):
+		return problem.New(problem.RateLimited, "login.ratelimited")
+	case errors.Is(err, identity.ErrLocked):
+		return problem.New(problem.Unauthorized, "login.locked")
+	case errors.Is(err, identity.ErrTOTPRequired):
+		return &problem.Error{Code: problem.Unauthorized, Key: "login.totp.required", Field: "totp"}
+	case errors.Is(err, identity.ErrTOTPNotEnrolled):
+		return problem.New(problem.Unauthorized, "login.totp.enrol")
+	case errors.Is(err, identity.ErrTOTPInvalid):
+		return &problem.Error{Code: problem.Unauthorized, Key: "login.totp.invalid", Field: "totp"}
+	case errors.Is(err, identity.ErrBadCredentials):
+		return problem.New(problem.Unauthorized, "login.failed")
+	}
+	return err
+}
+
+func (a *API) logout(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c := httpauth.FromContext(ctx)
+	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return identity.DeleteSession(ctx, tx, c.Token) }); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type meResponse struct {
+	ID          int64               `json:"id"`
+	Username    string              `json:"username"`
+	Kind        string              `json:"kind"`
+	Admin       bool                `json:"admin"`
+	Roles       map[string][]string `json:"roles"`
+	ActingOrgID int64               `json:"acting_org_id,omitempty"`
+	MemberOf    []int64             `json:"member_of,omitempty"`
+	Scopes      []string            `json:"scopes,omitempty"`
+}
+
+func (a *API) me(w http.ResponseWriter, r *http.Request) {
+	p := httpauth.FromContext(r.Context()).Principal
+	resp := meResponse{ID: p.ID, Username: p.Username, Kind: string(p.Kind), Admin: p.Admin, Roles: map[string][]string{},
+		ActingOrgID: p.ActingOrgID, MemberOf: p.MemberOf, Scopes: p.Scopes}
+	for svc, roles := range p.Grants {
+		for _, ro := range roles {
+			resp.Roles[svc] = append(resp.Roles[svc], string(ro))
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+type tokenRequest struct {
+	Name   string   `json:"name"`
+	Scopes []string `json:"scopes"`
+	Days   int      `json:"days"`
+}
+
+func (a *API) createToken(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c := httpauth.FromContext(ctx)
+	var req tokenRequest
+	if err := decode(r, &req); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	req.Name = strings.TrimSpace(req.Name)
+	if req.Name == "" {
+		a.fail(w, r, problem.Field("name", "error.required"))
+		return
+	}
+	if len(req.Scopes) == 0 {
+		a.fail(w, r, problem.Field("scopes", "error.required"))
+		return
+	}
+	for _, s := range req.Scopes {
+		if !slices.Contains(tokenScopes, s) {
+			a.fail(w, r, &problem.Error{Code: problem.Invalid, Key: "token.scopes.invalid", Args: []any{s}, Field: "scopes"})
+			return
+		}
+	}
+	if req.Days <= 0 || req.Days > 365 {
+		req.Days = 90
+	}
+	if c.Session.Kind == identity.SessionPAT {
+		a.fail(w, r, problem.New(problem.Forbidden, "error.forbidden")) // a token cannot mint tokens
+		return
+	}
+	var resp tokenResponse
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		tok, s, err := identity.CreateSession(ctx, tx, identity.NewSession{AccountID: c.Principal.ID, Kind: identity.SessionPAT,
+			TTL: time.Duration(req.Days) * 24 * time.Hour, Scopes: req.Scopes, Name: req.Name})
+		if err != nil {
+			return err
+		}
+		resp = tokenResponse{Token: tok, ExpiresAt: s.ExpiresAt}
+		return audit.Record(ctx, tx, "account:"+itoa(c.Principal.ID), "auth.token_created", "account", itoa(c.Principal.ID),
+			map[string]any{"name": req.Name, "scopes": req.Scopes})
+	})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, resp)
+}

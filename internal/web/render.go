@@ -1,0 +1,137 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/itoir/miz/internal/httpauth"
+	"github.com/itoir/miz/internal/i18n"
+	"github.com/itoir/miz/internal/jalali"
+	"github.com/itoir/miz/internal/persian"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Page is what every template receives.
+type Page struct {
+	Lang    i18n.Lang
+	Title   string
+	Caller  *httpauth.Caller
+	CSRF    string
+	Flash   string
+	Error   string
+	Errors  map[string]string // field → message, tied to inputs with aria-describedby
+	Form    map[string]string // values to re-fill after an error
+	Banner  string            // outage notice shown on every page (C-4.4)
+	Path    string
+	Data    any
+	Version string
+}
+
+// T translates a key in the page's language.
+func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// Dir is the page's text direction.
+func (p *Page) Dir() string { return p.Lang.Dir() }
+
+// OtherLang is the language the switch offers.
+func (p *Page) OtherLang() string {
+	if p.Lang == i18n.En {
+		return "fa"
+	}
+	return "en"
+}
+
+// SignedIn reports whether a principal is logged in.
+func (p *Page) SignedIn() bool { return p.Caller != nil && p.Caller.Principal != nil }
+
+// renderer holds the templates, parsed once at start: each page is the layout plus
+// its own file.
+type renderer struct {
+	pages  map[string]*template.Template
+	assets *assets
+}
+
+func newRenderer(a *assets) (*renderer, error) {
+	funcs := template.FuncMap{
+		"asset": a.URL,
+		"digits": func(lang i18n.Lang, v any) string {
+			s := fmt.Sprint(v)
+			if lang == i18n.Fa {
+				return persian.PersianDigits(s)
+			}
+			return s
+		},
+		"date": func(lang i18n.Lang, t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			d := jalali.FromTime(t)
+			if lang == i18n.En {
+				return t.In(jalali.Tehran()).Format("2006-01-02") + " (" + jalali.LongEn(d) + ")"
+			}
+			return jalali.FormatFa(d)
+		},
+		"datetime": func(lang i18n.Lang, t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			if lang == i18n.En {
+				return t.In(jalali.Tehran()).Format("2006-01-02 15:04") + " Tehran"
+			}
+			return jalali.FormatTimeFa(t)
+		},
+		"pick": func(lang i18n.Lang, fa, en string) string {
+			if lang == i18n.En && en != "" {
+				return en
+			}
+			return fa
+		},
+		"join": strings.Join,
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	r := &renderer{pages: map[string]*template.Template{}, assets: a}
+	entries, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		name := strings.TrimPrefix(e, "templates/")
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, e)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", name, err)
+		}
+		r.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return r, nil
+}
+
+// render writes a page with status; rendering into a buffer first means a template
+// error never leaves half a page.
+func (r *renderer) render(w http.ResponseWriter, status int, name string, p *Page) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}

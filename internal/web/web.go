@@ -1,0 +1,201 @@
+// Package web serves Miz's HTML pages: Persian first (RTL, Vazirmatn, Jalali dates),
+// English on switch, server-rendered from templates parsed once at start, with no
+// inline script so the Content-Security-Policy can forbid it.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/httpauth"
+	"github.com/itoir/miz/internal/i18n"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/store"
+)
+
+// Server is the HTML side of Miz.
+type Server struct {
+	DB      *store.DB
+	Auth    *httpauth.Auth
+	Log     *slog.Logger
+	Login   identity.LoginPolicy
+	Version string
+	// Services lists the published services shown on the home page.
+	Services func(ctx context.Context) ([]*catalog.Service, error)
+	// Banner returns the outage notice to show on every page, if any (C-4.4).
+	Banner func(ctx context.Context, lang i18n.Lang) string
+	// OIDCEnabled shows the single sign-on button.
+	OIDCEnabled bool
+
+	r *renderer
+}
+
+// Init parses templates and hashes assets; call once before Routes.
+func (s *Server) Init() error {
+	a, err := loadAssets()
+	if err != nil {
+		return err
+	}
+	s.r, err = newRenderer(a)
+	return err
+}
+
+// Routes registers the pages on mux.
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.Handle("GET /assets/", s.r.assets)
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.form(s.loginSubmit))
+	mux.HandleFunc("GET /login/totp", s.totpForm)
+	mux.HandleFunc("POST /login/totp", s.form(s.totpSubmit))
+	mux.HandleFunc("POST /logout", s.form(s.logout))
+	mux.HandleFunc("POST /lang", s.form(s.switchLang))
+	mux.HandleFunc("GET /profile", s.signedIn(s.profile))
+	mux.HandleFunc("POST /profile/acting", s.form(s.signedIn(s.switchActing)))
+	mux.HandleFunc("GET /totp/enrol", s.enrolForm)
+	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
+}
+
+// page builds the common page data.
+func (s *Server) page(r *http.Request, title string) *Page {
+	c := httpauth.FromContext(r.Context())
+	lang := i18n.FromRequest(r)
+	if c.Principal != nil && r.URL.Query().Get("lang") == "" {
+		if ck, err := r.Cookie("lang"); err != nil || ck.Value == "" {
+			lang = i18n.Parse(c.Principal.Lang)
+		}
+	}
+	p := &Page{Lang: lang, Caller: c, CSRF: c.CSRF, Path: r.URL.Path, Version: s.Version,
+		Errors: map[string]string{}, Form: map[string]string{}}
+	if title != "" {
+		p.Title = i18n.T(lang, title)
+	}
+	if s.Banner != nil {
+		p.Banner = s.Banner(r.Context(), lang)
+	}
+	if f, err := r.Cookie("flash"); err == nil {
+		p.Flash = i18n.T(lang, f.Value)
+	}
+	return p
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	if err := s.r.render(w, status, name, p); err != nil {
+		s.Log.Error("render failed", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}
+}
+
+// Fail renders a localised error page for err; the cause is logged, never shown.
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	pe := problem.As(err)
+	if errors.Is(err, store.ErrUnavailable) {
+		pe = problem.New(problem.Unavailable, "error.unavailable")
+	}
+	if errors.Is(err, store.ErrNotFound) && pe.Code == problem.Internal {
+		pe = problem.New(problem.NotFound, "error.not_found")
+	}
+	status := problem.Status(pe.Code)
+	if status >= 500 {
+		s.Log.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	if pe.Code == problem.Unavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	p := s.page(r, "error.title")
+	p.Data = map[string]any{"Status": status, "Message": i18n.T(p.Lang, pe.Key, pe.Args...)}
+	s.render(w, r, status, "error", p)
+}
+
+// NotFound renders the localised 404 page.
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
+	s.Fail(w, r, problem.New(problem.NotFound, "error.not_found"))
+}
+
+// form wraps a state-changing handler: body size limit and CSRF check.
+func (s *Server) form(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			s.Fail(w, r, problem.New(problem.TooLarge, "error.too_large", "64 KB"))
+			return
+		}
+		if !httpauth.CheckCSRF(r) {
+			s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// signedIn sends anonymous visitors to the login page.
+func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if httpauth.FromContext(r.Context()).Principal == nil {
+			http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// flash sets a one-shot message key shown on the next page.
+func flash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: "flash", Value: key, Path: "/", MaxAge: 10, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+func clearFlash(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie("flash"); err == nil {
+		http.SetCookie(w, &http.Cookie{Name: "flash", Value: "", Path: "/", MaxAge: -1})
+	}
+}
+
+// serviceCard is a service on the home page.
+type serviceCard struct {
+	ID, NameFa, NameEn, SummaryFa, SummaryEn string
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "home.title")
+	clearFlash(w, r)
+	var cards []serviceCard
+	if s.Services != nil {
+		svcs, err := s.Services(r.Context())
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		for _, svc := range svcs {
+			cards = append(cards, serviceCard{ID: svc.ID, NameFa: svc.Name.FA, NameEn: svc.Name.EN,
+				SummaryFa: svc.ResponsibleUnit.FA, SummaryEn: svc.ResponsibleUnit.EN})
+		}
+	}
+	p.Data = cards
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
+	lang := i18n.Parse(r.PostFormValue("lang"))
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	c := httpauth.FromContext(r.Context())
+	if c.Principal != nil {
+		ctx := r.Context()
+		_ = s.DB.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE accounts SET lang = ? WHERE id = ?`, string(lang), c.Principal.ID)
+			return err
+		})
+	}
+	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
+}
+
+// localPath keeps redirects on this site.
+func localPath(p string) string {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
+		return "/"
+	}
+	return p
+}
