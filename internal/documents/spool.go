@@ -1,0 +1,76 @@
+package documents
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+)
+
+// spooled is an upload written to a temporary file and checked.
+type spooled struct {
+	file *os.File
+	blob Blob
+}
+
+// discard closes and removes the temporary file.
+func (s *spooled) discard() {
+	name := s.file.Name()
+	_ = s.file.Close()
+	_ = os.Remove(name)
+}
+
+// spool copies r into a new temporary file in dir, hashing it and stopping
+// one byte past limits.MaxBytes, then runs every check, the scanner
+// included when it is not nil. On any error the file is already removed.
+func spool(ctx context.Context, dir string, r io.Reader, limits Limits, scanner Scanner) (*spooled, error) {
+	if err := limits.validate(); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "put-*")
+	if err != nil {
+		return nil, fmt.Errorf("documents: put: %w", err)
+	}
+	s := &spooled{file: f}
+	blob, err := s.fill(ctx, r, limits, scanner)
+	if err != nil {
+		s.discard()
+		return nil, err
+	}
+	s.blob = blob
+	return s, nil
+}
+
+// fill writes the upload into the temporary file and checks it.
+func (s *spooled) fill(ctx context.Context, r io.Reader, limits Limits, scanner Scanner) (Blob, error) {
+	h := sha256.New()
+	src := &ctxReader{ctx: ctx, r: io.LimitReader(r, limits.MaxBytes+1)}
+	n, err := io.Copy(io.MultiWriter(s.file, h), src)
+	if err != nil {
+		return Blob{}, fmt.Errorf("documents: put: %w", err)
+	}
+	if n > limits.MaxBytes {
+		return Blob{}, &RejectError{Reason: ErrTooLarge, Limit: limits.MaxBytes, Allowed: limits.Allowed,
+			Detail: fmt.Sprintf("more than %d bytes", limits.MaxBytes)}
+	}
+	t, err := inspect(ctx, s.file, n, limits)
+	if err != nil {
+		return Blob{}, err
+	}
+	if scanner != nil {
+		threat, err := scanner.Scan(ctx, io.NewSectionReader(s.file, 0, n))
+		if err != nil {
+			return Blob{}, fmt.Errorf("documents: put: scan: %w", err)
+		}
+		if threat != "" {
+			return Blob{}, &RejectError{Reason: ErrMalware, Detected: t.ID, Detail: threat}
+		}
+	}
+	// The content must survive a crash once Put has returned.
+	if err := s.file.Sync(); err != nil {
+		return Blob{}, fmt.Errorf("documents: put: %w", err)
+	}
+	return Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Type: t.ID, MIME: t.MIME}, nil
+}
