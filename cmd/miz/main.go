@@ -31,6 +31,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCalendar(args[1:], stdin, stdout, stderr)
 	case "validate":
 		return runValidate(args[1:], stdin, stdout, stderr)
+	case "catalog":
+		return runCatalog(args[1:], stdout, stderr)
 	default:
 		usage(stderr)
 		return 2
