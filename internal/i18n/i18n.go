@@ -54,11 +54,7 @@ func (l Lang) Dir() string {
 // T translates key, formatting args. Unknown keys come back as the key itself so a
 // missing translation is visible (a test checks that none is missing).
 func T(l Lang, key string, args ...any) string {
-	m := messagesFa
-	if l == En {
-		m = messagesEn
-	}
-	s, ok := m[key]
+	s, ok := lookup(l, key)
 	if !ok {
 		s = key
 	}
@@ -71,13 +67,42 @@ func T(l Lang, key string, args ...any) string {
 	return s
 }
 
+// tables lists the message tables of a language: the core one, then one per area,
+// so that each area's text lives beside its own kind of page.
+func tables(l Lang) []map[string]string {
+	if l == En {
+		return []map[string]string{messagesEn, casesEn, certifyEn, complaintsEn}
+	}
+	return []map[string]string{messagesFa, casesFa, certifyFa, complaintsFa}
+}
+
+func lookup(l Lang, key string) (string, bool) {
+	for _, t := range tables(l) {
+		if s, ok := t[key]; ok {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// Has reports whether key has text in both languages.
+func Has(key string) bool {
+	_, fa := lookup(Fa, key)
+	_, en := lookup(En, key)
+	return fa && en
+}
+
 // Keys lists every message key known in either language (for tests).
 func Keys() (fa, en []string) {
-	for k := range messagesFa {
-		fa = append(fa, k)
+	for _, t := range tables(Fa) {
+		for k := range t {
+			fa = append(fa, k)
+		}
 	}
-	for k := range messagesEn {
-		en = append(en, k)
+	for _, t := range tables(En) {
+		for k := range t {
+			en = append(en, k)
+		}
 	}
 	return fa, en
 }

@@ -1,0 +1,222 @@
+// Package server assembles Miz's HTTP handler: security headers, request IDs and
+// structured logs, panic recovery, Prometheus metrics, health and readiness probes,
+// and the web and API routes on one stdlib ServeMux.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/itoir/miz/internal/store"
+)
+
+// Options configures the handler.
+type Options struct {
+	DB  *store.DB
+	Log *slog.Logger
+	// TLS turns on HSTS.
+	TLS bool
+	// Registry collects metrics; a fresh one is made when nil.
+	Registry *prometheus.Registry
+	// Routes registers the application's routes (web, API, modules).
+	Routes func(mux *http.ServeMux)
+	// Wrap adds application middleware (authentication) around the mux.
+	Wrap func(http.Handler) http.Handler
+	// NotFound renders unmatched paths (a localised page).
+	NotFound http.HandlerFunc
+}
+
+// Handler returns the complete HTTP handler.
+func Handler(o Options) http.Handler {
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	m := newMetrics(o.Registry, o.DB)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := o.DB.Ping(ctx); err != nil {
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		if err := o.DB.CheckSchema(ctx); err != nil {
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "database not migrated", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}))
+	if o.Routes != nil {
+		o.Routes(mux)
+	}
+	var h http.Handler = notFoundFallback(mux, o.NotFound)
+	h = m.instrument(h)
+	if o.Wrap != nil {
+		h = o.Wrap(h)
+	}
+	h = securityHeaders(h, o.TLS)
+	h = logRequests(h, o.Log)
+	return h
+}
+
+// notFoundFallback renders the application's 404 page instead of the mux's plain one.
+func notFoundFallback(mux *http.ServeMux, nf http.HandlerFunc) http.Handler {
+	if nf == nil {
+		return mux
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern == "" {
+			nf(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries: a strict CSP without
+// inline script, no sniffing, no framing, a conservative referrer policy, and HSTS
+// under TLS.
+func securityHeaders(next http.Handler, tls bool) http.Handler {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if tls {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey struct{}
+
+// RequestID returns the request's ID (also sent as X-Request-ID).
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(ctxKey{}).(string)
+	return s
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests gives each request an ID, logs it with slog, and turns a panic into a
+// plain 500 (never a stack trace to the client).
+func logRequests(next http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-ID", id)
+		sw := &statusWriter{ResponseWriter: w}
+		start := time.Now()
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.Error("panic", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					http.Error(sw, "internal error (request "+id+")", http.StatusInternalServerError)
+				}
+			}
+			log.LogAttrs(r.Context(), levelFor(sw.status), "http",
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes), slog.Duration("duration", time.Since(start)))
+		}()
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
+	})
+}
+
+func levelFor(status int) slog.Level {
+	if status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelDebug
+}
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry, db *store.DB) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "miz_http_requests_total", Help: "HTTP requests by route and status."},
+			[]string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "miz_http_request_duration_seconds", Help: "HTTP latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "miz_db_open_connections", Help: "Open database connections."},
+		func() float64 { return float64(db.Stats().OpenConnections) }))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "miz_db_in_use_connections", Help: "Database connections in use."},
+		func() float64 { return float64(db.Stats().InUse) }))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "miz_db_wait_count_total", Help: "Waits for a database connection."},
+		func() float64 { return float64(db.Stats().WaitCount) }))
+	return m
+}
+
+// instrument must wrap the mux directly so that r.Pattern (set by the mux on this
+// very request) names the route, keeping label cardinality bounded.
+func (m *metrics) instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		start := time.Now()
+		next.ServeHTTP(sw, r)
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+		m.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
