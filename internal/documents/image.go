@@ -61,20 +61,22 @@ func jpegEnd(r io.ReaderAt, size int64) (int64, error) {
 // jpegSegments reads marker segments and entropy-coded data up to and
 // including the EOI marker.
 func jpegSegments(br *countingReader) error {
+	pending := -1 // a marker already read at the end of entropy-coded data
 	for {
-		b, err := br.ReadByte()
-		if err != nil {
-			return err
-		}
-		if b != 0xff {
-			return errors.New("marker expected")
-		}
-		m, err := br.ReadByte()
-		for err == nil && m == 0xff { // fill bytes
-			m, err = br.ReadByte()
-		}
-		if err != nil {
-			return err
+		var m byte
+		if pending >= 0 {
+			m, pending = byte(pending), -1
+		} else {
+			b, err := br.ReadByte()
+			if err != nil {
+				return err
+			}
+			if b != 0xff {
+				return errors.New("marker expected")
+			}
+			if m, err = skipFill(br); err != nil {
+				return err
+			}
 		}
 		switch {
 		case m == 0xd9: // EOI
@@ -94,35 +96,42 @@ func jpegSegments(br *countingReader) error {
 			return err
 		}
 		if m == 0xda { // SOS: entropy-coded data until the next real marker
-			if err := skipEntropy(br); err != nil {
+			next, err := skipEntropy(br)
+			if err != nil {
 				return err
 			}
+			pending = int(next)
 		}
 	}
 }
 
-// skipEntropy reads entropy-coded data, leaving the reader on the 0xFF of
-// the marker that ends it.
-func skipEntropy(br *countingReader) error {
+// skipFill reads past 0xFF fill bytes and returns the marker code after them.
+func skipFill(br *countingReader) (byte, error) {
+	m, err := br.ReadByte()
+	for err == nil && m == 0xff {
+		m, err = br.ReadByte()
+	}
+	return m, err
+}
+
+// skipEntropy reads entropy-coded data and returns the code of the marker
+// that ends it, stuffed zero bytes and restart markers aside.
+func skipEntropy(br *countingReader) (byte, error) {
 	for {
 		b, err := br.ReadByte()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if b != 0xff {
 			continue
 		}
-		m, err := br.peek()
+		m, err := skipFill(br)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if m == 0x00 || m >= 0xd0 && m <= 0xd7 || m == 0xff {
-			if m != 0xff {
-				_, _ = br.ReadByte()
-			}
-			continue
+		if m != 0x00 && (m < 0xd0 || m > 0xd7) {
+			return m, nil
 		}
-		return br.unread()
 	}
 }
 
@@ -146,24 +155,6 @@ func (c *countingReader) ReadByte() (byte, error) {
 		c.n++
 	}
 	return b, err
-}
-
-// peek returns the next byte without consuming it.
-func (c *countingReader) peek() (byte, error) {
-	p, err := c.r.Peek(1)
-	if err != nil {
-		return 0, err
-	}
-	return p[0], nil
-}
-
-// unread steps back over the last byte read.
-func (c *countingReader) unread() error {
-	if err := c.r.UnreadByte(); err != nil {
-		return err
-	}
-	c.n--
-	return nil
 }
 
 // skip discards n bytes, failing if fewer remain.
