@@ -1,0 +1,107 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/itoir/miz/internal/jobs"
+	"github.com/itoir/miz/internal/store"
+)
+
+// Sender delivers outbox messages as the notify.send job handler.
+type Sender struct {
+	DB   *store.DB
+	Mail Mailer     // nil: e-mail messages fail permanently
+	SMS  SMSGateway // nil: SMS messages fail permanently
+	Log  *slog.Logger
+}
+
+// Register makes s the handler of notify.send jobs on r.
+func (s *Sender) Register(r *jobs.Runner) { r.Handle(SendKind, s.Handle) }
+
+// Handle delivers the outbox message named by the job and records the outcome. A
+// message already sent is not sent again, so a repeated job is harmless.
+func (s *Sender) Handle(ctx context.Context, j jobs.Job) error {
+	var p sendPayload
+	if err := j.Decode(&p); err != nil {
+		return err
+	}
+	var (
+		channel, state string
+		e              Email
+		created        int64
+	)
+	err := s.DB.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `SELECT channel, recipient, subject, text_body, html_body, state, created_at
+			FROM outbox WHERE id = ?`, p.OutboxID).
+			Scan(&channel, &e.To, &e.Subject, &e.Text, &e.HTML, &state, &created)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return jobs.Permanent(fmt.Errorf("notify: outbox #%d: %w", p.OutboxID, store.ErrNotFound))
+	}
+	if err != nil {
+		return fmt.Errorf("notify: outbox #%d: %w", p.OutboxID, err)
+	}
+	if state == StateSent {
+		return nil
+	}
+	e.OutboxID, e.Date = p.OutboxID, store.FromMillis(created)
+
+	sendErr := s.deliver(ctx, Channel(channel), e)
+	final := sendErr != nil && (jobs.IsPermanent(sendErr) || j.Attempt >= j.MaxAttempts)
+	if err := s.record(ctx, p.OutboxID, sendErr, final); err != nil {
+		// Returning the error retries the job; a message that did go out is then sent
+		// again, which at-least-once delivery accepts.
+		return err
+	}
+	if sendErr != nil && s.Log != nil {
+		s.Log.Warn("notify: delivery failed", "outbox", p.OutboxID, "channel", channel,
+			"attempt", j.Attempt, "final", final, "err", sendErr)
+	}
+	return sendErr
+}
+
+func (s *Sender) deliver(ctx context.Context, ch Channel, e Email) error {
+	switch ch {
+	case ChannelEmail:
+		if s.Mail == nil {
+			return jobs.Permanent(errors.New("notify: no mailer configured"))
+		}
+		return s.Mail.Send(ctx, e)
+	case ChannelSMS:
+		if s.SMS == nil {
+			return jobs.Permanent(errors.New("notify: no SMS gateway configured"))
+		}
+		return s.SMS.Send(ctx, e.To, e.Text)
+	default:
+		return jobs.Permanent(fmt.Errorf("notify: unknown channel %q", ch))
+	}
+}
+
+func (s *Sender) record(ctx context.Context, id int64, sendErr error, final bool) error {
+	err := s.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		if sendErr == nil {
+			_, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = '',
+				sent_at = ? WHERE id = ?`, store.Millis(tx.Now), id)
+			return err
+		}
+		state := StateRetrying
+		if final {
+			state = StateFailed
+		}
+		msg := sendErr.Error()
+		if len(msg) > 2000 {
+			msg = msg[:2000]
+		}
+		_, err := tx.Exec(ctx, "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+			state, msg, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("notify: record outbox #%d: %w", id, err)
+	}
+	return nil
+}
