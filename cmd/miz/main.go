@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	_ "time/tzdata" // Asia/Tehran without depending on the host's zone files
 )
 
 func main() {
@@ -27,6 +29,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "version":
 		fmt.Fprintln(stdout, "miz", version)
 		return 0
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], stdout, stderr)
 	case "calendar":
 		return runCalendar(args[1:], stdin, stdout, stderr)
 	case "validate":

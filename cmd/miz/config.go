@@ -1,0 +1,136 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is every setting of `miz serve` (and of the operator commands that open the
+// same database). Each field is a flag, an environment variable MIZ_<ENV>, and a key in
+// the --config YAML file; secret fields may also come from MIZ_<ENV>_FILE. Precedence:
+// defaults < config file < environment < flags.
+type Config struct {
+	Addr     string        `flag:"addr" env:"ADDR" yaml:"addr" help:"listen address"`
+	Data     string        `flag:"data" env:"DATA" yaml:"data" help:"data directory (SQLite file, documents, keys)"`
+	DB       string        `flag:"db" env:"DB" yaml:"db" secret:"true" help:"database URL (empty: SQLite in --data; postgres://… for PostgreSQL)"`
+	Demo     bool          `flag:"demo" env:"DEMO" yaml:"demo" help:"seed demo organisations, people and accounts (never in production)"`
+	BaseURL  string        `flag:"base-url" env:"BASE_URL" yaml:"base_url" help:"public URL of this desk (links in e-mails, QR codes)"`
+	TLSCert  string        `flag:"tls-cert" env:"TLS_CERT" yaml:"tls_cert" help:"TLS certificate file (serve HTTPS)"`
+	TLSKey   string        `flag:"tls-key" env:"TLS_KEY" yaml:"tls_key" secret:"true" help:"TLS key file"`
+	Secure   bool          `flag:"secure-cookies" env:"SECURE_COOKIES" yaml:"secure_cookies" help:"mark cookies Secure (behind a TLS proxy)"`
+	LogLevel string        `flag:"log-level" env:"LOG_LEVEL" yaml:"log_level" help:"debug, info, warn or error"`
+	Session  time.Duration `flag:"session-ttl" env:"SESSION_TTL" yaml:"session_ttl" help:"browser session lifetime"`
+	APIToken time.Duration `flag:"api-token-ttl" env:"API_TOKEN_TTL" yaml:"api_token_ttl" help:"API login token lifetime"`
+
+	SMTPAddr     string `flag:"smtp-addr" env:"SMTP_ADDR" yaml:"smtp_addr" help:"SMTP server host:port (empty: e-mail is kept in the outbox)"`
+	SMTPUser     string `flag:"smtp-user" env:"SMTP_USER" yaml:"smtp_user" help:"SMTP user"`
+	SMTPPassword string `flag:"smtp-password" env:"SMTP_PASSWORD" yaml:"smtp_password" secret:"true" help:"SMTP password"`
+	SMTPFrom     string `flag:"smtp-from" env:"SMTP_FROM" yaml:"smtp_from" help:"From address"`
+	SMSURL       string `flag:"sms-url" env:"SMS_URL" yaml:"sms_url" help:"HTTP SMS gateway URL"`
+	SMSToken     string `flag:"sms-token" env:"SMS_TOKEN" yaml:"sms_token" secret:"true" help:"SMS gateway bearer token"`
+
+	OIDCIssuer       string `flag:"oidc-issuer" env:"OIDC_ISSUER" yaml:"oidc_issuer" help:"OpenID Connect issuer URL (enables SSO)"`
+	OIDCClientID     string `flag:"oidc-client-id" env:"OIDC_CLIENT_ID" yaml:"oidc_client_id" help:"OIDC client ID"`
+	OIDCClientSecret string `flag:"oidc-client-secret" env:"OIDC_CLIENT_SECRET" yaml:"oidc_client_secret" secret:"true" help:"OIDC client secret"`
+
+	S3Endpoint  string `flag:"s3-endpoint" env:"S3_ENDPOINT" yaml:"s3_endpoint" help:"S3-compatible document store endpoint (empty: local disk)"`
+	S3Bucket    string `flag:"s3-bucket" env:"S3_BUCKET" yaml:"s3_bucket" help:"S3 bucket"`
+	S3AccessKey string `flag:"s3-access-key" env:"S3_ACCESS_KEY" yaml:"s3_access_key" help:"S3 access key"`
+	S3SecretKey string `flag:"s3-secret-key" env:"S3_SECRET_KEY" yaml:"s3_secret_key" secret:"true" help:"S3 secret key"`
+	ClamdAddr   string `flag:"clamd-addr" env:"CLAMD_ADDR" yaml:"clamd_addr" help:"ClamAV daemon host:port for upload scanning (optional)"`
+}
+
+func defaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", Data: "./miz-data", LogLevel: "info",
+		Session: 12 * time.Hour, APIToken: 24 * time.Hour, SMTPFrom: "miz@ito.gov.ir"}
+}
+
+// loadConfig builds the configuration for a subcommand from its arguments and env.
+func loadConfig(name string, args []string, getenv func(string) string) (Config, *flag.FlagSet, error) {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	configFile := fs.String("config", getenv("MIZ_CONFIG"), "YAML configuration file")
+	v := reflect.ValueOf(&cfg).Elem()
+	t := v.Type()
+	// Flags are parsed into a shadow copy first so that file and env can be applied
+	// underneath them.
+	set := map[string]bool{}
+	shadow := defaultConfig()
+	sv := reflect.ValueOf(&shadow).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		switch p := sv.Field(i).Addr().Interface().(type) {
+		case *string:
+			fs.StringVar(p, f.Tag.Get("flag"), *p, f.Tag.Get("help"))
+		case *bool:
+			fs.BoolVar(p, f.Tag.Get("flag"), *p, f.Tag.Get("help"))
+		case *time.Duration:
+			fs.DurationVar(p, f.Tag.Get("flag"), *p, f.Tag.Get("help"))
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, fs, err
+	}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *configFile != "" {
+		b, err := os.ReadFile(*configFile)
+		if err != nil {
+			return cfg, fs, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(b)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil {
+			return cfg, fs, fmt.Errorf("config %s: %w", *configFile, err)
+		}
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		env := "MIZ_" + f.Tag.Get("env")
+		val, ok := getenv(env), getenv(env) != ""
+		if !ok && f.Tag.Get("secret") == "true" {
+			if file := getenv(env + "_FILE"); file != "" {
+				b, err := os.ReadFile(file)
+				if err != nil {
+					return cfg, fs, fmt.Errorf("config: %s_FILE: %w", env, err)
+				}
+				val, ok = strings.TrimRight(string(b), "\r\n"), true
+			}
+		}
+		if ok {
+			if err := setField(v.Field(i), val); err != nil {
+				return cfg, fs, fmt.Errorf("config: %s: %w", env, err)
+			}
+		}
+		if set[f.Tag.Get("flag")] {
+			v.Field(i).Set(sv.Field(i))
+		}
+	}
+	return cfg, fs, nil
+}
+
+func setField(f reflect.Value, s string) error {
+	switch f.Interface().(type) {
+	case string:
+		f.SetString(s)
+	case bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		f.SetBool(b)
+	case time.Duration:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		f.SetInt(int64(d))
+	}
+	return nil
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/itoir/miz/internal/api"
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/demo"
+	"github.com/itoir/miz/internal/httpauth"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jobs"
+	"github.com/itoir/miz/internal/server"
+	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/web"
+)
+
+// Main is a running Miz server. Tests boot the whole program with it on 127.0.0.1:0.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Out    io.Writer // where the start banner goes
+
+	DB       *store.DB
+	Runner   *jobs.Runner
+	Services []*catalog.Service
+
+	ln       net.Listener
+	http     *http.Server
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	closeErr error
+}
+
+// Run opens the database, migrates, seeds the demo if asked, starts the job runner
+// and the HTTP server, and returns once the server is listening.
+func (m *Main) Run(ctx context.Context) error {
+	cfg := m.Config
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: parseLevel(cfg.LogLevel)}))
+	}
+	if m.Out == nil {
+		m.Out = os.Stdout
+	}
+	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if err := db.Migrate(ctx, migrationProgress(m.Log)); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if _, err := demo.Seed(ctx, db); err != nil {
+			return err
+		}
+	}
+	if m.Services, err = catalog.Defaults(); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	services := func(context.Context) ([]*catalog.Service, error) { return m.Services, nil }
+
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancel = cancel
+	m.Runner = jobs.NewRunner(db, m.Log, jobs.Options{})
+	m.Runner.Handle("sessions.purge", func(ctx context.Context, _ jobs.Job) error {
+		return db.Update(ctx, func(tx *store.Tx) error { return identity.PurgeExpired(ctx, tx) })
+	})
+	m.Runner.Every("sessions.purge", time.Hour)
+
+	tls := cfg.TLSCert != ""
+	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
+	pol := identity.DefaultLoginPolicy()
+	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services}
+	if err := w.Init(); err != nil {
+		return err
+	}
+	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services}
+	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: tls, Wrap: auth.Middleware, NotFound: w.NotFound,
+		Routes: func(mux *http.ServeMux) {
+			w.Routes(mux)
+			a.Routes(mux)
+		}})
+
+	m.ln, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	m.wg.Add(2)
+	go func() {
+		defer m.wg.Done()
+		if err := m.Runner.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+			m.Log.Error("job runner stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer m.wg.Done()
+		var err error
+		if tls {
+			err = m.http.ServeTLS(m.ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			err = m.http.Serve(m.ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is where the server listens.
+func (m *Main) URL() string {
+	scheme := "http"
+	if m.Config.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + m.ln.Addr().String()
+}
+
+// Close drains requests, stops the job runner (waiting for running jobs) and closes
+// the database — the graceful shutdown on SIGTERM.
+func (m *Main) Close() error {
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		m.closeErr = m.http.Shutdown(ctx)
+		cancel()
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	if m.DB != nil {
+		m.closeErr = errors.Join(m.closeErr, m.DB.Close())
+	}
+	return m.closeErr
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, _, err := loadConfig("serve", args, os.Getenv)
+	if err != nil {
+		if errors.Is(err, errHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "miz serve:", err)
+		return 2
+	}
+	start := time.Now()
+	m := &Main{Config: cfg, Out: stdout}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "miz serve:", err)
+		_ = m.Close()
+		return 1
+	}
+	printBanner(m, time.Since(start))
+	<-ctx.Done()
+	m.Log.Info("shutting down")
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(stderr, "miz serve: shutdown:", err)
+		return 1
+	}
+	return 0
+}
+
+func printBanner(m *Main, took time.Duration) {
+	fmt.Fprintf(m.Out, "Miz %s is ready at %s (started in %s)\n", version, m.URL(), took.Round(time.Millisecond))
+	fmt.Fprintf(m.Out, "data: %s  database: %s\n", absPath(m.Config.Data), m.DB.Dialect)
+	if !m.Config.Demo {
+		return
+	}
+	fmt.Fprintf(m.Out, "\nDemo logins (password for all: %s)\n", demo.Password)
+	for _, l := range demo.Logins() {
+		totp := ""
+		if l.TOTP {
+			totp = "  + TOTP"
+		}
+		fmt.Fprintf(m.Out, "  %-18s %s%s\n", l.Username, l.Role, totp)
+	}
+	fmt.Fprintf(m.Out, "Staff TOTP secret (base32, add it to any authenticator app): %s\n", demo.TOTPSecret)
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+func parseLevel(s string) slog.Level {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}
+
+func migrationProgress(log *slog.Logger) func(done, total int, name string) {
+	return func(done, total int, name string) {
+		if name != "" {
+			log.Info("migrating", "step", fmt.Sprintf("%d/%d", done+1, total), "migration", name)
+		}
+	}
+}
