@@ -75,6 +75,10 @@ func Open(dir string, now func() time.Time) (*Ring, error) {
 	r := &Ring{dir: dir, now: now}
 	raw, err := os.ReadFile(filepath.Join(dir, manifestName))
 	if errors.Is(err, os.ErrNotExist) {
+		// Keys without a manifest are someone's keys: never bury them under a new one.
+		if pems, _ := filepath.Glob(filepath.Join(dir, "*.pem")); len(pems) > 0 {
+			return nil, fmt.Errorf("keys: open %s: %d key files but no %s; restore it or move the keys away", dir, len(pems), manifestName)
+		}
 		if _, err := r.Rotate(); err != nil {
 			return nil, err
 		}

@@ -226,3 +226,14 @@ func TestNoteSignerMatchesVerifiers(t *testing.T) {
 		t.Fatal("note signed by the old key verified under the new key alone")
 	}
 }
+
+func TestOpenRefusesKeysWithoutManifest(t *testing.T) {
+	dir := t.TempDir()
+	openRing(t, dir)
+	if err := os.Remove(filepath.Join(dir, "ring.json")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keys.Open(dir, fixedClock()); err == nil {
+		t.Fatal("opened a ring whose manifest is lost, hiding its keys")
+	}
+}

@@ -5,7 +5,16 @@
 // (c2sp.org/tlog-proof). Hashing and proofs come from golang.org/x/mod/sumdb/tlog.
 //
 // A database holds one log. Records are appended inside the caller's transaction, so
-// a certificate and its log entry commit or roll back together.
+// a certificate and its log entry commit or roll back together; a record is at most
+// MaxRecordSize bytes because entry bundles prefix entries with a uint16 length.
+//
+// Formats, all text, all standard base64 (RFC 4648 section 4):
+//
+//   - checkpoint (c2sp.org/tlog-checkpoint): "<origin>\n<size>\n<root>\n", signed as a
+//     c2sp.org/signed-note with an Ed25519 key named after the origin;
+//   - proof bundle (c2sp.org/tlog-proof@v1): "c2sp.org/tlog-proof@v1\n", an optional
+//     "extra <base64>\n", "index <N>\n", one inclusion proof hash a line (leaf's
+//     sibling first), an empty line, then the signed checkpoint verbatim.
 package tlog
 
 import (

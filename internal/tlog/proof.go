@@ -182,3 +182,17 @@ func VerifyProof(bundle, record []byte, verifiers ...note.Verifier) error {
 	}
 	return nil
 }
+
+// VerifyProofWithKeys is VerifyProof with the log's keys given as published signed-note
+// verifier key text (name+hash+base64), as an offline verifier would hold them.
+func VerifyProofWithKeys(bundle, record []byte, vkeys ...string) error {
+	var vs []note.Verifier
+	for _, k := range vkeys {
+		v, err := note.NewVerifier(k)
+		if err != nil {
+			return fmt.Errorf("tlog: proof: log key %q: %w: %v", k, ErrMalformed, err)
+		}
+		vs = append(vs, v)
+	}
+	return VerifyProof(bundle, record, vs...)
+}
