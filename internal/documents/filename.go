@@ -79,8 +79,8 @@ func ContentDisposition(name string) string {
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, asciiFallback(safe), encodeRFC5987(safe))
 }
 
-// asciiFallback replaces every character outside printable ASCII, and the
-// quote and backslash, with an underscore; a name left with no letters or
+// asciiFallback replaces each run of characters outside printable ASCII,
+// and the quote and backslash, with one underscore; a name left with no letters or
 // digits becomes "document" with its extension.
 func asciiFallback(s string) string {
 	var b strings.Builder
@@ -91,6 +91,9 @@ func asciiFallback(s string) string {
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			meaningful = true
+		}
+		if r == '_' && strings.HasSuffix(b.String(), "_") {
+			continue // one underscore stands for a run of Persian letters
 		}
 		b.WriteRune(r)
 	}
