@@ -137,7 +137,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var body errorBody
 	body.Error.Code = string(pe.Code)
-	body.Error.Message = i18n.T(i18n.FromRequest(r), pe.Key, pe.Args...)
+	body.Error.Message = i18n.T(i18n.FromAPIRequest(r), pe.Key, pe.Args...)
 	body.Error.Field = pe.Field
 	writeJSON(w, status, body)
 }

@@ -27,14 +27,24 @@ func Parse(s string) Lang {
 	return Fa
 }
 
-// FromRequest picks the language: ?lang=, then the `lang` cookie, then Accept-Language
-// (only an explicit English preference switches away from Persian).
+// FromRequest picks the language of a page: ?lang=, then the `lang` cookie, else
+// Persian. The desk is Persian first: a browser's default Accept-Language (often
+// English) does not switch it; the person does, with the language switch.
 func FromRequest(r *http.Request) Lang {
 	if q := r.URL.Query().Get("lang"); q != "" {
 		return Parse(q)
 	}
 	if c, err := r.Cookie("lang"); err == nil {
 		return Parse(c.Value)
+	}
+	return Fa
+}
+
+// FromAPIRequest picks the language of an API response: ?lang=, then Accept-Language
+// (only an explicit English preference switches away from Persian).
+func FromAPIRequest(r *http.Request) Lang {
+	if q := r.URL.Query().Get("lang"); q != "" {
+		return Parse(q)
 	}
 	al := r.Header.Get("Accept-Language")
 	if al != "" && strings.HasPrefix(strings.ToLower(al), "en") {

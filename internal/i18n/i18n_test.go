@@ -26,7 +26,10 @@ func TestPersianIsDefaultAndDigitsArePersian(t *testing.T) {
 		t.Fatal("default language is not Persian")
 	}
 	r.Header.Set("Accept-Language", "en-US,en;q=0.9")
-	if FromRequest(r) != En {
+	if FromRequest(r) != Fa {
+		t.Fatal("a browser's default language switched the page away from Persian")
+	}
+	if FromAPIRequest(r) != En {
 		t.Fatal("explicit English preference ignored")
 	}
 	if got := T(Fa, "error.too_large", "10 MB"); got != "حجم درخواست بیش از حد مجاز (۱۰ MB) است." {
