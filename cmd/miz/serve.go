@@ -14,12 +14,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jobs"
+	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/web"
@@ -34,6 +37,8 @@ type Main struct {
 	DB       *store.DB
 	Runner   *jobs.Runner
 	Services []*catalog.Service
+	API      *api.API
+	Web      *web.Server
 
 	ln       net.Listener
 	http     *http.Server
@@ -77,6 +82,19 @@ func (m *Main) Run(ctx context.Context) error {
 		return db.Update(ctx, func(tx *store.Tx) error { return identity.PurgeExpired(ctx, tx) })
 	})
 	m.Runner.Every("sessions.purge", time.Hour)
+	m.Runner.Handle("jobs.prune", func(ctx context.Context, _ jobs.Job) error {
+		_, err := jobs.Prune(ctx, db, db.Now().Add(-30*24*time.Hour))
+		return err
+	})
+	m.Runner.Every("jobs.prune", 24*time.Hour)
+	sender := &notify.Sender{DB: db, Log: m.Log}
+	if cfg.SMTPAddr != "" {
+		sender.Mail = &notify.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
+	}
+	if cfg.SMSURL != "" {
+		sender.SMS = &notify.HTTPSMSGateway{URL: cfg.SMSURL, Token: cfg.SMSToken}
+	}
+	sender.Register(m.Runner)
 
 	tls := cfg.TLSCert != ""
 	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
@@ -86,7 +104,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services}
-	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: tls, Wrap: auth.Middleware, NotFound: w.NotFound,
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(jobsCollector{db: db})
+	m.API, m.Web = a, w
+	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: tls, Wrap: auth.Middleware, NotFound: w.NotFound, Registry: reg,
 		Routes: func(mux *http.ServeMux) {
 			w.Routes(mux)
 			a.Routes(mux)
@@ -213,6 +234,27 @@ func migrationProgress(log *slog.Logger) func(done, total int, name string) {
 	return func(done, total int, name string) {
 		if name != "" {
 			log.Info("migrating", "step", fmt.Sprintf("%d/%d", done+1, total), "migration", name)
+		}
+	}
+}
+
+// jobsCollector exports the durable job queue's counts by kind and state.
+type jobsCollector struct{ db *store.DB }
+
+var jobsDesc = prometheus.NewDesc("miz_jobs", "Durable jobs by kind and state.", []string{"kind", "state"}, nil)
+
+func (c jobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- jobsDesc }
+
+func (c jobsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	stats, err := jobs.Stats(ctx, c.db)
+	if err != nil {
+		return
+	}
+	for kind, states := range stats {
+		for state, n := range states {
+			ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), kind, state)
 		}
 	}
 }
