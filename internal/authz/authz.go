@@ -83,7 +83,10 @@ type rule struct {
 	All []relation
 }
 
-var staffOfCase = []relation{role(identity.Expert), role(identity.Supervisor), role(identity.Signer)}
+var staffOfCase = []relation{role(identity.Expert), role(identity.Supervisor), role(identity.Signer),
+	// CERT's processes (incident, vulnerability, dispatch) are worked by responders
+	// and analysts, so they are staff of those cases too (cases engine, SLA C-4.3).
+	role(identity.Responder), role(identity.Analyst)}
 
 // policy is the written table: kind → verb → who.
 func policy(k Kind, v Verb) (rule, bool) {
@@ -172,7 +175,7 @@ func policy(k Kind, v Verb) (rule, bool) {
 	case Queue:
 		switch v {
 		case View, Act:
-			return rule{Any: append(staffOfCase, role(identity.Responder))}, true
+			return rule{Any: staffOfCase}, true
 		case Export:
 			return rule{Any: []relation{role(identity.Supervisor), role(identity.Analyst)}}, true
 		}

@@ -1,0 +1,110 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/store"
+)
+
+// QueueFilter selects the cases of one service's staff queue.
+type QueueFilter struct {
+	Service string
+	// State keeps one state; empty means every open state.
+	State string
+	// Holder keeps cases held by organization or applicant; empty means organization.
+	Holder string
+	// Assignee keeps one staff member's cases; Unassigned keeps cases with nobody.
+	Assignee   int64
+	Unassigned bool
+	// Limit (default 50, at most 500) and Offset page through the list.
+	Limit, Offset int
+}
+
+// QueueItem is one row of a staff queue: no form content (D-1 stays in the case).
+type QueueItem struct {
+	Case
+}
+
+// Queue lists a service's open submitted cases for its staff, the nearest deadline
+// first (cases without a deadline last), so that none is forgotten (SLA C-4.1).
+func (e *Engine) Queue(ctx context.Context, p *identity.Principal, f QueueFilter) ([]QueueItem, error) {
+	if !authz.Decide(p, authz.View, authz.Resource{Kind: authz.Queue, Service: f.Service}) {
+		if p == nil {
+			return nil, problem.New(problem.Unauthorized, "error.unauthorized")
+		}
+		return nil, problem.New(problem.Forbidden, "cases.forbidden")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	if f.Holder == "" {
+		f.Holder = "organization"
+	}
+	where := []string{"service = ?", "holder = ?", "submitted_at > 0"}
+	args := []any{f.Service, f.Holder}
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, f.State)
+	}
+	if f.Assignee != 0 {
+		where, args = append(where, "assignee_account_id = ?"), append(args, f.Assignee)
+	}
+	if f.Unassigned {
+		where = append(where, "assignee_account_id IS NULL")
+	}
+	q := "SELECT " + caseColumns + " FROM cases WHERE " + strings.Join(where, " AND ") +
+		" ORDER BY CASE WHEN due_at = 0 THEN 1 ELSE 0 END, due_at, id LIMIT ? OFFSET ?"
+	args = append(args, f.Limit, max(f.Offset, 0))
+	var out []QueueItem
+	err := e.view(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = listCases(ctx, tx, q, args...)
+		return err
+	})
+	return out, err
+}
+
+// MyCases lists the cases p applies for (as a person, or for the organisation p
+// acts for), newest first.
+func (e *Engine) MyCases(ctx context.Context, p *identity.Principal, limit, offset int) ([]QueueItem, error) {
+	if p == nil {
+		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q := "SELECT " + caseColumns + " FROM cases WHERE applicant_person_id = ? AND applicant_org_id IS NULL"
+	arg := p.PersonID
+	if org := p.ApplicantOrgID(); org != 0 {
+		q, arg = "SELECT "+caseColumns+" FROM cases WHERE applicant_org_id = ?", org
+	}
+	var out []QueueItem
+	err := e.view(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = listCases(ctx, tx, q+" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", arg, limit, max(offset, 0))
+		return err
+	})
+	return out, err
+}
+
+func listCases(ctx context.Context, tx *store.Tx, q string, args ...any) ([]QueueItem, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cases: list: %w", err)
+	}
+	defer rows.Close()
+	var out []QueueItem
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("cases: list: %w", err)
+		}
+		c.Form = nil
+		out = append(out, QueueItem{Case: *c})
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,192 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/itoir/miz/internal/audit"
+	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/store"
+)
+
+// TransitionInput names a transition of the case's process and what it demands.
+type TransitionInput struct {
+	Transition string
+	// Reason is shown to the applicant; required where the catalog says so.
+	Reason string
+	// Decision records approve or reject where the catalog requires a decision.
+	Decision string
+	// Version, when not zero, must equal the case's version (the client's If-Match).
+	Version int
+}
+
+// Decisions a transition that requires one may record.
+const (
+	DecisionApprove = "approve"
+	DecisionReject  = "reject"
+)
+
+// Transition moves a case along its published process (SLA C-4.3): the transition
+// must leave the current state, p must hold the transition's role on the service
+// (C-4.3, through authz), and the reason, decision and documents it requires must be
+// there. Of two concurrent transitions on one case, exactly one wins; the other gets
+// a Conflict.
+func (e *Engine) Transition(ctx context.Context, p *identity.Principal, code string, in TransitionInput) (*Case, error) {
+	var c *Case
+	err := e.update(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = lookup(ctx, tx, code); err != nil {
+			return err
+		}
+		svc, k, err := e.process(ctx, c)
+		if err != nil {
+			return err
+		}
+		t, ok := k.Transition(in.Transition)
+		if !ok {
+			return problem.Field("transition", "cases.transition.unknown", in.Transition)
+		}
+		return e.apply(ctx, tx, p, c, svc, k, t, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// apply checks and takes transition t on c inside tx, writing the case, its event,
+// the clock cache, the timers and the audit entry together.
+func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal, c *Case,
+	svc *catalog.Service, k *catalog.CaseKind, t *catalog.Transition, in TransitionInput) error {
+	if in.Version != 0 && in.Version != c.Version {
+		return problem.New(problem.Conflict, "cases.stale")
+	}
+	if err := checkActor(p, c, t); err != nil {
+		return err
+	}
+	if t.From != c.State {
+		return problem.New(problem.Conflict, "cases.transition.wrong_state", t.ID, c.State)
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if t.RequiresReason && in.Reason == "" {
+		return problem.Field("reason", "cases.reason.required")
+	}
+	if t.RequiresDecision && in.Decision != DecisionApprove && in.Decision != DecisionReject {
+		return problem.Field("decision", "cases.decision.required")
+	}
+	if t.RequiresDocuments {
+		missing, err := missingDocuments(ctx, tx, svc, k, c, t)
+		if err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			return problem.New(problem.Invalid, "cases.documents.missing", strings.Join(missing, "، "))
+		}
+	}
+	if t.FourEyes {
+		if err := checkFourEyes(ctx, tx, p, c); err != nil {
+			return err
+		}
+	}
+	from, _ := k.State(c.State)
+	to, ok := k.State(t.To)
+	if !ok {
+		return fmt.Errorf("cases: %s: transition %s leads to unknown state %s", c.TrackingCode, t.ID, t.To)
+	}
+	ev := Event{At: tx.Now, FromState: c.State, ToState: to.ID, Holder: to.Holder, Pause: to.Pause,
+		Transition: t.ID, ActorAccountID: p.ID, ActorRole: t.Role, Reason: in.Reason, Decision: in.Decision,
+		Resubmission: from != nil && from.Pause == catalog.PauseIncomplete && to.Holder == catalog.HolderOrganization}
+	if err := e.move(ctx, tx, c, k, to, ev); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, actor(p), "case.transition", "case", c.TrackingCode, map[string]any{
+		"transition": t.ID, "from": ev.FromState, "to": ev.ToState, "role": t.Role, "decision": in.Decision,
+		"resubmission": ev.Resubmission})
+}
+
+// move writes the new state under the optimistic version check, records the event and
+// refreshes the clock cache and timers.
+func (e *Engine) move(ctx context.Context, tx *store.Tx, c *Case, k *catalog.CaseKind, to *catalog.State, ev Event) error {
+	submitted, closed := c.SubmittedAt, time.Time{} // leaving a final state reopens
+	if submitted.IsZero() && to.Holder == catalog.HolderOrganization {
+		submitted = tx.Now
+	}
+	if to.Terminal {
+		closed = tx.Now
+	}
+	res, err := tx.Exec(ctx, `UPDATE cases SET state = ?, holder = ?, submitted_at = ?, closed_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`, to.ID, to.Holder, store.Millis(submitted), store.Millis(closed), c.ID, c.Version)
+	if err != nil {
+		return fmt.Errorf("cases: %s: update: %w", c.TrackingCode, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return &problem.Error{Code: problem.Conflict, Key: "cases.stale", Err: err}
+	}
+	var seq int
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?", c.ID).Scan(&seq); err != nil {
+		return fmt.Errorf("cases: %s: history: %w", c.TrackingCode, err)
+	}
+	if err := insertEvent(ctx, tx, c.ID, seq+1, ev); err != nil {
+		return err
+	}
+	c.State, c.Holder, c.SubmittedAt, c.ClosedAt, c.Version = to.ID, to.Holder, submitted, closed, c.Version+1
+	return e.refreshClock(ctx, tx, c, k)
+}
+
+// refreshClock recomputes the clock from the history (SLA-CLOCK rule 6), caches it on
+// the case for the queue and (re)schedules its warnings and breach (rule 7).
+func (e *Engine) refreshClock(ctx context.Context, tx *store.Tx, c *Case, k *catalog.CaseKind) error {
+	evs, err := loadEvents(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	clk := computeClock(evs, k, e.calendar(), tx.Now)
+	c.DueAt, c.UsedSeconds = clk.DueAt, clk.UsedSeconds
+	if _, err := tx.Exec(ctx, "UPDATE cases SET due_at = ?, used_seconds = ? WHERE id = ?",
+		store.Millis(c.DueAt), c.UsedSeconds, c.ID); err != nil {
+		return fmt.Errorf("cases: %s: cache clock: %w", c.TrackingCode, err)
+	}
+	if e.Timers == nil || !clk.Started || clk.Stopped || clk.Paused {
+		return nil
+	}
+	return e.Timers.Schedule(ctx, tx, c, sla.NextMilestones(clk.Status, k.SLA.Warnings))
+}
+
+// checkActor applies the policy and the transition's role (SLA C-4.3).
+func checkActor(p *identity.Principal, c *Case, t *catalog.Transition) error {
+	if t.Role == catalog.RoleApplicant {
+		return may(p, authz.Update, c, authz.Case)
+	}
+	if err := may(p, authz.Act, c, authz.Case); err != nil {
+		return err
+	}
+	if !p.HasRole(c.Service, identity.Role(t.Role)) {
+		return problem.New(problem.Forbidden, "cases.transition.role", t.Role)
+	}
+	return nil
+}
+
+// checkFourEyes refuses the staff member who took the case's previous staff transition.
+func checkFourEyes(ctx context.Context, tx *store.Tx, p *identity.Principal, c *Case) error {
+	var last int64
+	err := tx.QueryRow(ctx, `SELECT actor_account_id FROM case_events WHERE case_id = ? AND actor_role <> 'applicant'
+		AND actor_role <> '' ORDER BY seq DESC LIMIT 1`, c.ID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cases: %s: four eyes: %w", c.TrackingCode, err)
+	}
+	if last == p.ID {
+		return problem.New(problem.Forbidden, "cases.four_eyes")
+	}
+	return nil
+}
