@@ -1,0 +1,174 @@
+package cases
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/documents"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/store"
+)
+
+// fakeClock is the injected time; tests move it instead of sleeping.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
+func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
+
+// tehranAt is a wall time in Asia/Tehran; 2026-11-21 is a Saturday.
+func tehranAt(day, hour, minute int) time.Time {
+	return time.Date(2026, 11, day, hour, minute, 0, 0, sla.Tehran())
+}
+
+type fixture struct {
+	e     *Engine
+	clock *fakeClock
+	cal   *sla.Calendar
+	// person applies for themself; org for a company; gov for a government agency.
+	person, org, gov *identity.Principal
+	expert, expert2  *identity.Principal
+	supervisor       *identity.Principal
+	signer           *identity.Principal
+	responder        *identity.Principal
+	certExpert       *identity.Principal
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	svcs, err := catalog.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := documents.NewDisk(t.TempDir(), documents.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{clock: &fakeClock{now: tehranAt(21, 7, 30)}, cal: sla.NationalDefault()}
+	f.e = &Engine{DB: db, Catalog: StaticCatalog(svcs), Calendar: func() *sla.Calendar { return f.cal },
+		Docs: docs, Now: f.clock.Now}
+	db.Now = f.clock.Now
+	var ids []int64
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		pid, err := tx.InsertID(ctx, `INSERT INTO people (national_code, name_fa, created_at) VALUES ('0012345679', 'علی', 0)`)
+		if err != nil {
+			return err
+		}
+		oid, err := tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`)
+		if err != nil {
+			return err
+		}
+		gid, err := tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('14000000002', 'government', 'وزارت', 0)`)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, pid, oid, gid)
+		for i, kind := range []string{"person", "organization", "organization", "staff", "staff", "staff", "staff", "staff", "staff"} {
+			id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, ?, 0)`, fmt.Sprintf("u%d", i), kind)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := func(id int64, grants map[string][]identity.Role) *identity.Principal {
+		return &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff}, Grants: grants}
+	}
+	f.person = &identity.Principal{Account: identity.Account{ID: ids[3], Kind: identity.KindPerson, PersonID: ids[0]}}
+	f.org = &identity.Principal{Account: identity.Account{ID: ids[4], Kind: identity.KindOrganization, OrgID: ids[1]}}
+	f.gov = &identity.Principal{Account: identity.Account{ID: ids[5], Kind: identity.KindOrganization, OrgID: ids[2]}}
+	f.expert = staff(ids[6], map[string][]identity.Role{"certify": {identity.Expert}})
+	f.expert2 = staff(ids[7], map[string][]identity.Role{"certify": {identity.Expert}})
+	f.supervisor = staff(ids[8], map[string][]identity.Role{"certify": {identity.Supervisor}, "cert": {identity.Supervisor}})
+	f.signer = staff(ids[9], map[string][]identity.Role{"certify": {identity.Signer}})
+	f.responder = staff(ids[10], map[string][]identity.Role{"cert": {identity.Responder}})
+	f.certExpert = staff(ids[11], map[string][]identity.Role{"cert": {identity.Expert}})
+	return f
+}
+
+// samplePDF is a small well-formed PDF.
+func samplePDF(tag string) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+	fmt.Fprintf(&b, "%% %s\n", tag)
+	b.WriteString("trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	return b.Bytes()
+}
+
+func (f *fixture) open(t *testing.T, p *identity.Principal, service, kind string) *Case {
+	t.Helper()
+	c, err := f.e.Open(context.Background(), p, OpenInput{Service: service, Kind: kind, Form: []byte(`{"product":"حسابداری"}`)})
+	if err != nil {
+		t.Fatalf("open %s/%s: %v", service, kind, err)
+	}
+	return c
+}
+
+func (f *fixture) attach(t *testing.T, p *identity.Principal, code string, types ...string) {
+	t.Helper()
+	for _, typ := range types {
+		_, err := f.e.AttachDocument(context.Background(), p, code, AttachInput{Type: typ, Filename: typ + ".pdf",
+			Declared: "application/pdf", Body: bytes.NewReader(samplePDF(code + typ))})
+		if err != nil {
+			t.Fatalf("attach %s: %v", typ, err)
+		}
+	}
+}
+
+// orgDocs are the always-required CERTIFY documents of a company.
+var orgDocs = []string{"official_gazette", "signatories_letter", "product_description", "user_manual", "test_access", "ownership_declaration"}
+
+// submitted opens and submits a CERTIFY application for the company.
+func (f *fixture) submitted(t *testing.T) *Case {
+	t.Helper()
+	c := f.open(t, f.org, "certify", "application")
+	f.attach(t, f.org, c.TrackingCode, orgDocs...)
+	if _, err := f.e.Submit(context.Background(), f.org, c.TrackingCode); err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	return c
+}
+
+func (f *fixture) move(t *testing.T, p *identity.Principal, code, transition, decision, reason string) *Case {
+	t.Helper()
+	c, err := f.e.Transition(context.Background(), p, code, TransitionInput{Transition: transition, Decision: decision, Reason: reason})
+	if err != nil {
+		t.Fatalf("transition %s: %v", transition, err)
+	}
+	return c
+}
+
+func wantCode(t *testing.T, err error, code problem.Code, key string) {
+	t.Helper()
+	var pe *problem.Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want problem %s/%s", err, code, key)
+	}
+	if pe.Code != code || (key != "" && pe.Key != key) {
+		t.Fatalf("err = %s/%s (%v), want %s/%s", pe.Code, pe.Key, err, code, key)
+	}
+}
+
+func mustContain(t *testing.T, s, sub string) {
+	t.Helper()
+	if !strings.Contains(s, sub) {
+		t.Fatalf("%q does not contain %q", s, sub)
+	}
+}
