@@ -209,3 +209,55 @@ func Memberships(ctx context.Context, tx *store.Tx, personID int64) ([]Organizat
 	}
 	return out, rows.Err()
 }
+
+// Member is a person who may act for an organisation.
+type Member struct {
+	Person
+	Title string
+}
+
+// Members lists the people who may act for an organisation.
+func Members(ctx context.Context, tx *store.Tx, orgID int64) ([]Member, error) {
+	rows, err := tx.Query(ctx, `SELECT p.id, p.national_code, p.name_fa, p.name_en, m.title
+		FROM memberships m JOIN people p ON p.id = m.person_id WHERE m.org_id = ? ORDER BY p.name_fa`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("identity: members: %w", err)
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.ID, &m.NationalCode, &m.NameFa, &m.NameEn, &m.Title); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// PersonByNationalCode finds a person by a validated national code.
+func PersonByNationalCode(ctx context.Context, tx *store.Tx, code string) (Person, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM people WHERE national_code = ?`, code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Person{}, fmt.Errorf("identity: person %s: %w", code, store.ErrNotFound)
+	}
+	if err != nil {
+		return Person{}, err
+	}
+	return PersonByID(ctx, tx, id)
+}
+
+// RemoveMembership stops a person acting for an organisation and ends the sessions
+// in which they were acting for it.
+func RemoveMembership(ctx context.Context, tx *store.Tx, personID, orgID int64) error {
+	res, err := tx.Exec(ctx, `DELETE FROM memberships WHERE person_id = ? AND org_id = ?`, personID, orgID)
+	if err != nil {
+		return fmt.Errorf("identity: remove membership: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE acting_org_id = ? AND account_id IN (SELECT id FROM accounts WHERE person_id = ?)`, orgID, personID)
+	return err
+}

@@ -56,6 +56,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /lang", s.form(s.switchLang))
 	mux.HandleFunc("GET /profile", s.signedIn(s.profile))
 	mux.HandleFunc("POST /profile/acting", s.form(s.signedIn(s.switchActing)))
+	mux.HandleFunc("GET /org/members", s.signedIn(s.orgMembers))
+	mux.HandleFunc("POST /org/members", s.form(s.signedIn(s.orgAddMember)))
+	mux.HandleFunc("POST /org/members/remove", s.form(s.signedIn(s.orgRemoveMember)))
 	mux.HandleFunc("GET /totp/enrol", s.enrolForm)
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
 }
