@@ -1,0 +1,106 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/itoir/miz/internal/audit"
+	"github.com/itoir/miz/internal/jobs"
+	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/store"
+)
+
+// MilestoneJob is the job kind of SLA warnings and breaches (SLA-CLOCK rule 7).
+const MilestoneJob = "cases.sla_milestone"
+
+// milestonePayload names a case, the budget fraction and the history length the
+// milestone was computed from; a later change of state makes the job stale.
+type milestonePayload struct {
+	Code     string  `json:"code"`
+	Fraction float64 `json:"fraction"`
+	Events   int     `json:"events"`
+}
+
+// JobTimers schedules milestones as durable jobs (internal/jobs), so warnings and
+// breaches fire after a restart too. Wake, if set, wakes the runner on commit.
+type JobTimers struct {
+	Wake jobs.Waker
+}
+
+// Schedule enqueues one job per milestone not yet passed, keyed so that scheduling
+// the same milestone twice for the same history is a no-op.
+func (j JobTimers) Schedule(ctx context.Context, tx *store.Tx, c *Case, ms []sla.Milestone) error {
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM case_events WHERE case_id = ?", c.ID).Scan(&n); err != nil {
+		return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
+	}
+	for _, m := range ms {
+		if m.Passed || m.At.IsZero() {
+			continue
+		}
+		key := "cases:sla:" + c.TrackingCode + ":" + strconv.FormatFloat(m.Fraction, 'f', -1, 64) + ":" + strconv.Itoa(n)
+		opts := []jobs.Option{jobs.At(m.At), jobs.Unique(key)}
+		if j.Wake != nil {
+			opts = append(opts, jobs.Wake(j.Wake))
+		}
+		if _, err := jobs.Enqueue(ctx, tx, MilestoneJob, milestonePayload{Code: c.TrackingCode, Fraction: m.Fraction, Events: n}, opts...); err != nil {
+			return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
+		}
+	}
+	return nil
+}
+
+// Milestone is a warning or breach that has fired for a case.
+type Milestone struct {
+	Case     *Case
+	Fraction float64
+	Breach   bool
+}
+
+// HandleMilestone is the jobs.Handler of MilestoneJob: it recomputes the clock from
+// the history and, if the milestone still stands, records it in the audit log and
+// calls notify (e.g. to warn the assignee or escalate a breach to the supervisor) in
+// the same transaction. A job made stale by a later change of state does nothing.
+func (e *Engine) HandleMilestone(notify func(ctx context.Context, tx *store.Tx, m Milestone) error) jobs.Handler {
+	return func(ctx context.Context, job jobs.Job) error {
+		var p milestonePayload
+		if err := job.Decode(&p); err != nil {
+			return jobs.Permanent(err)
+		}
+		return e.update(ctx, func(tx *store.Tx) error {
+			c, err := loadCase(ctx, tx, p.Code)
+			if err != nil {
+				return jobs.Permanent(err)
+			}
+			evs, err := loadEvents(ctx, tx, c.ID)
+			if err != nil {
+				return err
+			}
+			if len(evs) != p.Events {
+				return nil // the state changed since; the new state scheduled its own
+			}
+			_, k, err := e.process(ctx, c)
+			if err != nil {
+				return jobs.Permanent(err)
+			}
+			clk := computeClock(evs, k, e.calendar(), tx.Now)
+			if clk.Stopped || clk.Paused || clk.Status.Fraction < p.Fraction {
+				return nil
+			}
+			m := Milestone{Case: c, Fraction: p.Fraction, Breach: p.Fraction >= 1}
+			action := "case.sla_warning"
+			if m.Breach {
+				action = "case.sla_breach"
+			}
+			if err := audit.Record(ctx, tx, "system", action, "case", c.TrackingCode,
+				map[string]any{"fraction": p.Fraction, "used_seconds": clk.UsedSeconds, "budget_seconds": clk.BudgetSeconds}); err != nil {
+				return err
+			}
+			if notify == nil {
+				return nil
+			}
+			return notify(ctx, tx, m)
+		})
+	}
+}
