@@ -1,0 +1,166 @@
+package certify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/itoir/miz/internal/persian"
+	"github.com/itoir/miz/internal/store"
+)
+
+// PerPage is the registry's page size.
+const PerPage = 20
+
+// maxQuery bounds a search string; longer input is cut, not rejected.
+const maxQuery = 200
+
+// Query is a registry search. Every field is optional.
+type Query struct {
+	// Q matches product and vendor names (Persian-normalised: ي/ی, ك/ک, ZWNJ and
+	// digit forms fold together), a certificate number or a vendor's national ID.
+	Q        string
+	VendorID string
+	Category string
+	Status   Status
+	Page     int // 1-based
+}
+
+// Results is one page of a search.
+type Results struct {
+	Items   []Certificate `json:"items"`
+	Total   int           `json:"total"`
+	Page    int           `json:"page"`
+	PerPage int           `json:"per_page"`
+}
+
+// Pages is the number of pages of the search.
+func (r Results) Pages() int { return (r.Total + r.PerPage - 1) / r.PerPage }
+
+// likePattern escapes a search key for LIKE … ESCAPE '\'. The key is passed as a
+// parameter, so quotes in it are only data.
+func likePattern(key string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(key) + "%"
+}
+
+// where builds the WHERE clause of q.
+func (q Query) where() (string, []any) {
+	var conds []string
+	var args []any
+	text := q.Q
+	if utf8.RuneCountInString(text) > maxQuery {
+		text = string([]rune(text)[:maxQuery])
+	}
+	if key := persian.SearchKey(text); key != "" {
+		pat := likePattern(key)
+		conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
+		args = append(args, pat, pat, CanonicalNumber(text), persian.NormalizeID(text))
+	}
+	if q.VendorID != "" {
+		conds = append(conds, `holder_id = ?`)
+		args = append(args, persian.NormalizeID(q.VendorID))
+	}
+	if q.Category != "" {
+		conds = append(conds, `category = ?`)
+		args = append(args, q.Category)
+	}
+	if q.Status != "" {
+		conds = append(conds, `status = ?`)
+		args = append(args, string(q.Status))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Search returns one page of certificates matching q, newest first.
+func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	res := Results{Page: q.Page, PerPage: PerPage, Items: []Certificate{}}
+	where, args := q.where()
+	err := r.DB.View(ctx, func(tx *store.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM certificates`+where, args...).Scan(&res.Total); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates`+where+
+			` ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, PerPage, (q.Page-1)*PerPage)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCertificate(rows)
+			if err != nil {
+				return err
+			}
+			res.Items = append(res.Items, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return res, fmt.Errorf("certify: search: %w", err)
+	}
+	return res, nil
+}
+
+// Each calls fn for every certificate, oldest first, for exports.
+func (r *Registry) Each(ctx context.Context, fn func(Certificate) error) error {
+	return r.DB.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates ORDER BY issued_at, id`)
+		if err != nil {
+			return fmt.Errorf("certify: export: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCertificate(rows)
+			if err != nil {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// FeedEntry is one issuance or status change for the Atom feed.
+type FeedEntry struct {
+	Event
+	ProductName Bilingual
+	HolderName  Bilingual
+}
+
+// Recent returns the latest issuances and status changes, newest first.
+func (r *Registry) Recent(ctx context.Context, limit int) ([]FeedEntry, error) {
+	var out []FeedEntry
+	err := r.DB.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT e.seq, e.at, e.kind, e.from_status, e.to_status, e.reason, e.actor, e.tlog_index,
+			c.number, c.product_name_fa, c.product_name_en, c.holder_name_fa, c.holder_name_en
+			FROM certificate_events e JOIN certificates c ON c.id = e.certificate_id
+			ORDER BY e.tlog_index DESC LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var f FeedEntry
+			var at int64
+			if err := rows.Scan(&f.Seq, &at, &f.Kind, &f.FromStatus, &f.ToStatus, &f.Reason, &f.Actor, &f.TlogIndex,
+				&f.Number, &f.ProductName.FA, &f.ProductName.EN, &f.HolderName.FA, &f.HolderName.EN); err != nil {
+				return err
+			}
+			f.At = store.FromMillis(at)
+			out = append(out, f)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("certify: recent: %w", err)
+	}
+	return out, nil
+}
