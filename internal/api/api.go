@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -31,6 +32,8 @@ type API struct {
 	Login    identity.LoginPolicy
 	Version  string
 	Services func(ctx context.Context) ([]*catalog.Service, error)
+	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
+	Cases *cases.Engine
 
 	mux    *http.ServeMux
 	routes []Route
@@ -70,6 +73,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.routes = nil
 	a.authRoutes()
 	a.serviceRoutes()
+	a.caseRoutes()
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
