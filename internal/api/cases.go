@@ -202,4 +202,6 @@ func (a *API) submitCase(w http.ResponseWriter, r *http.Request) {
 	a.writeCase(w, r, http.StatusOK)
 }
 
-func principal(r *http.Request) *identity.Principal { return httpauth.FromContext(r.Context()).Principal }
+func principal(r *http.Request) *identity.Principal {
+	return httpauth.FromContext(r.Context()).Principal
+}
