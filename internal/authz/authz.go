@@ -83,10 +83,13 @@ type rule struct {
 	All []relation
 }
 
-var staffOfCase = []relation{role(identity.Expert), role(identity.Supervisor), role(identity.Signer),
-	// CERT's processes (incident, vulnerability, dispatch) are worked by responders
-	// and analysts, so they are staff of those cases too (cases engine, SLA C-4.3).
-	role(identity.Responder), role(identity.Analyst)}
+// staffOfCase are the roles that work a service's cases. CERT's processes (incident,
+// vulnerability, dispatch) are worked by responders and analysts, so they are staff of
+// those cases too (SLA C-4.3). A fresh slice each call: callers append to it.
+func staffOfCase() []relation {
+	return []relation{role(identity.Expert), role(identity.Supervisor), role(identity.Signer),
+		role(identity.Responder), role(identity.Analyst)}
+}
 
 // policy is the written table: kind → verb → who.
 func policy(k Kind, v Verb) (rule, bool) {
@@ -94,20 +97,20 @@ func policy(k Kind, v Verb) (rule, bool) {
 	case Case, Document, Message:
 		switch v {
 		case View:
-			return rule{Any: append([]relation{owner}, staffOfCase...)}, true
+			return rule{Any: append([]relation{owner}, staffOfCase()...)}, true
 		case Create:
 			if k == Case {
 				return rule{Any: []relation{applicant}}, true
 			}
-			return rule{Any: append([]relation{owner}, staffOfCase...)}, true
+			return rule{Any: append([]relation{owner}, staffOfCase()...)}, true
 		case Update:
 			return rule{Any: []relation{owner}}, true
 		case Act:
-			return rule{Any: staffOfCase}, true
+			return rule{Any: staffOfCase()}, true
 		}
 	case InternalNote:
 		if v == View || v == Create {
-			return rule{Any: staffOfCase}, true
+			return rule{Any: staffOfCase()}, true
 		}
 	case Dispute:
 		switch v {
@@ -132,7 +135,7 @@ func policy(k Kind, v Verb) (rule, bool) {
 	case CertificateDraft:
 		switch v {
 		case View:
-			return rule{Any: staffOfCase}, true
+			return rule{Any: staffOfCase()}, true
 		case Update:
 			return rule{Any: []relation{role(identity.Expert)}}, true
 		case Act:
@@ -175,7 +178,7 @@ func policy(k Kind, v Verb) (rule, bool) {
 	case Queue:
 		switch v {
 		case View, Act:
-			return rule{Any: staffOfCase}, true
+			return rule{Any: staffOfCase()}, true
 		case Export:
 			return rule{Any: []relation{role(identity.Supervisor), role(identity.Analyst)}}, true
 		}
