@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -28,8 +29,12 @@ type Server struct {
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Banner returns the outage notice to show on every page, if any (C-4.4).
 	Banner func(ctx context.Context, lang i18n.Lang) string
+	// Cases is the case engine behind /cases, /queue and /track.
+	Cases *cases.Engine
 	// OIDCEnabled shows the single sign-on button.
 	OIDCEnabled bool
+	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
+	OIDC *identity.OIDC
 
 	r *renderer
 }
@@ -61,6 +66,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /org/members/remove", s.form(s.signedIn(s.orgRemoveMember)))
 	mux.HandleFunc("GET /totp/enrol", s.enrolForm)
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
+	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
+	s.caseRoutes(mux)
 }
 
 // page builds the common page data.

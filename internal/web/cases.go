@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/httpauth"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
+)
+
+// caseRoutes registers the case pages: the applicant's list and case page, the staff
+// queue and case view, and public tracking.
+func (s *Server) caseRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /cases", s.signedIn(s.myCases))
+	mux.HandleFunc("POST /cases", s.form(s.signedIn(s.openCase)))
+	mux.HandleFunc("GET /cases/{code}", s.signedIn(s.casePage))
+	mux.HandleFunc("POST /cases/{code}/documents", s.signedIn(s.uploadDocument))
+	mux.HandleFunc("POST /cases/{code}/transitions", s.form(s.signedIn(s.takeTransition)))
+	mux.HandleFunc("POST /cases/{code}/return", s.form(s.signedIn(s.returnIncomplete)))
+	mux.HandleFunc("POST /cases/{code}/resubmit", s.form(s.signedIn(s.resubmit)))
+	mux.HandleFunc("POST /cases/{code}/messages", s.form(s.signedIn(s.postMessage)))
+	mux.HandleFunc("POST /cases/{code}/claim", s.form(s.signedIn(s.claim)))
+	mux.HandleFunc("GET /queue", s.signedIn(s.queuePage))
+	mux.HandleFunc("GET /track", s.trackPage)
+}
+
+func caller(r *http.Request) *identity.Principal { return httpauth.FromContext(r.Context()).Principal }
+
+// kindOption is one kind of case an applicant may open.
+type kindOption struct {
+	Service, Kind string
+	Name          catalog.Text
+	ServiceName   catalog.Text
+}
+
+func (s *Server) myCases(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "cases.title")
+	clearFlash(w, r)
+	list, err := s.Cases.MyCases(r.Context(), caller(r), 100, 0)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	var kinds []kindOption
+	if s.Services != nil {
+		svcs, err := s.Services(r.Context())
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		for _, svc := range svcs {
+			for _, k := range svc.CaseKinds {
+				kinds = append(kinds, kindOption{Service: svc.ID, Kind: k.ID, Name: k.Name, ServiceName: svc.Name})
+			}
+		}
+	}
+	p.Data = map[string]any{"Cases": list, "Kinds": kinds}
+	s.render(w, r, http.StatusOK, "cases", p)
+}
+
+func (s *Server) openCase(w http.ResponseWriter, r *http.Request) {
+	svc, kind, _ := cutPair(r.PostFormValue("kind"))
+	c, err := s.Cases.Open(r.Context(), caller(r), cases.OpenInput{Service: svc, Kind: kind})
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	flash(w, "cases.flash.opened")
+	http.Redirect(w, r, "/cases/"+c.TrackingCode, http.StatusSeeOther)
+}
+
+// cutPair splits "service/kind".
+func cutPair(v string) (string, string, bool) {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '/' {
+			return v[:i], v[i+1:], true
+		}
+	}
+	return v, "", false
+}
+
+// step is a transition offered on the case page; Return marks the completeness
+// check's return, which is a form listing the deficient items.
+type step struct {
+	*catalog.Transition
+	Return bool
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+	ctx, code, p := r.Context(), r.PathValue("code"), caller(r)
+	pg := s.page(r, "cases.case.title")
+	clearFlash(w, r)
+	v, err := s.Cases.Get(ctx, p, code)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	docs, err := s.Cases.Documents(ctx, p, code)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	msgs, err := s.Cases.Messages(ctx, p, code)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	hist, err := s.Cases.History(ctx, p, code)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	defs, err := s.Cases.Deficiencies(ctx, p, code)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	var steps []step
+	for _, t := range v.Next {
+		to, _ := v.KindDef.State(t.To)
+		steps = append(steps, step{Transition: t, Return: to != nil && to.Pause == catalog.PauseIncomplete})
+	}
+	staff := p.IsStaff()
+	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": docs, "Messages": msgs,
+		"History": hist, "Deficiencies": defs, "Steps": steps, "Staff": staff,
+		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType),
+		"CanUpload": !staff && v.Holder == catalog.HolderApplicant && v.ClosedAt.IsZero()}
+	s.render(w, r, http.StatusOK, "case", pg)
+}
+
+// back returns to the case page with a one-shot message.
+func back(w http.ResponseWriter, r *http.Request, key string) {
+	flash(w, key)
+	http.Redirect(w, r, "/cases/"+r.PathValue("code"), http.StatusSeeOther)
+}
+
+func (s *Server) failOrBack(w http.ResponseWriter, r *http.Request, err error, key string) {
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	back(w, r, key)
+}
+
+// uploadDocument takes one document from a multipart form, with its own size limit
+// (the catalog's largest document) instead of the 64 KB of ordinary forms.
+func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload(r.Context()))
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		s.Fail(w, r, problem.New(problem.TooLarge, "error.too_large", "—"))
+		return
+	}
+	defer r.MultipartForm.RemoveAll() //nolint:errcheck // temporary files
+	if !httpauth.CheckCSRF(r) {
+		s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
+		return
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		s.Fail(w, r, problem.Field("file", "error.required"))
+		return
+	}
+	defer f.Close()
+	_, err = s.Cases.AttachDocument(r.Context(), caller(r), r.PathValue("code"), cases.AttachInput{
+		Type: r.FormValue("type"), Filename: hdr.Filename, Declared: hdr.Header.Get("Content-Type"), Body: f})
+	s.failOrBack(w, r, err, "cases.flash.uploaded")
+}
+
+// maxUpload is the largest document any service accepts plus form overhead.
+func (s *Server) maxUpload(ctx context.Context) int64 {
+	limit := int64(256 << 20)
+	if s.Services == nil {
+		return limit
+	}
+	svcs, err := s.Services(ctx)
+	if err != nil {
+		return limit
+	}
+	var largest int64
+	for _, svc := range svcs {
+		for _, d := range svc.Documents {
+			largest = max(largest, int64(d.MaxSize))
+		}
+	}
+	if largest == 0 {
+		return limit
+	}
+	return largest + 1<<20
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/problem"
+)
+
+func (s *Server) takeTransition(w http.ResponseWriter, r *http.Request) {
+	_, err := s.Cases.Transition(r.Context(), caller(r), r.PathValue("code"), cases.TransitionInput{
+		Transition: r.PostFormValue("transition"), Reason: r.PostFormValue("reason"), Decision: r.PostFormValue("decision")})
+	s.failOrBack(w, r, err, "cases.flash.moved")
+}
+
+func (s *Server) returnIncomplete(w http.ResponseWriter, r *http.Request) {
+	in := cases.ReturnInput{Reason: r.PostFormValue("reason")}
+	for _, item := range r.PostForm["item"] {
+		in.Items = append(in.Items, cases.Deficiency{Item: item, Note: r.PostFormValue("note_" + item)})
+	}
+	if other := r.PostFormValue("other"); other != "" {
+		in.Items = append(in.Items, cases.Deficiency{Item: "form", Note: other})
+	}
+	_, err := s.Cases.ReturnIncomplete(r.Context(), caller(r), r.PathValue("code"), in)
+	s.failOrBack(w, r, err, "cases.flash.returned")
+}
+
+func (s *Server) resubmit(w http.ResponseWriter, r *http.Request) {
+	_, err := s.Cases.Resubmit(r.Context(), caller(r), r.PathValue("code"))
+	s.failOrBack(w, r, err, "cases.flash.moved")
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
+	add := s.Cases.AddMessage
+	if r.PostFormValue("internal") == "1" {
+		add = s.Cases.AddInternalNote
+	}
+	_, err := add(r.Context(), caller(r), r.PathValue("code"), r.PostFormValue("body"))
+	s.failOrBack(w, r, err, "cases.flash.message")
+}
+
+func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
+	err := s.Cases.Claim(r.Context(), caller(r), r.PathValue("code"))
+	s.failOrBack(w, r, err, "cases.flash.claimed")
+}
+
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "cases.queue.title")
+	clearFlash(w, r)
+	svc := r.URL.Query().Get("service")
+	pr := caller(r)
+	var services []string
+	for name := range pr.Grants {
+		services = append(services, name)
+	}
+	slices.Sort(services)
+	if svc == "" && len(services) > 0 {
+		svc = services[0]
+	}
+	items, err := s.Cases.Queue(r.Context(), pr, cases.QueueFilter{Service: svc, Unassigned: r.URL.Query().Get("unassigned") == "1"})
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	p.Data = map[string]any{"Service": svc, "Services": services, "Items": items}
+	s.render(w, r, http.StatusOK, "queue", p)
+}
+
+func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "cases.track.title")
+	code := r.URL.Query().Get("code")
+	data := map[string]any{"Code": code}
+	if code != "" {
+		t, err := s.Cases.Track(r.Context(), code)
+		if pe := problem.As(err); err != nil && pe.Code != problem.Invalid && pe.Code != problem.NotFound {
+			s.Fail(w, r, err)
+			return
+		} else if err != nil {
+			p.Error = p.T(pe.Key, pe.Args...)
+		} else {
+			data["Track"], data["Clock"] = t, clockWords(p.Lang, t.Clock)
+		}
+	}
+	p.Data = data
+	s.render(w, r, http.StatusOK, "track", p)
+}
