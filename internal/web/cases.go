@@ -126,7 +126,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	staff := p.IsStaff()
 	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": docs, "Messages": msgs,
 		"History": hist, "Deficiencies": defs, "Steps": steps, "Staff": staff,
-		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType),
+		"Listed":    v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType),
 		"CanUpload": !staff && v.Holder == catalog.HolderApplicant && v.ClosedAt.IsZero()}
 	s.render(w, r, http.StatusOK, "case", pg)
 }

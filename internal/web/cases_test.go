@@ -80,7 +80,7 @@ func newCasePages(t *testing.T, db *store.DB) *casePages {
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())
 	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler),
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
-		Cases: &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now }}}
+		Cases:    &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now }}}
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}
