@@ -17,6 +17,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
@@ -34,6 +35,10 @@ type API struct {
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
 	Cases *cases.Engine
+	// Registry is the public certificate registry (certify module).
+	Registry *certify.Registry
+	// CertificatePDF renders a certificate's printable page as PDF; nil answers 503.
+	CertificatePDF func(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
 
 	mux    *http.ServeMux
 	routes []Route
@@ -72,7 +77,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.mux = mux
 	a.routes = nil
 	a.authRoutes()
+	a.registerRoutes()
 	a.serviceRoutes()
+	a.registryRoutes()
 	a.caseRoutes()
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
