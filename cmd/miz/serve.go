@@ -100,6 +100,10 @@ func (m *Main) Run(ctx context.Context) error {
 	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
 	pol := identity.DefaultLoginPolicy()
 	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services}
+	if cfg.OIDCIssuer != "" { // single sign-on; discovery happens at the first login
+		w.OIDC, w.OIDCEnabled = identity.NewOIDC(identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
+			ClientSecret: cfg.OIDCClientSecret, BaseURL: cfg.BaseURL}), true
+	}
 	if err := w.Init(); err != nil {
 		return err
 	}

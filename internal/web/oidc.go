@@ -1,0 +1,107 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/itoir/miz/internal/httpauth"
+	"github.com/itoir/miz/internal/identity"
+)
+
+// oidcStateCookie carries the login's state between the redirect to the provider and
+// the callback. The state is also stored (hashed) in the database with the nonce and
+// PKCE verifier, so the callback works on any instance; the cookie ties the callback
+// to the browser that started the login.
+const oidcStateCookie = "miz_oidc_state"
+
+// oidcStart sends the browser to the provider.
+func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
+	if s.OIDC == nil {
+		s.NotFound(w, r)
+		return
+	}
+	next := localPath(r.URL.Query().Get("next"))
+	start, err := s.OIDC.Begin(r.Context(), s.DB, s.oidcRedirectURL(r), next)
+	if err != nil {
+		s.oidcFailed(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: oidcStateCookie, Value: start.State, Path: "/login/oidc", MaxAge: 600,
+		HttpOnly: true, Secure: s.Auth.Secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, start.AuthURL, http.StatusFound)
+}
+
+// oidcCallback finishes the login; the state cookie is spent whatever the outcome.
+func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
+	if s.OIDC == nil {
+		s.NotFound(w, r)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: oidcStateCookie, Value: "", Path: "/login/oidc", MaxAge: -1,
+		HttpOnly: true, Secure: s.Auth.Secure, SameSite: http.SameSiteLaxMode})
+	q := r.URL.Query()
+	if q.Get("error") != "" {
+		s.oidcRefused(w, r, http.StatusUnauthorized, "oidc.denied")
+		return
+	}
+	cb := identity.OIDCCallback{State: q.Get("state"), Code: q.Get("code"), ClientIP: httpauth.ClientIP(r)}
+	if ck, err := r.Cookie(oidcStateCookie); err == nil {
+		cb.CookieState = ck.Value
+	}
+	res, err := s.OIDC.Finish(r.Context(), s.DB, cb)
+	switch {
+	case err == nil:
+		s.startSession(w, r, res.Account.ID, identity.SessionWeb)
+		http.Redirect(w, r, localPath(res.Next), http.StatusSeeOther)
+	case errors.Is(err, identity.ErrTOTPRequired):
+		s.startSession(w, r, res.Account.ID, identity.SessionPending)
+		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
+	case errors.Is(err, identity.ErrTOTPNotEnrolled):
+		s.startSession(w, r, res.Account.ID, identity.SessionPending)
+		http.Redirect(w, r, "/totp/enrol", http.StatusSeeOther)
+	default:
+		s.oidcFailed(w, r, err)
+	}
+}
+
+// oidcFailed shows the login page with what went wrong; causes are logged.
+func (s *Server) oidcFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.Log.Warn("oidc login failed", "err", err)
+	switch {
+	case errors.Is(err, identity.ErrOIDCState):
+		s.oidcRefused(w, r, http.StatusBadRequest, "oidc.state")
+	case errors.Is(err, identity.ErrOIDCToken), errors.Is(err, identity.ErrOIDCNonce):
+		s.oidcRefused(w, r, http.StatusUnauthorized, "oidc.token")
+	case errors.Is(err, identity.ErrOIDCUnknownSubject):
+		s.oidcRefused(w, r, http.StatusForbidden, "oidc.unknown")
+	case errors.Is(err, identity.ErrLocked):
+		s.oidcRefused(w, r, http.StatusUnauthorized, "login.locked")
+	case errors.Is(err, identity.ErrOIDCUnavailable):
+		w.Header().Set("Retry-After", "30")
+		s.oidcRefused(w, r, http.StatusServiceUnavailable, "oidc.unavailable")
+	default:
+		s.Fail(w, r, err)
+	}
+}
+
+func (s *Server) oidcRefused(w http.ResponseWriter, r *http.Request, status int, key string) {
+	p := s.page(r, "login.title")
+	p.Data = s.OIDCEnabled
+	p.Error = p.T(key)
+	s.render(w, r, status, "login", p)
+}
+
+// oidcRedirectURL is the callback address registered with the provider: from the
+// configured base URL, or else from this request.
+func (s *Server) oidcRedirectURL(r *http.Request) string {
+	base := strings.TrimRight(s.OIDC.Config.BaseURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil || s.Auth.Secure {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + "/login/oidc/callback"
+}
