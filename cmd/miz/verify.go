@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/itoir/miz/internal/certify"
+)
+
+// runVerify is `miz verify CERT.jws|CERT.json [--proof FILE] [--key JWKS_FILE]
+// [--log-key NOTE_KEY]` offline, or `miz verify --server URL NUMBER` against a live
+// registry. It exits 1 with the reason on any mismatch.
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	proof := fs.String("proof", "", "tlog-proof file of the certificate")
+	key := fs.String("key", "", "issuer's JWKS file (/.well-known/jwks.json)")
+	logKey := fs.String("log-key", "", "the log's signed-note verifier key, or a file holding it")
+	server := fs.String("server", "", "verify NUMBER against a live Miz at this URL")
+	if err := fs.Parse(reorder(args)); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: miz verify CERT.jws|CERT.json [--proof FILE] [--key JWKS] [--log-key KEY] | miz verify --server URL NUMBER")
+		return 2
+	}
+	in := certify.VerifyInput{Now: time.Now()}
+	var err error
+	if *server != "" {
+		err = fetchVerifyInput(ctx, *server, fs.Arg(0), &in)
+	} else {
+		err = readVerifyInput(fs.Arg(0), *proof, *key, &in)
+	}
+	if err == nil && *logKey != "" {
+		in.LogKeys = []string{readKeyText(*logKey)}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "miz verify:", err)
+		return 1
+	}
+	v, err := certify.Verify(in)
+	if err != nil {
+		fmt.Fprintln(stderr, "miz verify: NOT VALID:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "OK %s: %s, signed by key %s", v.Number, v.Status, v.KeyID)
+	if v.LogIndex >= 0 {
+		fmt.Fprintf(stdout, ", in the transparency log at index %d", v.LogIndex)
+	} else {
+		fmt.Fprint(stdout, " (no proof given: log inclusion not checked)")
+	}
+	fmt.Fprintln(stdout)
+	return 0
+}
+
+// reorder lets flags follow the positional argument.
+func reorder(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		if strings.HasPrefix(args[i], "-") {
+			flags = append(flags, args[i])
+			if !strings.Contains(args[i], "=") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		pos = append(pos, args[i])
+	}
+	return append(flags, pos...)
+}
+
+func readKeyText(s string) string {
+	if b, err := os.ReadFile(s); err == nil {
+		return strings.TrimSpace(string(b))
+	}
+	return strings.TrimSpace(s)
+}
+
+func readVerifyInput(cert, proof, key string, in *certify.VerifyInput) error {
+	var err error
+	if in.Credential, err = os.ReadFile(cert); err != nil {
+		return err
+	}
+	if key == "" {
+		return fmt.Errorf("--key JWKS_FILE is needed offline (save it from /.well-known/jwks.json)")
+	}
+	if in.JWKS, err = os.ReadFile(key); err != nil {
+		return err
+	}
+	if proof != "" {
+		if in.Proof, err = os.ReadFile(proof); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fetchVerifyInput downloads the credential, proof, key set, log key and live
+// status of number from a Miz server.
+func fetchVerifyInput(ctx context.Context, base, number string, in *certify.VerifyInput) error {
+	base = strings.TrimSuffix(base, "/")
+	number = url.PathEscape(certify.CanonicalNumber(number))
+	c := &http.Client{Timeout: 30 * time.Second}
+	fetch := func(path string) ([]byte, error) {
+		req, err := http.NewRequestWithContext(ctx, "GET", base+path, nil)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
+		if err == nil && res.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET %s: %s", path, res.Status)
+		}
+		return b, err
+	}
+	var err error
+	if in.Credential, err = fetch("/api/v1/registry/certificates/" + number + "/credential"); err != nil {
+		return err
+	}
+	if in.Proof, err = fetch("/api/v1/registry/certificates/" + number + "/proof"); err != nil {
+		return err
+	}
+	if in.JWKS, err = fetch("/.well-known/jwks.json"); err != nil {
+		return err
+	}
+	lk, err := fetch("/log/key")
+	if err != nil {
+		return err
+	}
+	in.LogKeys = []string{strings.TrimSpace(string(lk))}
+	cur, err := fetch("/api/v1/registry/certificates/" + number)
+	if err != nil {
+		return err
+	}
+	var st struct{ Status certify.Status }
+	if err := json.Unmarshal(cur, &st); err != nil {
+		return fmt.Errorf("registry status: %w", err)
+	}
+	in.CurrentStatus = st.Status
+	return nil
+}
