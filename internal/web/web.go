@@ -11,6 +11,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
@@ -33,6 +34,11 @@ type Server struct {
 	Cases *cases.Engine
 	// OIDCEnabled shows the single sign-on button.
 	OIDCEnabled bool
+	// Registry is the public certificate registry (certify module); nil leaves the
+	// registry pages out.
+	Registry *certify.Registry
+	// PDF prints certificates to PDF; nil makes the PDF endpoint answer 503.
+	PDF PDFRenderer
 	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
 	OIDC *identity.OIDC
 
@@ -65,6 +71,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /org/members", s.form(s.signedIn(s.orgAddMember)))
 	mux.HandleFunc("POST /org/members/remove", s.form(s.signedIn(s.orgRemoveMember)))
 	mux.HandleFunc("GET /totp/enrol", s.enrolForm)
+	s.registryRoutes(mux)
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
 	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
 	s.caseRoutes(mux)
