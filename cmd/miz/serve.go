@@ -17,7 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/itoir/miz/internal/api"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/documents"
+	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
@@ -37,6 +40,7 @@ type Main struct {
 	DB       *store.DB
 	Runner   *jobs.Runner
 	Services []*catalog.Service
+	Cases    *cases.Engine
 	API      *api.API
 	Web      *web.Server
 
@@ -96,10 +100,22 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	sender.Register(m.Runner)
 
+	docs, err := openDocuments(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	cal, err := cases.LoadCalendar(ctx, db, sla.Config{})
+	if err != nil {
+		return err
+	}
+	m.Cases = &cases.Engine{DB: db, Catalog: cases.StaticCatalog(m.Services), Calendar: func() *sla.Calendar { return cal },
+		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: time.Now}
+	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
+
 	tls := cfg.TLSCert != ""
 	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
 	pol := identity.DefaultLoginPolicy()
-	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services}
+	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
 	if cfg.OIDCIssuer != "" { // single sign-on; discovery happens at the first login
 		w.OIDC, w.OIDCEnabled = identity.NewOIDC(identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
 			ClientSecret: cfg.OIDCClientSecret, BaseURL: cfg.BaseURL}), true
@@ -107,7 +123,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := w.Init(); err != nil {
 		return err
 	}
-	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services}
+	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: db})
 	m.API, m.Web = a, w
@@ -261,4 +277,21 @@ func (c jobsCollector) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), kind, state)
 		}
 	}
+}
+
+// openDocuments opens the document store: content-addressed local disk under --data
+// by default, an S3-compatible bucket when --s3-endpoint is set; uploads are scanned
+// by ClamAV when --clamd-addr is set.
+func openDocuments(ctx context.Context, cfg Config) (documents.Store, error) {
+	var opts documents.Options
+	if cfg.ClamdAddr != "" {
+		opts.Scanner = documents.Clamd{Addr: cfg.ClamdAddr, Timeout: 30 * time.Second}
+	}
+	if cfg.S3Endpoint != "" {
+		endpoint := strings.TrimPrefix(strings.TrimPrefix(cfg.S3Endpoint, "https://"), "http://")
+		return documents.NewS3(ctx, documents.S3Config{Endpoint: endpoint, Bucket: cfg.S3Bucket,
+			AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Secure: !strings.HasPrefix(cfg.S3Endpoint, "http://"),
+			TempDir: filepath.Join(cfg.Data, "tmp")}, opts)
+	}
+	return documents.NewDisk(filepath.Join(cfg.Data, "documents"), opts)
 }
