@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/itoir/miz/internal/xlsx"
 )
 
 // exportHeader names the columns of the CSV and XLSX exports.
@@ -85,15 +87,15 @@ func (r *Registry) WriteJSON(ctx context.Context, w io.Writer) error {
 
 // WriteXLSX writes the whole public registry as an Excel workbook.
 func (r *Registry) WriteXLSX(ctx context.Context, w io.Writer) error {
-	x, err := newXLSX(w, "Certificates", true)
+	x, err := xlsx.New(w, "Certificates", true)
 	if err != nil {
 		return err
 	}
-	if err := x.row(exportHeader()); err != nil {
+	if err := x.Row(exportHeader()); err != nil {
 		return err
 	}
-	if err := r.Each(ctx, func(c Certificate) error { return x.row(exportRow(c)) }); err != nil {
+	if err := r.Each(ctx, func(c Certificate) error { return x.Row(exportRow(c)) }); err != nil {
 		return err
 	}
-	return x.close()
+	return x.Close()
 }

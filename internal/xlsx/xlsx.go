@@ -1,4 +1,8 @@
-package certify
+// Package xlsx writes minimal one-sheet Office Open XML workbooks (ECMA-376) as a
+// stream, for Miz's exports: the certificate registry, the staff queue and the
+// service KPIs (SLA C-4.4 accountability). Cells are inline strings, so nothing
+// but the current row is held in memory.
+package xlsx
 
 import (
 	"archive/zip"
@@ -9,9 +13,9 @@ import (
 	"strings"
 )
 
-// xlsxWriter streams a one-sheet Office Open XML workbook (ECMA-376) with inline
-// strings, so no shared-string table has to be held in memory.
-type xlsxWriter struct {
+// Writer streams a one-sheet workbook with inline strings, so no shared-string
+// table has to be held in memory. Call Row for each row, then Close.
+type Writer struct {
 	z    *zip.Writer
 	w    io.Writer
 	rows int
@@ -29,7 +33,12 @@ const xlsxWorkbookRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 const xlsxWorkbook = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="%s" sheetId="1" r:id="rId1"/></sheets></workbook>`
 
-func newXLSX(w io.Writer, sheet string, rtl bool) (*xlsxWriter, error) {
+// ContentType is the media type of an XLSX workbook.
+const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// New starts a workbook on w with one sheet named sheet; rtl shows the sheet right
+// to left, as Persian readers expect.
+func New(w io.Writer, sheet string, rtl bool) (*Writer, error) {
 	z := zip.NewWriter(w)
 	var name strings.Builder
 	if err := xml.EscapeText(&name, []byte(sheet)); err != nil {
@@ -60,7 +69,7 @@ func newXLSX(w io.Writer, sheet string, rtl bool) (*xlsxWriter, error) {
 	}
 	_, err = io.WriteString(f, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+view+`<sheetData>`)
-	return &xlsxWriter{z: z, w: f}, err
+	return &Writer{z: z, w: f}, err
 }
 
 // colName is the spreadsheet column letter(s) of a 0-based index.
@@ -72,7 +81,8 @@ func colName(i int) string {
 	return s
 }
 
-func (x *xlsxWriter) row(cells []string) error {
+// Row appends one row of text cells.
+func (x *Writer) Row(cells []string) error {
 	x.rows++
 	n := strconv.Itoa(x.rows)
 	if _, err := io.WriteString(x.w, `<row r="`+n+`">`); err != nil {
@@ -93,7 +103,8 @@ func (x *xlsxWriter) row(cells []string) error {
 	return err
 }
 
-func (x *xlsxWriter) close() error {
+// Close ends the sheet and the zip archive; it does not close the underlying writer.
+func (x *Writer) Close() error {
 	if _, err := io.WriteString(x.w, `</sheetData></worksheet>`); err != nil {
 		return err
 	}
