@@ -36,14 +36,23 @@ func openRegistry(ctx context.Context, cfg Config) (*certify.Registry, error) {
 		db.Close()
 		return nil, err
 	}
-	ring, err := keys.Open(keysDir(cfg), time.Now)
+	reg, err := newRegistry(db, cfg)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	return reg, nil
+}
+
+// newRegistry opens the key ring and the transparency log over db: the one place
+// that decides where keys live and what the log is called, for serve and the tools.
+func newRegistry(db *store.DB, cfg Config) (*certify.Registry, error) {
+	ring, err := keys.Open(keysDir(cfg), time.Now)
+	if err != nil {
+		return nil, err
+	}
 	l, err := certify.NewLog(db, ring, logOrigin(cfg))
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	return &certify.Registry{DB: db, Keys: ring, Log: l, BaseURL: cfg.BaseURL, Issuer: certify.DefaultIssuer(cfg.BaseURL)}, nil

@@ -19,6 +19,7 @@ import (
 	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/httpauth"
@@ -41,6 +42,7 @@ type Main struct {
 	Runner   *jobs.Runner
 	Services []*catalog.Service
 	Cases    *cases.Engine
+	Registry *certify.Registry
 	API      *api.API
 	Web      *web.Server
 
@@ -112,6 +114,23 @@ func (m *Main) Run(ctx context.Context) error {
 		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: time.Now}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
 
+	// SLA Z-4.1: the public registry of certificates, its signing keys and its
+	// transparency log.
+	if m.Registry, err = newRegistry(db, cfg); err != nil {
+		return err
+	}
+	for _, svc := range m.Services {
+		if svc.Module == "certify" {
+			m.Registry.FromCatalog(svc)
+		}
+	}
+	m.Registry.RegisterJobs(m.Runner)
+	if cfg.Demo {
+		if _, err := m.Registry.SeedDemo(ctx); err != nil {
+			return err
+		}
+	}
+
 	tls := cfg.TLSCert != ""
 	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
 	pol := identity.DefaultLoginPolicy()
@@ -126,6 +145,7 @@ func (m *Main) Run(ctx context.Context) error {
 	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: db})
+	w.Registry, a.Registry, a.CertificatePDF = m.Registry, m.Registry, w.CertificatePDF
 	m.API, m.Web = a, w
 	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: tls, Wrap: auth.Middleware, NotFound: w.NotFound, Registry: reg,
 		Routes: func(mux *http.ServeMux) {

@@ -47,6 +47,8 @@ type Engine struct {
 	Now func() time.Time
 	// Rand supplies randomness for tracking codes; nil means crypto/rand.
 	Rand io.Reader
+	// Modules are the services' modules by catalog module name (e.g. "certify").
+	Modules map[string]Module
 }
 
 // StaticCatalog serves a fixed list of services, each at its own version only;

@@ -53,6 +53,13 @@ func (e *Engine) Open(ctx context.Context, p *identity.Principal, in OpenInput) 
 	if !ok {
 		return nil, fmt.Errorf("cases: open: %s/%s has no initial state", svc.ID, kind.ID)
 	}
+	if mod := e.module(svc); mod != nil {
+		checked, err := mod.CheckForm(ctx, svc, kind.ID, form)
+		if err != nil {
+			return nil, err
+		}
+		form = checked
+	}
 	var c *Case
 	err = e.update(ctx, func(tx *store.Tx) error {
 		at, err := applicantType(ctx, tx, p)

@@ -96,6 +96,12 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 			return err
 		}
 	}
+	mod := e.module(svc)
+	if mod != nil {
+		if err := mod.BeforeTransition(ctx, tx, c, svc, t, in, p); err != nil {
+			return err
+		}
+	}
 	from, _ := k.State(c.State)
 	to, ok := k.State(t.To)
 	if !ok {
@@ -106,6 +112,11 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 		Resubmission: from != nil && from.Pause == catalog.PauseIncomplete && to.Holder == catalog.HolderOrganization}
 	if err := e.move(ctx, tx, c, k, to, ev); err != nil {
 		return err
+	}
+	if mod != nil {
+		if err := mod.AfterTransition(ctx, tx, c, svc, t, in, p); err != nil {
+			return err
+		}
 	}
 	return audit.Record(ctx, tx, actor(p), "case.transition", "case", c.TrackingCode, map[string]any{
 		"transition": t.ID, "from": ev.FromState, "to": ev.ToState, "role": t.Role, "decision": in.Decision,
