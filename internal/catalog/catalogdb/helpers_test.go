@@ -1,0 +1,129 @@
+package catalogdb_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
+	"github.com/itoir/miz/internal/store"
+)
+
+// fakeClock is the injected time; tests move it instead of sleeping.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
+
+// tehranDay is 10:00 on a day of November 2026 in Tehran.
+func tehranDay(day int) time.Time { return time.Date(2026, 11, day, 10, 0, 0, 0, jalali.Tehran()) }
+
+type fixture struct {
+	st    *catalogdb.Store
+	clock *fakeClock
+	// editor writes drafts; editor2 is another editor; supervisor publishes.
+	editor, editor2, supervisor, admin *identity.Principal
+	// alice and bob are applicants (persons); carol is a third.
+	alice, bob, carol *identity.Principal
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{clock: &fakeClock{now: tehranDay(21)}}
+	db.Now = f.clock.Now
+	f.st = catalogdb.New(db)
+	f.st.Now = f.clock.Now
+	srcs, err := catalog.DefaultSources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.Seed(ctx, srcs); err != nil {
+		t.Fatal(err)
+	}
+	var ids, pids []int64
+	err = db.Update(ctx, func(tx *store.Tx) error {
+		for i, kind := range []string{"staff", "staff", "staff", "staff", "person", "person", "person"} {
+			pid := int64(0)
+			if kind == "person" {
+				var err error
+				pid, err = tx.InsertID(ctx, `INSERT INTO people (national_code, name_fa, created_at) VALUES (?, 'شخص', 0)`,
+					fmt.Sprintf("00%08d", i))
+				if err != nil {
+					return err
+				}
+			}
+			pids = append(pids, pid)
+			id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, email, person_id, created_at) VALUES (?, ?, ?, ?, 0)`,
+				fmt.Sprintf("u%d", i), kind, fmt.Sprintf("u%d@example.ir", i), nullable(pid))
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := func(id int64, g map[string][]identity.Role) *identity.Principal {
+		return &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff}, Grants: g}
+	}
+	all := func(r identity.Role) map[string][]identity.Role { return map[string][]identity.Role{identity.AllServices: {r}} }
+	f.editor, f.editor2 = staff(ids[0], all(identity.Editor)), staff(ids[1], all(identity.Editor))
+	f.supervisor = staff(ids[2], map[string][]identity.Role{"certify": {identity.Supervisor}})
+	f.admin = staff(ids[3], nil)
+	f.admin.Admin = true
+	person := func(i int) *identity.Principal {
+		return &identity.Principal{Account: identity.Account{ID: ids[i], Kind: identity.KindPerson, PersonID: pids[i]}}
+	}
+	f.alice, f.bob, f.carol = person(4), person(5), person(6)
+	return f
+}
+
+func nullable(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// addCase inserts a case row of an applicant on a service version; closed cases
+// carry a closing instant.
+func addCase(t *testing.T, db *store.DB, p *identity.Principal, service string, version int, closed bool) {
+	t.Helper()
+	ctx := context.Background()
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		var closedAt int64
+		if closed {
+			closedAt = store.Millis(tx.Now)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO cases (tracking_code, service, service_version, kind, state, holder,
+			applicant_account_id, applicant_type, created_at, closed_at) VALUES (?, ?, ?, 'application', 'draft', 'applicant', ?, 'person', ?, ?)`,
+			fmt.Sprintf("T%d%s%v", p.ID, service, closed), service, version, p.ID, store.Millis(tx.Now), closedAt)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// draftV2 is the CERTIFY file as version 2, for a new SLA period.
+func draftV2(t *testing.T) string {
+	t.Helper()
+	srcs, err := catalog.DefaultSources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(srcs[0].Data), "version: 1", "version: 2", 1)
+	return strings.Replace(text, "to: 2022-03-20", "to: 2027-03-20", 1) // a new SLA period
+}
