@@ -78,7 +78,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	staff := func(id int64, g map[string][]identity.Role) *identity.Principal {
 		return &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff}, Grants: g}
 	}
-	all := func(r identity.Role) map[string][]identity.Role { return map[string][]identity.Role{identity.AllServices: {r}} }
+	all := func(r identity.Role) map[string][]identity.Role {
+		return map[string][]identity.Role{identity.AllServices: {r}}
+	}
 	f.editor, f.editor2 = staff(ids[0], all(identity.Editor)), staff(ids[1], all(identity.Editor))
 	f.supervisor = staff(ids[2], map[string][]identity.Role{"certify": {identity.Supervisor}})
 	f.admin = staff(ids[3], nil)

@@ -129,7 +129,7 @@ func TestPublishNotifiesOnlyApplicantsWithCasesInFlight_C46(t *testing.T) {
 		var inApp, mail []int64
 		err := db.View(ctx, func(tx *store.Tx) error {
 			for q, dst := range map[string]*[]int64{
-				`SELECT account_id FROM notifications ORDER BY account_id`: &inApp,
+				`SELECT account_id FROM notifications ORDER BY account_id`:                                                &inApp,
 				`SELECT a.id FROM outbox o JOIN accounts a ON a.email = o.recipient WHERE o.ref_kind = 'service_version'`: &mail,
 			} {
 				rows, err := tx.Query(ctx, q)
