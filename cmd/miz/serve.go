@@ -20,6 +20,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/httpauth"
@@ -125,6 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.Registry.RegisterJobs(m.Runner)
+	m.Cases.Modules = map[string]cases.Module{"certify": &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return err

@@ -39,7 +39,8 @@ func (a *API) caseRoutes() {
 		Summary: "Take a step of the service's published process", Auth: true, Params: code,
 		Body: obj([]string{"transition"}, map[string]any{"transition": map[string]any{"type": "string"},
 			"reason": map[string]any{"type": "string"}, "decision": map[string]any{"enum": []string{"approve", "reject"}},
-			"version": map[string]any{"type": "integer"}}),
+			"version": map[string]any{"type": "integer"}, "checklist": map[string]any{"type": "array",
+				"description": "CERTIFY review: [{criterion, result: pass|fail, note}] for every criterion"}}),
 		Response: caseResp, Errors: []int{400, 401, 403, 404, 409}})
 	a.route("POST", "/api/v1/cases/{code}/return", a.returnCase, Op{ID: "returnIncomplete", Tag: "cases",
 		Summary: "Return a case to the applicant as incomplete; the clock pauses", Auth: true, Params: code,

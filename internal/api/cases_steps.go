@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -13,6 +14,8 @@ type transitionRequest struct {
 	Reason     string `json:"reason"`
 	Decision   string `json:"decision"`
 	Version    int    `json:"version"`
+	// Checklist is the module's record of the step (CERTIFY: the review checklist).
+	Checklist json.RawMessage `json:"checklist"`
 }
 
 func (a *API) transitionCase(w http.ResponseWriter, r *http.Request) {
@@ -26,7 +29,7 @@ func (a *API) transitionCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := a.Cases.Transition(r.Context(), principal(r), r.PathValue("code"), cases.TransitionInput{
-		Transition: req.Transition, Reason: req.Reason, Decision: req.Decision, Version: req.Version})
+		Transition: req.Transition, Reason: req.Reason, Decision: req.Decision, Version: req.Version, Checklist: req.Checklist})
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,6 +27,9 @@ type TransitionInput struct {
 	Decision string
 	// Version, when not zero, must equal the case's version (the client's If-Match).
 	Version int
+	// Checklist is the service module's structured record of the step, such as
+	// CERTIFY's review checklist; the engine passes it to the module untouched.
+	Checklist json.RawMessage
 }
 
 // Decisions a transition that requires one may record.
