@@ -30,8 +30,10 @@ type QueueItem struct {
 	Case
 }
 
-// Queue lists a service's open submitted cases for its staff, the nearest deadline
-// first (cases without a deadline last), so that none is forgotten (SLA C-4.1).
+// Queue lists a service's open submitted cases for its staff: first the cases with a
+// question waiting for the Organization, nearest question deadline first (SLA C-4.7;
+// internal/desk keeps cases.question_due_at), then the nearest case deadline first
+// (cases without a deadline last), so that none is forgotten (SLA C-4.1).
 func (e *Engine) Queue(ctx context.Context, p *identity.Principal, f QueueFilter) ([]QueueItem, error) {
 	if !authz.Decide(p, authz.View, authz.Resource{Kind: authz.Queue, Service: f.Service}) {
 		if p == nil {
@@ -57,7 +59,8 @@ func (e *Engine) Queue(ctx context.Context, p *identity.Principal, f QueueFilter
 		where = append(where, "assignee_account_id IS NULL")
 	}
 	q := "SELECT " + caseColumns + " FROM cases WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY CASE WHEN due_at = 0 THEN 1 ELSE 0 END, due_at, id LIMIT ? OFFSET ?"
+		" ORDER BY CASE WHEN question_due_at = 0 THEN 1 ELSE 0 END, question_due_at," +
+		" CASE WHEN due_at = 0 THEN 1 ELSE 0 END, due_at, id LIMIT ? OFFSET ?"
 	args = append(args, f.Limit, max(f.Offset, 0))
 	var out []QueueItem
 	err := e.view(ctx, func(tx *store.Tx) error {
