@@ -75,6 +75,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
 	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
 	s.caseRoutes(mux)
+	s.certifyRoutes(mux) // CERTIFY application form, review checklist
 }
 
 // page builds the common page data.

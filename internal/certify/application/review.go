@@ -187,3 +187,15 @@ func checkNotReviewer(ctx context.Context, tx *store.Tx, c *cases.Case, p *ident
 	}
 	return nil
 }
+
+// LoadReviews reads a case's reviews, newest first, for pages that have already
+// checked that the reader may see the case.
+func LoadReviews(ctx context.Context, db *store.DB, caseID int64) ([]Review, error) {
+	var out []Review
+	err := db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = Reviews(ctx, tx, caseID)
+		return err
+	})
+	return out, err
+}
