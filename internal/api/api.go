@@ -21,6 +21,8 @@ import (
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/kpi"
+	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
@@ -39,6 +41,9 @@ type API struct {
 	Registry *certify.Registry
 	// CertificatePDF renders a certificate's printable page as PDF; nil answers 503.
 	CertificatePDF func(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
+	// Outages and KPI serve /api/v1/status, outages and KPIs; nil builds them from DB and Cases.
+	Outages *outages.Store
+	KPI     *kpi.Computer
 
 	mux    *http.ServeMux
 	routes []Route
@@ -81,6 +86,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.serviceRoutes()
 	a.registryRoutes()
 	a.caseRoutes()
+	a.accountabilityRoutes() // /api/v1/status, outages, KPIs, queue exports
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
