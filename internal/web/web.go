@@ -11,6 +11,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -41,6 +42,9 @@ type Server struct {
 	PDF PDFRenderer
 	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
 	OIDC *identity.OIDC
+	// Catalog is the versioned service catalog behind /services, /changes and the
+	// editors' pages (SLA C-4.6); nil leaves those pages out.
+	Catalog *catalogdb.Store
 
 	r *renderer
 }
@@ -76,6 +80,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
 	s.caseRoutes(mux)
 	s.certifyRoutes(mux) // CERTIFY application form, review checklist
+	s.serviceRoutes(mux) // /services, /changes, /admin/services
 }
 
 // page builds the common page data.
