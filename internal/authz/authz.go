@@ -124,8 +124,12 @@ func policy(k Kind, v Verb) (rule, bool) {
 		case View:
 			// Staff involved see that a complaint exists and its outcome (C-4.5).
 			return rule{Any: []relation{owner, role(identity.Committee), role(identity.Supervisor), role(identity.Expert), role(identity.Signer)}}, true
-		case Create:
+		case Create, Update:
+			// Only the applicant files, answers requests and acknowledges.
 			return rule{Any: []relation{owner}}, true
+		case Act:
+			// The service's supervisors carry out the remedies a decision orders.
+			return rule{Any: []relation{role(identity.Supervisor)}}, true
 		}
 	case ComplaintDeliberation:
 		switch v {
@@ -189,6 +193,13 @@ func policy(k Kind, v Verb) (rule, bool) {
 		}
 	}
 	return rule{}, false
+}
+
+// Excluded reports whether p is a committee member of r's service whom r.Excluded bars
+// from the deliberation (conflict of interest, C-4.5): such a member may learn that the
+// complaint exists and that they are excluded, never what the committee deliberates.
+func Excluded(p *identity.Principal, r Resource) bool {
+	return p != nil && p.HasRole(r.Service, identity.Committee) && slices.Contains(r.Excluded, p.ID)
 }
 
 // Decide reports whether p may apply verb to r. p is nil for anonymous requests.

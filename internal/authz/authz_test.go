@@ -65,6 +65,21 @@ func TestPolicyMatrix(t *testing.T) {
 		{"expert views deliberation", expertCertify, View, Resource{Kind: ComplaintDeliberation, Service: "certify"}, false},
 		{"expert sees complaint exists", expertCertify, View, with(caseA, Complaint), true},
 		{"other applicant sees A's complaint", applicantB, View, with(caseA, Complaint), false},
+		{"excluded committee member votes (C-4.5)", committee, Act, Resource{Kind: ComplaintDeliberation, Service: "certify", Excluded: []int64{9}}, false},
+		{"committee member votes (C-4.5)", committee, Act, Resource{Kind: ComplaintDeliberation, Service: "certify", Excluded: []int64{6, 8}}, true},
+		{"committee of another service votes", staff(12, "cert", identity.Committee), Act, Resource{Kind: ComplaintDeliberation, Service: "certify"}, false},
+		{"supervisor votes", staff(13, "certify", identity.Supervisor), Act, Resource{Kind: ComplaintDeliberation, Service: "certify"}, false},
+		{"owner reads deliberation", applicantA, View, with(caseA, ComplaintDeliberation), false},
+		{"excluded committee member sees complaint exists", committee, View, Resource{Kind: Complaint, Service: "certify", Excluded: []int64{9}}, true},
+		{"owner files a complaint (A-4.2)", applicantA, Create, with(caseA, Complaint), true},
+		{"other applicant files about A's case", applicantB, Create, with(caseA, Complaint), false},
+		{"staff files a complaint", expertCertify, Create, with(caseA, Complaint), false},
+		{"owner acknowledges the decision", applicantA, Update, with(caseA, Complaint), true},
+		{"expert updates a complaint", expertCertify, Update, with(caseA, Complaint), false},
+		{"supervisor carries out remedies", staff(13, "certify", identity.Supervisor), Act, with(caseA, Complaint), true},
+		{"expert carries out remedies", expertCertify, Act, with(caseA, Complaint), false},
+		{"owner opens a dispute (§7)", applicantA, Create, with(caseA, Dispute), true},
+		{"other applicant opens a dispute on A's case", applicantB, Create, with(caseA, Dispute), false},
 		{"public views KPIs", nil, View, Resource{Kind: KPI, Service: "certify"}, true},
 		{"expert reads audit log", expertCertify, View, Resource{Kind: AuditLog}, false},
 		{"admin reads audit log", admin, View, Resource{Kind: AuditLog}, true},
@@ -76,5 +91,22 @@ func TestPolicyMatrix(t *testing.T) {
 		if got := Decide(c.who, c.verb, c.res); got != c.allow {
 			t.Errorf("%s: got %v, want %v", c.name, got, c.allow)
 		}
+	}
+}
+
+func TestExcludedMemberSeesExclusion_C45(t *testing.T) {
+	member := &identity.Principal{Account: identity.Account{ID: 9, Kind: identity.KindStaff},
+		Grants: map[string][]identity.Role{"certify": {identity.Committee}}}
+	expert := &identity.Principal{Account: identity.Account{ID: 6, Kind: identity.KindStaff},
+		Grants: map[string][]identity.Role{"certify": {identity.Expert}}}
+	r := Resource{Kind: ComplaintDeliberation, Service: "certify", Excluded: []int64{6, 9}}
+	if !Excluded(member, r) {
+		t.Error("a committee member who acted on the case is not reported excluded")
+	}
+	if Excluded(expert, r) {
+		t.Error("an expert who is not on the committee is reported excluded")
+	}
+	if Excluded(member, Resource{Kind: ComplaintDeliberation, Service: "certify"}) || Excluded(nil, r) {
+		t.Error("exclusion reported without a conflict")
 	}
 }

@@ -1,0 +1,128 @@
+package complaints
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/store"
+)
+
+// caseRef is what the dispute path needs to know about a case: whose it is and who
+// worked on it. It never reads the case's form or documents (D-1).
+type caseRef struct {
+	ID                 int64
+	Code               string
+	Service            string
+	ServiceVersion     int
+	ApplicantAccountID int64
+	ApplicantPersonID  int64
+	ApplicantOrgID     int64
+	AssigneeAccountID  int64
+}
+
+// resource describes the case's dispute or complaint to the policy.
+func (c *caseRef) resource(k authz.Kind) authz.Resource {
+	return authz.Resource{Kind: k, Service: c.Service, OwnerPersonID: c.ApplicantPersonID,
+		OwnerOrgID: c.ApplicantOrgID, OwnerAccountID: c.ApplicantAccountID}
+}
+
+// loadCaseByCode reads a case by a typed tracking code.
+func loadCaseByCode(ctx context.Context, tx *store.Tx, code string) (*caseRef, error) {
+	canon, err := cases.ParseTrackingCode(code)
+	if err != nil {
+		return nil, err
+	}
+	return loadCaseWhere(ctx, tx, "tracking_code = ?", canon)
+}
+
+// loadCaseByID reads a case by its id.
+func loadCaseByID(ctx context.Context, tx *store.Tx, id int64) (*caseRef, error) {
+	return loadCaseWhere(ctx, tx, "id = ?", id)
+}
+
+func loadCaseWhere(ctx context.Context, tx *store.Tx, where string, arg any) (*caseRef, error) {
+	var c caseRef
+	var person, org, assignee sql.NullInt64
+	err := tx.QueryRow(ctx, `SELECT id, tracking_code, service, service_version, applicant_account_id,
+		applicant_person_id, applicant_org_id, assignee_account_id FROM cases WHERE `+where, arg).Scan(
+		&c.ID, &c.Code, &c.Service, &c.ServiceVersion, &c.ApplicantAccountID, &person, &org, &assignee)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &problem.Error{Code: problem.NotFound, Key: "cases.not_found", Err: store.ErrNotFound}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("complaints: load case: %w", err)
+	}
+	c.ApplicantPersonID, c.ApplicantOrgID, c.AssigneeAccountID = person.Int64, org.Int64, assignee.Int64
+	return &c, nil
+}
+
+// involved lists every staff account that acted on the case (SLA C-4.5): whoever took
+// one of its staff transitions (expert, supervisor, signer, …), wrote to the applicant
+// or a note on it, changed it in any other way the audit log records, is or was its
+// assignee, or answered for the unit in a negotiation about it. The applicant's own
+// account may be in the list; it is never on a committee. They are excluded from the committee's deliberation on a complaint about
+// it. The list is computed afresh each time, so an action taken after filing counts.
+func involved(ctx context.Context, tx *store.Tx, c *caseRef) ([]int64, error) {
+	var out []int64
+	if c.AssigneeAccountID != 0 {
+		out = append(out, c.AssigneeAccountID)
+	}
+	queries := []string{
+		`SELECT DISTINCT actor_account_id FROM case_events WHERE case_id = ? AND actor_role <> 'applicant' AND actor_role <> ''`,
+		`SELECT DISTINCT author_account_id FROM case_messages WHERE case_id = ? AND by_staff = TRUE`,
+		`SELECT DISTINCT m.author_account_id FROM dispute_messages m JOIN disputes d ON d.id = m.dispute_id
+			WHERE d.case_id = ? AND m.by_staff = TRUE`,
+	}
+	for _, q := range queries {
+		rows, err := tx.Query(ctx, q, c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("complaints: %s: who acted: %w", c.Code, err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("complaints: %s: who acted: %w", c.Code, err)
+			}
+			out = append(out, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// Everyone who changed the case, and its earlier assignees, are in its audit log.
+	rows, err := tx.Query(ctx, `SELECT actor, action, summary FROM audit_log WHERE object_kind = 'case' AND object_id = ?`, c.Code)
+	if err != nil {
+		return nil, fmt.Errorf("complaints: %s: assignees: %w", c.Code, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var who, action, s string
+		if err := rows.Scan(&who, &action, &s); err != nil {
+			return nil, fmt.Errorf("complaints: %s: assignees: %w", c.Code, err)
+		}
+		if id, err := strconv.ParseInt(strings.TrimPrefix(who, "account:"), 10, 64); err == nil && strings.HasPrefix(who, "account:") {
+			out = append(out, id)
+		}
+		var a struct{ Assignee, Previous int64 }
+		if action == "case.assigned" && json.Unmarshal([]byte(s), &a) == nil {
+			out = append(out, a.Assignee, a.Previous)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out = slices.DeleteFunc(out, func(id int64) bool { return id == 0 })
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
