@@ -18,6 +18,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
@@ -37,6 +38,9 @@ type API struct {
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
 	Cases *cases.Engine
+	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
+	// their routes out.
+	Desk *desk.Desk
 	// Registry is the public certificate registry (certify module).
 	Registry *certify.Registry
 	// CertificatePDF renders a certificate's printable page as PDF; nil answers 503.
@@ -86,6 +90,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.serviceRoutes()
 	a.registryRoutes()
 	a.caseRoutes()
+	a.deskRoutes()
 	a.accountabilityRoutes() // /api/v1/status, outages, KPIs, queue exports
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})

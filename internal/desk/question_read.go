@@ -142,8 +142,8 @@ type QuestionFilter struct {
 }
 
 // Questions lists a service's questions for its staff: those waiting for the
-// Organization first, nearest deadline first (SLA C-4.7), then the answered ones,
-// newest first.
+// Organization first, nearest deadline first and the oldest first on equal deadlines
+// (SLA C-4.7), then the answered ones, newest first.
 func (d *Desk) Questions(ctx context.Context, p *identity.Principal, f QuestionFilter) ([]Question, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
@@ -166,7 +166,8 @@ func (d *Desk) Questions(ctx context.Context, p *identity.Principal, f QuestionF
 		q, args = q+" AND q.status = ?", append(args, f.Status)
 	}
 	q += ` ORDER BY CASE WHEN q.status = 'waiting' THEN 0 ELSE 1 END,
-		CASE WHEN q.waiting_due_at = 0 THEN 1 ELSE 0 END, q.waiting_due_at, q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?`
+		CASE WHEN q.waiting_due_at = 0 THEN 1 ELSE 0 END, q.waiting_due_at,
+		CASE WHEN q.status = 'waiting' THEN q.id ELSE -q.id END LIMIT ? OFFSET ?`
 	return d.listQuestions(ctx, q, append(args, f.Limit, max(f.Offset, 0))...)
 }
 
