@@ -19,6 +19,7 @@ import (
 	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/demo"
@@ -41,7 +42,8 @@ type Main struct {
 
 	DB       *store.DB
 	Runner   *jobs.Runner
-	Services []*catalog.Service
+	Services []*catalog.Service // in force at start
+	Catalog  *catalogdb.Store
 	Cases    *cases.Engine
 	Registry *certify.Registry
 	API      *api.API
@@ -77,10 +79,20 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	if m.Services, err = catalog.Defaults(); err != nil {
+	// SLA C-4.6: the catalog is versioned in the database, seeded with the defaults.
+	m.Catalog = catalogdb.New(db)
+	m.Catalog.BaseURL = cfg.BaseURL
+	srcs, err := catalog.DefaultSources()
+	if err == nil {
+		err = m.Catalog.Seed(ctx, srcs)
+	}
+	if err != nil {
 		return fmt.Errorf("catalog: %w", err)
 	}
-	services := func(context.Context) ([]*catalog.Service, error) { return m.Services, nil }
+	if m.Services, err = m.Catalog.List(ctx); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	services := m.Catalog.List
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
@@ -111,7 +123,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.Cases = &cases.Engine{DB: db, Catalog: cases.StaticCatalog(m.Services), Calendar: func() *sla.Calendar { return cal },
+	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: func() *sla.Calendar { return cal },
 		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: time.Now}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
 
@@ -136,7 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 	tls := cfg.TLSCert != ""
 	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
 	pol := identity.DefaultLoginPolicy()
-	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
+	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases, Catalog: m.Catalog}
 	if cfg.OIDCIssuer != "" { // single sign-on; discovery happens at the first login
 		w.OIDC, w.OIDCEnabled = identity.NewOIDC(identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
 			ClientSecret: cfg.OIDCClientSecret, BaseURL: cfg.BaseURL}), true
