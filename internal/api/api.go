@@ -18,6 +18,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -43,6 +44,8 @@ type API struct {
 	Desk *desk.Desk
 	// Registry is the public certificate registry (certify module).
 	Registry *certify.Registry
+	// Complaints runs disputes and complaints; nil uses complaints.NewDesk(Cases).
+	Complaints *complaints.Desk
 	// CertificatePDF renders a certificate's printable page as PDF; nil answers 503.
 	CertificatePDF func(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
 	// Outages and KPI serve /api/v1/status, outages and KPIs; nil builds them from DB and Cases.
@@ -90,6 +93,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.serviceRoutes()
 	a.registryRoutes()
 	a.caseRoutes()
+	a.complaintRoutes()
 	a.deskRoutes()
 	a.accountabilityRoutes() // /api/v1/status, outages, KPIs, queue exports
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
