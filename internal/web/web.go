@@ -16,6 +16,8 @@ import (
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/kpi"
+	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
@@ -42,6 +44,10 @@ type Server struct {
 	PDF PDFRenderer
 	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
 	OIDC *identity.OIDC
+	// Outages and KPI serve /status, /admin/outages and the performance pages; nil
+	// builds them from DB, Services and Cases.
+	Outages *outages.Store
+	KPI     *kpi.Computer
 	// Catalog is the versioned service catalog behind /services, /changes and the
 	// editors' pages (SLA C-4.6); nil leaves those pages out.
 	Catalog *catalogdb.Store
@@ -79,6 +85,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
 	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
 	s.caseRoutes(mux)
+	s.accountabilityRoutes(mux)
 	s.certifyRoutes(mux) // CERTIFY application form, review checklist
 	s.serviceRoutes(mux) // /services, /changes, /admin/services
 }

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/itoir/miz/internal/kpi"
+)
+
+// perfData is a report with the downtime in whole minutes, for display.
+type perfData struct {
+	*kpi.Report
+	PlannedMinutes, UnplannedMinutes int64
+}
+
+// performancePage shows a service's public figures over a Jalali period; a bad
+// period is answered 400 with the localised reason.
+func (s *Server) performancePage(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "perf.title")
+	c := s.kpiComputer()
+	period := kpi.MonthOf(c.Now())
+	if q := r.URL.Query().Get("period"); q != "" {
+		var err error
+		if period, err = kpi.ParsePeriod(q); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+	}
+	rep, err := c.Compute(r.Context(), r.PathValue("id"), period)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	d := perfData{Report: rep}
+	if a := rep.Availability; a != nil {
+		d.PlannedMinutes, d.UnplannedMinutes = a.PlannedSeconds/60, a.UnplannedSeconds/60
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "performance", p)
+}

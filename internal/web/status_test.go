@@ -1,0 +1,95 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/outages"
+	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
+)
+
+func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svcs, err := catalog.Defaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran()) // 30 Aban 1405
+		clock := func() time.Time { return now }
+		var adminID int64
+		err = db.Update(ctx, func(tx *store.Tx) error {
+			adminID, err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('root', 'staff', TRUE, 0)`)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
+		o := &outages.Store{DB: db, Services: list, Now: clock}
+		s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: list, Banner: o.Banner, Outages: o,
+			Cases: &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Now: clock}}
+		if err := s.Init(); err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		s.Routes(mux)
+		cp := &casePages{t: t, h: mux}
+		admin := &identity.Principal{Account: identity.Account{ID: adminID, Kind: identity.KindStaff, Admin: true}}
+		expert := &identity.Principal{Account: identity.Account{ID: adminID, Kind: identity.KindStaff},
+			Grants: map[string][]identity.Role{"certify": {identity.Expert}}}
+
+		if w := cp.do(expert, "GET", "/admin/outages", "", nil); w.Code != http.StatusForbidden {
+			t.Fatalf("expert sees /admin/outages: %d", w.Code)
+		}
+		w := cp.post(admin, "/admin/outages", url.Values{"kind": {"planned"}, "start": {"۱۴۰۵-۰۸-۳۰ ۰۸:۰۰"},
+			"end": {"1405-08-30 10:00"}, "notice_fa": {"نگهداری"}})
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "پیش از شروع") {
+			t.Fatalf("planned in the past: %d", w.Code)
+		}
+		w = cp.post(admin, "/admin/outages", url.Values{"kind": {"unplanned"}, "services": {"certify"},
+			"start": {"1405-08-30 08:30"}, "notice_fa": {"سامانه صدور گواهی از دسترس خارج است"}, "notice_en": {"Certification is down"}})
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", w.Code, w.Body)
+		}
+		// The banner is on every page, the status page included, in the reader's language.
+		for _, path := range []string{"/", "/status", "/services/certify/performance?period=1405-08"} {
+			w = cp.do(nil, "GET", path, "", nil)
+			if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `<div class="banner" role="status">سامانه صدور گواهی از دسترس خارج است</div>`) {
+				t.Fatalf("%s: %d, banner missing", path, w.Code)
+			}
+		}
+		w = cp.do(nil, "GET", "/status", "", nil)
+		if !strings.Contains(w.Body.String(), `data-state="outage"`) || !strings.Contains(w.Body.String(), `data-state="operational"`) {
+			t.Fatalf("status page lacks the service states")
+		}
+		w = cp.do(nil, "GET", "/services/certify/performance?period=1405-08", "", nil)
+		if !strings.Contains(w.Body.String(), `id="kpi-availability"`) || !strings.Contains(w.Body.String(), "۳۰") {
+			t.Fatalf("performance page: %s", w.Body)
+		}
+		if w = cp.do(nil, "GET", "/services/certify/performance?period=1405-Q9", "", nil); w.Code != http.StatusBadRequest ||
+			!strings.Contains(w.Body.String(), "معتبر نیست") {
+			t.Fatalf("bad period: %d", w.Code)
+		}
+		st, err := o.Status(ctx)
+		if err != nil || len(st.Current) != 1 {
+			t.Fatalf("status = %+v %v", st, err)
+		}
+		if w = cp.post(admin, "/admin/outages/"+itoa(st.Current[0].ID)+"/end", url.Values{}); w.Code != http.StatusSeeOther {
+			t.Fatalf("end: %d", w.Code)
+		}
+		if w = cp.do(nil, "GET", "/", "", nil); strings.Contains(w.Body.String(), `class="banner"`) {
+			t.Fatal("banner after the end")
+		}
+	})
+}
