@@ -128,6 +128,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		"History": hist, "Deficiencies": defs, "Steps": steps, "Staff": staff,
 		"Listed":    v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType),
 		"CanUpload": !staff && v.Holder == catalog.HolderApplicant && v.ClosedAt.IsZero()}
+	s.deskPanels(ctx, p, v, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
 	s.render(w, r, http.StatusOK, "case", pg)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
@@ -35,6 +36,9 @@ type Server struct {
 	Banner func(ctx context.Context, lang i18n.Lang) string
 	// Cases is the case engine behind /cases, /queue and /track.
 	Cases *cases.Engine
+	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
+	// their pages out.
+	Desk *desk.Desk
 	// OIDCEnabled shows the single sign-on button.
 	OIDCEnabled bool
 	// Registry is the public certificate registry (certify module); nil leaves the
@@ -85,6 +89,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
 	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
 	s.caseRoutes(mux)
+	s.deskRoutes(mux)
 	s.accountabilityRoutes(mux)
 	s.certifyRoutes(mux) // CERTIFY application form, review checklist
 	s.serviceRoutes(mux) // /services, /changes, /admin/services
