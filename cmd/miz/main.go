@@ -60,5 +60,5 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 var version = "dev"
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: miz <serve|migrate|version|audit|calendar|validate|catalog|verify> [flags]")
+	fmt.Fprintln(w, "usage: miz <serve|migrate|backup|restore|version|audit|calendar|validate|catalog|verify> [flags]")
 }

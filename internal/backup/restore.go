@@ -59,7 +59,7 @@ func Restore(ctx context.Context, path string, tgt Target) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup: restored audit chain: %w", err)
 	}
-	if res.Entries != m.AuditEntries || res.Head != m.AuditHead {
+	if res.Entries != m.AuditEntries || (res.Entries > 0 && res.Head != m.AuditHead) {
 		return nil, fmt.Errorf("backup: restored audit chain has %d entries and head %s, the archive %d and %s",
 			res.Entries, shortHash(res.Head), m.AuditEntries, shortHash(m.AuditHead))
 	}
@@ -68,17 +68,13 @@ func Restore(ctx context.Context, path string, tgt Target) (*Manifest, error) {
 }
 
 func restoreInTx(ctx context.Context, tx *store.Tx, path string, m *Manifest, tgt Target, progress io.Writer) error {
-	existing, err := readSchema(ctx, tx)
+	existing, err := tableNames(ctx, tx)
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: list tables: %w", err)
 	}
 	if len(existing) > 0 {
-		names := make([]string, 0, 3)
-		for i := 0; i < len(existing) && i < 3; i++ {
-			names = append(names, existing[i].Name)
-		}
 		return fmt.Errorf("backup: %w: it already has %d tables (%s…); restore into an empty database or schema",
-			ErrNotEmpty, len(existing), strings.Join(names, ", "))
+			ErrNotEmpty, len(existing), strings.Join(existing[:min(3, len(existing))], ", "))
 	}
 	if err := tx.MigrateTo(ctx, m.SchemaVersion); err != nil {
 		return fmt.Errorf("backup: %w", err)

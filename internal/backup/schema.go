@@ -100,6 +100,16 @@ func readSQLiteSchema(ctx context.Context, tx *store.Tx) ([]table, error) {
 	return ts, nil
 }
 
+// tableNames lists the tables other than schema_migrations, cheaply: a restore asks it
+// to make sure its target holds nothing yet.
+func tableNames(ctx context.Context, tx *store.Tx) ([]string, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> ? ORDER BY name`
+	if tx.Dialect == store.Postgres {
+		q = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> ? ORDER BY tablename`
+	}
+	return queryStrings(ctx, tx, q, migrationsTable)
+}
+
 // sqliteKind maps a declared type to a kind by SQLite's own affinity rules, with
 // BOOLEAN (which SQLite treats as NUMERIC) recognised first.
 func sqliteKind(decl string) Kind {
