@@ -13,6 +13,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -39,6 +40,8 @@ type Server struct {
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their pages out.
 	Desk *desk.Desk
+	// Complaints runs disputes and complaints; nil uses complaints.NewDesk(Cases).
+	Complaints *complaints.Desk
 	// OIDCEnabled shows the single sign-on button.
 	OIDCEnabled bool
 	// Registry is the public certificate registry (certify module); nil leaves the
@@ -91,6 +94,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.caseRoutes(mux)
 	s.deskRoutes(mux)
 	s.accountabilityRoutes(mux)
+	s.complaintRoutes(mux)
 	s.certifyRoutes(mux) // CERTIFY application form, review checklist
 	s.serviceRoutes(mux) // /services, /changes, /admin/services
 }
