@@ -22,12 +22,15 @@ import (
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
+	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/demo"
+	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jobs"
 	"github.com/itoir/miz/internal/notify"
+	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
@@ -143,6 +146,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return err
 		}
+		if err := application.SeedDemo(ctx, m.Cases, m.Services); err != nil { // applications at each review step
+			return err
+		}
 	}
 
 	tls := cfg.TLSCert != ""
@@ -160,6 +166,15 @@ func (m *Main) Run(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: db})
 	w.Registry, a.Registry, a.CertificatePDF = m.Registry, m.Registry, w.CertificatePDF
+	// Questions, visits and feedback (C-4.7–C-4.9), complaints (C-4.5), outages
+	// (C-4.4) and the public figures built from them.
+	dsk := &desk.Desk{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
+	cmp := complaints.NewDesk(m.Cases)
+	cmp.Wake, cmp.BaseURL = m.Runner, cfg.BaseURL
+	out := &outages.Store{DB: db, Services: services}
+	k := newKPI(m, out)
+	w.Desk, w.Complaints, w.Outages, w.KPI, w.Banner = dsk, cmp, out, k, out.Banner
+	a.Desk, a.Complaints, a.Outages, a.KPI = dsk, cmp, out, k
 	m.API, m.Web = a, w
 	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: tls, Wrap: auth.Middleware, NotFound: w.NotFound, Registry: reg,
 		Routes: func(mux *http.ServeMux) {
