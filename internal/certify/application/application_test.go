@@ -75,7 +75,7 @@ func TestParseFormNormalisesAndNamesTheField(t *testing.T) {
 	}
 }
 
-func list(failed ...string) json.RawMessage {
+func testList(failed ...string) json.RawMessage {
 	var out Checklist
 	for i := 1; i <= 8; i++ {
 		c := Criterion{ID: fmt.Sprintf("R-%d", i), Result: Pass}
@@ -97,16 +97,16 @@ func TestReviewChecklistRules_C43(t *testing.T) {
 		checklist        json.RawMessage
 		wantKey          string
 	}{
-		{"pass with all passed", TransitionPass, list(), ""},
-		{"fail with one failure", TransitionFail, list("R-3"), ""},
+		{"pass with all passed", TransitionPass, testList(), ""},
+		{"fail with one failure", TransitionFail, testList("R-3"), ""},
 		{"no checklist", TransitionPass, nil, "certify.review.required"},
 		{"missing criterion", TransitionPass, json.RawMessage(`[{"criterion":"R-1","result":"pass"}]`), "certify.review.missing"},
-		{"pass with a failure", TransitionPass, list("R-7"), "certify.review.pass_with_failures"},
-		{"fail without failures", TransitionFail, list(), "certify.review.fail_without_failures"},
-		{"failure without note", TransitionFail, json.RawMessage(strings.Replace(string(list()), `"R-2","result":"pass"`, `"R-2","result":"fail"`, 1)), "certify.review.note"},
-		{"unknown result", TransitionPass, json.RawMessage(strings.Replace(string(list()), `"R-2","result":"pass"`, `"R-2","result":"maybe"`, 1)), "certify.review.result"},
-		{"duplicate", TransitionPass, json.RawMessage(strings.Replace(string(list()), `"R-2"`, `"R-1"`, 1)), "certify.review.duplicate"},
-		{"unknown criterion", TransitionPass, json.RawMessage(strings.Replace(string(list()), `]`, `,{"criterion":"R-9","result":"pass"}]`, 1)), "certify.review.unknown"},
+		{"pass with a failure", TransitionPass, testList("R-7"), "certify.review.pass_with_failures"},
+		{"fail without failures", TransitionFail, testList(), "certify.review.fail_without_failures"},
+		{"failure without note", TransitionFail, json.RawMessage(strings.Replace(string(testList()), `"R-2","result":"pass"`, `"R-2","result":"fail"`, 1)), "certify.review.note"},
+		{"unknown result", TransitionPass, json.RawMessage(strings.Replace(string(testList()), `"R-2","result":"pass"`, `"R-2","result":"maybe"`, 1)), "certify.review.result"},
+		{"duplicate", TransitionPass, json.RawMessage(strings.Replace(string(testList()), `"R-2"`, `"R-1"`, 1)), "certify.review.duplicate"},
+		{"unknown criterion", TransitionPass, json.RawMessage(strings.Replace(string(testList()), `]`, `,{"criterion":"R-9","result":"pass"}]`, 1)), "certify.review.unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
