@@ -297,3 +297,25 @@ func TestAuditVerifyCommandFindsTampering(t *testing.T) {
 		t.Fatalf("tampered chain: %d %q", code, out.String())
 	}
 }
+
+func TestPersonalAccessTokenScopesAreEnforced(t *testing.T) {
+	m := startDemo(t, "")
+	u := m.URL() + "/api/v1"
+	tok := apiLogin(t, m, "10101234565", "")
+	_, body := doJSON(t, "POST", u+"/tokens", tok, "application/json", `{"name":"reader","scopes":["cases:read"]}`)
+	reader := body["token"].(string)
+	resp, body := doJSON(t, "POST", u+"/cases", reader, "application/json", `{"service":"cert","kind":"incident","form":{}}`)
+	if resp.StatusCode != 403 || errCode(body) != "forbidden" {
+		t.Fatalf("a cases:read token opened a case: %d %v", resp.StatusCode, body)
+	}
+	resp, body = doJSON(t, "POST", u+"/cases", tok, "application/json", `{"service":"cert","kind":"incident","form":{}}`)
+	if resp.StatusCode != 201 {
+		t.Fatalf("open: %d %v", resp.StatusCode, body)
+	}
+	if resp, body := doJSON(t, "GET", u+"/cases/"+body["tracking_code"].(string), reader, "", ""); resp.StatusCode != 200 {
+		t.Fatalf("a cases:read token could not read: %d %v", resp.StatusCode, body)
+	}
+	if resp, _ := doJSON(t, "POST", u+"/tokens", tok, "application/json", `{"name":"w","scopes":["cases:write"]}`); resp.StatusCode != 201 {
+		t.Fatal("cases:write token")
+	}
+}

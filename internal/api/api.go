@@ -126,6 +126,10 @@ func (a *API) route(method, path string, h http.HandlerFunc, op Op) {
 			a.fail(w, r, problem.New(problem.Unauthorized, "error.unauthorized"))
 			return
 		}
+		if scope := requiredScope(method, path, op); scope != "" && c.Principal != nil && !c.Principal.HasScope(scope) {
+			a.fail(w, r, problem.New(problem.Forbidden, "token.scope.missing", scope))
+			return
+		}
 		if op.Auth && !c.Bearer && method != "GET" && !httpauth.CheckCSRF(r) {
 			a.fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
 			return
@@ -216,4 +220,25 @@ func jsonReason(err error) string {
 	default:
 		return "malformed"
 	}
+}
+
+// requiredScope is the personal-access-token scope a route needs: case and question
+// routes need cases:read or cases:write, the staff queue queue:read, other protected
+// routes "all". Public routes need none, and every token may read /me.
+func requiredScope(method, path string, op Op) string {
+	read := method == http.MethodGet || method == http.MethodHead
+	switch {
+	case !op.Auth:
+		return ""
+	case path == "/api/v1/me" && read:
+		return ""
+	case strings.HasPrefix(path, "/api/v1/cases"), strings.HasPrefix(path, "/api/v1/questions"):
+		if read {
+			return "cases:read"
+		}
+		return "cases:write"
+	case strings.HasPrefix(path, "/api/v1/queue"):
+		return "queue:read"
+	}
+	return "all"
 }

@@ -317,4 +317,5 @@ var messagesEn = map[string]string{
 	"catalog.publish.own":                     "The author or submitter of a version cannot publish it; another member of staff must review and publish it.",
 	"catalog.publish.past":                    "The date it comes into force cannot be before today.",
 	"catalog.publish.before_latest":           "The date it comes into force cannot be before that of the last published version.",
+	"token.scope.missing":                     "This access token lacks the scope “%s”.",
 }
