@@ -49,6 +49,25 @@ func (p *Page) OtherLang() string {
 	return "en"
 }
 
+// Editor reports whether the person edits or reviews service versions somewhere.
+func (p *Page) Editor() bool {
+	if !p.SignedIn() {
+		return false
+	}
+	pr := p.Caller.Principal
+	if pr.Admin {
+		return true
+	}
+	for _, roles := range pr.Grants {
+		for _, r := range roles {
+			if r == "editor" || r == "supervisor" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // SignedIn reports whether a principal is logged in.
 func (p *Page) SignedIn() bool { return p.Caller != nil && p.Caller.Principal != nil }
 
