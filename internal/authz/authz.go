@@ -17,6 +17,7 @@ type Kind string
 // Object kinds.
 const (
 	Case                  Kind = "case"
+	CaseReopen            Kind = "case_reopen"
 	Document              Kind = "document"
 	InternalNote          Kind = "internal_note"
 	Message               Kind = "message"
@@ -107,6 +108,12 @@ func policy(k Kind, v Verb) (rule, bool) {
 			return rule{Any: []relation{owner}}, true
 		case Act:
 			return rule{Any: staffOfCase()}, true
+		}
+	case CaseReopen:
+		// Taking a closed case back to work is the supervisor's call; the complaints
+		// desk does it on a committee's decision through the engine (C-4.5).
+		if v == Act {
+			return rule{Any: []relation{role(identity.Supervisor)}}, true
 		}
 	case InternalNote:
 		if v == View || v == Create {
