@@ -10,6 +10,8 @@ import (
 type perfData struct {
 	*kpi.Report
 	PlannedMinutes, UnplannedMinutes int64
+	// Name is the service's name in the page's language.
+	Name string
 }
 
 // performancePage shows a service's public figures over a Jalali period; a bad
@@ -30,7 +32,12 @@ func (s *Server) performancePage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	d := perfData{Report: rep}
+	d := perfData{Report: rep, Name: rep.Service}
+	if c.Catalog != nil {
+		if svc, err := c.Catalog(r.Context(), rep.Service, 0); err == nil {
+			d.Name = svc.Name.In(string(p.Lang))
+		}
+	}
 	if a := rep.Availability; a != nil {
 		d.PlannedMinutes, d.UnplannedMinutes = a.PlannedSeconds/60, a.UnplannedSeconds/60
 	}

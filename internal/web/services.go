@@ -8,6 +8,7 @@ import (
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/i18n"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
 )
 
@@ -72,7 +73,7 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 		{t("catalog.card.visits"), t("catalog.card.visits_n", svc.MaxVisits)},
 		{t("catalog.card.questions"), duration(p.Lang, svc.QuestionResponseTime)},
 		{t("catalog.card.fee"), fee(p.Lang, svc.Fee)},
-		{t("catalog.card.version"), t("catalog.card.version_n", svc.Version, svc.EffectiveFrom.String())},
+		{t("catalog.card.version"), t("catalog.card.version_n", svc.Version, catalogDate(p.Lang, svc.EffectiveFrom))},
 	}
 	var laws, channels []string
 	for _, law := range svc.Laws {
@@ -194,4 +195,17 @@ func size(b int64) string {
 		return fmt.Sprintf("%.4g KB", float64(b)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", b)
+}
+
+// catalogDate shows a catalog date the way the page's language expects: Jalali in
+// Persian, ISO with the Jalali date beside it in English.
+func catalogDate(lang i18n.Lang, d catalog.Date) string {
+	if d.Year == 0 {
+		return "—"
+	}
+	j := jalali.FromGregorian(d.Year, int(d.Month), d.Day)
+	if lang == i18n.En {
+		return d.String() + " (" + jalali.LongEn(j) + ")"
+	}
+	return jalali.FormatFa(j)
 }
