@@ -143,6 +143,9 @@ func (r *Registry) Issue(ctx context.Context, tx *store.Tx, req IssueRequest) (C
 	if err != nil {
 		return c, fmt.Errorf("certify: issue %s: %w", number, err)
 	}
+	if err := indexTerms(ctx, tx, c.id, searchKeys(c.ProductName), searchKeys(c.HolderName)); err != nil {
+		return c, err
+	}
 	if _, err := r.appendEvent(ctx, tx, c, "issue", "", Active, "", req.Actor); err != nil {
 		return c, err
 	}

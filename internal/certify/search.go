@@ -54,8 +54,12 @@ func (q Query) where() (string, []any) {
 	}
 	if key := persian.SearchKey(text); key != "" {
 		pat := likePattern(key)
+		number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
+		if narrow, nargs := candidates(key, number, holderID); narrow != "" {
+			conds, args = append(conds, narrow), append(args, nargs...)
+		}
 		conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
-		args = append(args, pat, pat, CanonicalNumber(text), persian.NormalizeID(text))
+		args = append(args, pat, pat, number, holderID)
 	}
 	if q.VendorID != "" {
 		conds = append(conds, `holder_id = ?`)
