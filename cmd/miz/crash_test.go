@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/itoir/miz/bench/crash/round"
+	"github.com/itoir/miz/internal/store/storetest"
+)
+
+// crashChildEnv, when set to 1, makes the test binary behave as the miz command, so
+// the crash test can start it as a server and SIGKILL it.
+const crashChildEnv = "MIZ_CRASH_CHILD"
+
+// TestMain runs the miz command instead of the tests in a crash-test child.
+func TestMain(m *testing.M) {
+	if os.Getenv(crashChildEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// TestCrashLosesNothingAcknowledged is the short form of `go run ./bench/crash`: on
+// each database, rounds of concurrent submissions end in a SIGKILL at a random moment,
+// and after the restart every acknowledged case, document and submit is there whole
+// and once, the audit chain verifies and the SLA jobs still run. MIZ_CRASH_ROUNDS
+// (default 2) and MIZ_CRASH_CLIENTS (default 100) make it longer.
+func TestCrashLosesNothingAcknowledged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIPPED (crash): -short")
+	}
+	rounds, clients := envInt("MIZ_CRASH_ROUNDS", 2), envInt("MIZ_CRASH_CLIENTS", 100)
+	for _, dbKind := range []string{"sqlite", "postgres"} {
+		t.Run(dbKind, func(t *testing.T) {
+			for i := range rounds {
+				t.Run("round"+strconv.Itoa(i+1), func(t *testing.T) {
+					o := round.Options{Command: []string{os.Args[0]}, Env: []string{crashChildEnv + "=1"},
+						Data: t.TempDir(), Clients: clients, FireJobs: 20,
+						KillAfter: 300*time.Millisecond + rand.N(1200*time.Millisecond)}
+					if dbKind == "postgres" {
+						o.DB = storetest.PostgresURL(t)
+					}
+					res, err := round.Run(context.Background(), o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Logf("kill at %s: acknowledged %d created, %d uploaded, %d submitted; %d cut off; lost %d, duplicated %d; "+
+						"%d jobs fired; %d audit entries", o.KillAfter.Round(time.Millisecond), res.Created, res.Uploaded,
+						res.Submitted, res.Unanswered, res.Lost, res.Duplicated, res.JobsFired, res.AuditEntries)
+					if res.Failed() {
+						t.Fatalf("crash round failed: %+v", res)
+					}
+					if res.Created == 0 {
+						t.Fatalf("no submission was acknowledged before the kill: %+v", res)
+					}
+				})
+			}
+		})
+	}
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
