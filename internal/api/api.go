@@ -93,6 +93,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.serviceRoutes()
 	a.registryRoutes()
 	a.caseRoutes()
+	a.documentRoutes() // GET a case's document, as an attachment
 	a.complaintRoutes()
 	a.deskRoutes()
 	a.accountabilityRoutes() // /api/v1/status, outages, KPIs, queue exports

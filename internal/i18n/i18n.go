@@ -68,7 +68,10 @@ func T(l Lang, key string, args ...any) string {
 	if !ok {
 		s = key
 	}
-	if len(args) > 0 {
+	// A message that takes no arguments is shown as written: callers such as the
+	// upload checks pass the same arguments to every message of a family, and fmt
+	// would append them as "%!(EXTRA …)" to one that uses none.
+	if len(args) > 0 && strings.Contains(s, "%") {
 		s = fmt.Sprintf(s, args...)
 	}
 	if l == Fa {

@@ -92,6 +92,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
 	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
 	s.caseRoutes(mux)
+	s.documentRoutes(mux) // a case's document, as an attachment
 	s.deskRoutes(mux)
 	s.accountabilityRoutes(mux)
 	s.complaintRoutes(mux)
