@@ -104,14 +104,14 @@ func (e *Engine) reopen(ctx context.Context, tx *store.Tx, p *identity.Principal
 	}
 	ev := Event{At: tx.Now, FromState: c.State, ToState: to.ID, Holder: to.Holder, Transition: ReopenTransition,
 		ActorAccountID: p.ID, ActorRole: string(identity.Supervisor), Reason: in.Reason}
-	if in.Authority != "" {
-		ev.ActorRole = string(identity.Committee)
+	if in.Authority != "" && !p.HasRole(c.Service, identity.Supervisor) {
+		ev.ActorRole = string(identity.Committee) // the member who recorded the decision
 	}
 	if err := e.move(ctx, tx, c, k, to, ev); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, actor(p), "case.reopened", "case", c.TrackingCode, map[string]any{
-		"from": ev.FromState, "to": ev.ToState, "authority": in.Authority, "used_seconds": c.UsedSeconds})
+		"from": ev.FromState, "to": ev.ToState, "role": ev.ActorRole, "authority": in.Authority, "used_seconds": c.UsedSeconds})
 }
 
 // reopenTarget picks the state a reopened case returns to: the named one, which must

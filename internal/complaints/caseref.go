@@ -69,15 +69,17 @@ func loadCaseWhere(ctx context.Context, tx *store.Tx, where string, arg any) (*c
 // one of its staff transitions (expert, supervisor, signer, …), wrote to the applicant
 // or a note on it, changed it in any other way the audit log records, is or was its
 // assignee, or answered for the unit in a negotiation about it. The applicant's own
-// account may be in the list; it is never on a committee. They are excluded from the committee's deliberation on a complaint about
-// it. The list is computed afresh each time, so an action taken after filing counts.
+// account may be in the list; it is never on a committee. They are excluded from the
+// committee's deliberation on a complaint about it. The list is computed afresh each
+// time, so an action taken after filing counts; a committee member reopening the case
+// to carry out the committee's decision (role committee) is not acting on it.
 func involved(ctx context.Context, tx *store.Tx, c *caseRef) ([]int64, error) {
 	var out []int64
 	if c.AssigneeAccountID != 0 {
 		out = append(out, c.AssigneeAccountID)
 	}
 	queries := []string{
-		`SELECT DISTINCT actor_account_id FROM case_events WHERE case_id = ? AND actor_role <> 'applicant' AND actor_role <> ''`,
+		`SELECT DISTINCT actor_account_id FROM case_events WHERE case_id = ? AND actor_role <> 'applicant' AND actor_role <> '' AND actor_role <> 'committee'`,
 		`SELECT DISTINCT author_account_id FROM case_messages WHERE case_id = ? AND by_staff = TRUE`,
 		`SELECT DISTINCT m.author_account_id FROM dispute_messages m JOIN disputes d ON d.id = m.dispute_id
 			WHERE d.case_id = ? AND m.by_staff = TRUE`,
@@ -111,11 +113,18 @@ func involved(ctx context.Context, tx *store.Tx, c *caseRef) ([]int64, error) {
 		if err := rows.Scan(&who, &action, &s); err != nil {
 			return nil, fmt.Errorf("complaints: %s: assignees: %w", c.Code, err)
 		}
+		var a struct {
+			Assignee, Previous int64
+			Role               string
+		}
+		_ = json.Unmarshal([]byte(s), &a)
+		if action == "case.reopened" && a.Role == "committee" {
+			continue // the committee carrying out its own decision does not act on the case
+		}
 		if id, err := strconv.ParseInt(strings.TrimPrefix(who, "account:"), 10, 64); err == nil && strings.HasPrefix(who, "account:") {
 			out = append(out, id)
 		}
-		var a struct{ Assignee, Previous int64 }
-		if action == "case.assigned" && json.Unmarshal([]byte(s), &a) == nil {
+		if action == "case.assigned" {
 			out = append(out, a.Assignee, a.Previous)
 		}
 	}

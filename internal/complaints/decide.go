@@ -39,6 +39,9 @@ type RemedyInput struct {
 	// Kind is reopen, reassign, redo_step or apology.
 	Kind   string
 	Detail string
+	// State is, for reopen, the organization-held state the case returns to; empty
+	// means the first one of its process.
+	State string
 }
 
 // DecisionInput is the committee's decision.
@@ -104,9 +107,20 @@ func (d *Desk) Decide(ctx context.Context, p *identity.Principal, id int64, in D
 		var kinds []string
 		for _, r := range in.Remedies {
 			kinds = append(kinds, r.Kind)
-			if _, err := tx.Exec(ctx, "INSERT INTO complaint_remedies (complaint_id, kind, detail) VALUES (?, ?, ?)",
-				id, r.Kind, r.Detail); err != nil {
+			rid, err := tx.InsertID(ctx, "INSERT INTO complaint_remedies (complaint_id, kind, detail) VALUES (?, ?, ?)",
+				id, r.Kind, r.Detail)
+			if err != nil {
 				return fmt.Errorf("complaints: %s: remedy: %w", l.TrackingCode, err)
+			}
+			if r.Kind != RemedyReopen {
+				continue
+			}
+			if done, err := d.reopenOnDecision(ctx, tx, p, l, r.State); err != nil {
+				return err
+			} else if done {
+				if err := markRemedyDone(ctx, tx, id, rid, p.ID, ""); err != nil {
+					return err
+				}
 			}
 		}
 		l.State, l.Outcome, l.Reasons, l.DecidedAt = StateAnnounced, outcome, reasons, tx.Now

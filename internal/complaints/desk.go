@@ -28,6 +28,13 @@ type Reopener interface {
 	Reopen(ctx context.Context, p *identity.Principal, code, reason string) error
 }
 
+// OrderedReopener is implemented by a case engine that reopens a closed case inside
+// the desk's transaction on the authority of a committee decision (*cases.Engine
+// does): the reopening and the remedy marked done then commit together, or neither.
+type OrderedReopener interface {
+	ReopenOrdered(ctx context.Context, tx *store.Tx, p *identity.Principal, code string, in cases.ReopenInput) error
+}
+
 // Desk runs the use cases of disputes and complaints.
 type Desk struct {
 	DB *store.DB

@@ -93,12 +93,15 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		if err != nil {
 			return err
 		}
+		// The signer's rejection closes the case (holder none), so that it can be reopened.
 		for seq, ev := range []struct {
-			actor int64
-			role  string
-		}{{ids["applicant"], "applicant"}, {ids["expert"], "expert"}, {ids["expertMember"], "expert"}, {ids["signer"], "signer"}} {
+			actor        int64
+			role, holder string
+			state        string
+		}{{ids["applicant"], "applicant", "organization", "completeness_check"}, {ids["expert"], "expert", "organization", "technical_review"},
+			{ids["expertMember"], "expert", "organization", "approval"}, {ids["signer"], "signer", "none", "rejected"}} {
 			if _, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, seq, at, to_state, holder, actor_account_id, actor_role)
-				VALUES (?, ?, 0, 'x', 'organization', ?, ?)`, caseID, seq+1, ev.actor, ev.role); err != nil {
+				VALUES (?, ?, 0, ?, ?, ?, ?)`, caseID, seq+1, ev.state, ev.holder, ev.actor, ev.role); err != nil {
 				return err
 			}
 		}
