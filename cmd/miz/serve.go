@@ -57,6 +57,7 @@ type Main struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	closeErr error
+	now      func() time.Time // the clock, injected by tests only; nil is time.Now
 }
 
 // Run opens the database, migrates, seeds the demo if asked, starts the job runner
@@ -74,6 +75,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if m.now != nil {
+		db.Now = m.now
+	}
 	if err := db.Migrate(ctx, migrationProgress(m.Log)); err != nil {
 		return err
 	}
@@ -122,12 +126,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cal, err := cases.LoadCalendar(ctx, db, sla.Config{})
+	// SLA-CLOCK rules 5, 6: the calendar reloads after an edit here, and within 10s of one elsewhere.
+	cal, err := cases.NewLiveCalendar(ctx, db, sla.Config{})
 	if err != nil {
 		return err
 	}
-	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: func() *sla.Calendar { return cal },
-		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: time.Now}
+	m.wg.Add(1)
+	go func() { defer m.wg.Done(); cal.Watch(runCtx, 10*time.Second, m.Log) }()
+	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar, ReloadCalendar: cal.Reload,
+		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
 
 	// SLA Z-4.1: the public registry of certificates, its signing keys and its

@@ -10,8 +10,8 @@ import (
 	"github.com/itoir/miz/internal/store"
 )
 
-// LoadCalendar builds the business calendar from the national working week and the
-// holidays table (SLA-CLOCK rule 5). Callers cache the result and rebuild it when an
+// LoadCalendar builds the business calendar from the working weeks (national and per
+// province) and the holidays table (SLA-CLOCK rule 5). Callers cache the result and rebuild it when an
 // administrator edits a holiday, then call RecomputeOpen.
 func LoadCalendar(ctx context.Context, db *store.DB, cfg sla.Config) (*sla.Calendar, error) {
 	if cfg.DayLength == 0 {
@@ -39,7 +39,10 @@ func LoadCalendar(ctx context.Context, db *store.DB, cfg sla.Config) (*sla.Calen
 			h.Date = sla.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 			cfg.Holidays = append(cfg.Holidays, h)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return applyStoredWeeks(ctx, tx, &cfg) // national week and province overrides
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cases: load calendar: %w", err)

@@ -39,6 +39,9 @@ type Engine struct {
 	// Calendar returns the business calendar in force (holidays included); it is
 	// called per computation so that an edited holiday recomputes open cases.
 	Calendar func() *sla.Calendar
+	// ReloadCalendar, if set, rebuilds what Calendar returns after an administrator
+	// edits the calendar, before open cases are recomputed (LiveCalendar.Reload).
+	ReloadCalendar func(ctx context.Context) error
 	// Docs stores uploaded documents; uploads fail while it is nil.
 	Docs BlobStore
 	// Timers schedules SLA warnings and breaches; nil schedules nothing.

@@ -59,8 +59,12 @@ func (e *Engine) viewOf(ctx context.Context, tx *store.Tx, c *Case, now time.Tim
 	if err != nil {
 		return nil, err
 	}
+	cal, err := e.calendarFor(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
 	st, _ := k.State(c.State)
-	return &View{Case: *c, ServiceDef: svc, KindDef: k, StateDef: st, Clock: computeClock(evs, k, e.calendar(), now)}, nil
+	return &View{Case: *c, ServiceDef: svc, KindDef: k, StateDef: st, Clock: computeClock(evs, k, cal, now)}, nil
 }
 
 // History returns a case's state history, oldest first, to its applicant or staff.

@@ -36,15 +36,24 @@ func (j JobTimers) Schedule(ctx context.Context, tx *store.Tx, c *Case, ms []sla
 		return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
 	}
 	for _, m := range ms {
-		if m.Passed || m.At.IsZero() {
+		key := "cases:sla:" + c.TrackingCode + ":" + strconv.FormatFloat(m.Fraction, 'f', -1, 64) + ":" + strconv.Itoa(n)
+		if m.Passed { // a recomputed clock (rule 6) may put a pending milestone in the past
+			if err := j.move(ctx, tx, key, tx.Now); err != nil {
+				return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
+			}
 			continue
 		}
-		key := "cases:sla:" + c.TrackingCode + ":" + strconv.FormatFloat(m.Fraction, 'f', -1, 64) + ":" + strconv.Itoa(n)
+		if m.At.IsZero() {
+			continue
+		}
 		opts := []jobs.Option{jobs.At(m.At), jobs.Unique(key)}
 		if j.Wake != nil {
 			opts = append(opts, jobs.Wake(j.Wake))
 		}
 		if _, err := jobs.Enqueue(ctx, tx, MilestoneJob, milestonePayload{Code: c.TrackingCode, Fraction: m.Fraction, Events: n}, opts...); err != nil {
+			return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
+		}
+		if err := j.move(ctx, tx, key, m.At); err != nil { // the same history on a changed calendar
 			return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
 		}
 	}
@@ -84,7 +93,11 @@ func (e *Engine) HandleMilestone(notify func(ctx context.Context, tx *store.Tx, 
 			if err != nil {
 				return jobs.Permanent(err)
 			}
-			clk := computeClock(evs, k, e.calendar(), tx.Now)
+			cal, err := e.calendarFor(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			clk := computeClock(evs, k, cal, tx.Now)
 			if clk.Stopped || clk.Paused || clk.Status.Fraction < p.Fraction {
 				return nil
 			}

@@ -163,7 +163,11 @@ func (e *Engine) refreshClock(ctx context.Context, tx *store.Tx, c *Case, k *cat
 	if err != nil {
 		return err
 	}
-	clk := computeClock(evs, k, e.calendar(), tx.Now)
+	cal, err := e.calendarFor(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	clk := computeClock(evs, k, cal, tx.Now)
 	c.DueAt, c.UsedSeconds = clk.DueAt, clk.UsedSeconds
 	if _, err := tx.Exec(ctx, "UPDATE cases SET due_at = ?, used_seconds = ? WHERE id = ?",
 		store.Millis(c.DueAt), c.UsedSeconds, c.ID); err != nil {
