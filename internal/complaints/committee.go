@@ -115,7 +115,7 @@ func (d *Desk) RequestInformation(ctx context.Context, p *identity.Principal, id
 }
 
 // AnswerInformation answers the open requests addressed to p's side: the applicant
-// (the clock resumes) or a supervisor of the service for the unit.
+// (the clock resumes and its deadline is scheduled again) or a supervisor of the service for the unit.
 func (d *Desk) AnswerInformation(ctx context.Context, p *identity.Principal, id int64, body string) error {
 	return d.change(ctx, p, "complaint.info_answer", "complaint", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		l, err := loadComplaint(ctx, tx, id)
@@ -149,6 +149,9 @@ func (d *Desk) AnswerInformation(ctx context.Context, p *identity.Principal, id 
 		}
 		if party == PartyApplicant && l.State == StateInformation {
 			if err := l.move(ctx, tx, StateReview, sla.HolderOrganization, ""); err != nil {
+				return err
+			}
+			if err := d.scheduleComplaint(ctx, tx, l.Complaint); err != nil {
 				return err
 			}
 		}

@@ -125,6 +125,9 @@ func (d *Desk) file(ctx context.Context, tx *store.Tx, p *identity.Principal, c 
 	if err := addEvent(ctx, tx, k.ID, sla.HolderOrganization, ""); err != nil {
 		return nil, err
 	}
+	if err := d.scheduleComplaint(ctx, tx, k); err != nil {
+		return nil, err
+	}
 	if err := audit.Record(ctx, tx, actor(p), "complaint.filed", "complaint", code, map[string]any{
 		"type": typ, "case": k.CaseCode, "service": service, "dispute": disputeID, "due_at": store.Millis(due)}); err != nil {
 		return nil, err

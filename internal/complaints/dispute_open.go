@@ -39,8 +39,8 @@ func checkText(field, s string) (string, error) {
 
 // OpenDispute starts a negotiation (§7) about one of p's own cases, open or closed,
 // with its first message. The unit's answer is due within the catalog's
-// negotiation_response_time on the business calendar (SLA-CLOCK rule 10); the service's
-// supervisors are told at once.
+// negotiation_response_time on the business calendar (SLA-CLOCK rule 10), checked by a
+// durable job at the deadline; the service's supervisors are told at once.
 func (d *Desk) OpenDispute(ctx context.Context, p *identity.Principal, caseCode string, in DisputeInput) (*Dispute, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
@@ -82,6 +82,9 @@ func (d *Desk) OpenDispute(ctx context.Context, p *identity.Principal, caseCode 
 		}
 		out = &Dispute{ID: id, TrackingCode: code, CaseCode: c.Code, Service: c.Service, ApplicantAccountID: p.ID,
 			Subject: in.Subject, State: DisputeNegotiating, OpenedAt: tx.Now, DueAt: due}
+		if err := d.scheduleDispute(ctx, tx, out); err != nil {
+			return err
+		}
 		if err := audit.Record(ctx, tx, actor(p), "dispute.opened", "dispute", code,
 			map[string]any{"case": c.Code, "subject": in.Subject, "due_at": store.Millis(due)}); err != nil {
 			return err
