@@ -178,6 +178,7 @@ func (m *Main) Run(ctx context.Context) error {
 	dsk := &desk.Desk{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
 	cmp := complaints.NewDesk(m.Cases)
 	cmp.Wake, cmp.BaseURL = m.Runner, cfg.BaseURL
+	cmp.RegisterJobs(m.Runner) // negotiation and decision deadlines (SLA-CLOCK rules 7, 10)
 	out := &outages.Store{DB: db, Services: services}
 	k := newKPI(m, out)
 	w.Desk, w.Complaints, w.Outages, w.KPI, w.Banner = dsk, cmp, out, k, out.Banner
