@@ -114,7 +114,8 @@ func (a *Auth) load(ctx context.Context, c *Caller, kinds ...identity.SessionKin
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		if errors.Is(err, store.ErrUnavailable) {
-			c.Unavailable = true
+			c.Unavailable = true // the request is answered 503 and logged as such
+			return
 		}
 		if a.Log != nil {
 			a.Log.Warn("session lookup failed", "err", err)

@@ -122,18 +122,33 @@ func (r *Runner) Run(ctx context.Context) error {
 	ticker := time.NewTicker(r.opt.Poll)
 	defer ticker.Stop()
 	base := context.WithoutCancel(ctx)
-	for {
-		if err := r.ensurePeriodic(ctx); err != nil && ctx.Err() == nil {
-			r.log.Warn("jobs: periodic", "err", err)
+	down := false // the database is unreachable: say so once, not at every poll
+	report := func(what string, err error) {
+		switch {
+		case err == nil && what == "jobs: periodic": // may not have asked the database
+		case err == nil:
+			if down {
+				r.log.Info("jobs: database reachable again")
+			}
+			down = false
+		case ctx.Err() != nil:
+		case errors.Is(err, store.ErrUnavailable):
+			if !down {
+				r.log.Warn("jobs: database unavailable; polling until it returns", "err", err)
+			}
+			down = true
+		default:
+			r.log.Warn(what, "err", err)
 		}
+	}
+	for {
+		report("jobs: periodic", r.ensurePeriodic(ctx))
 		free := r.opt.Workers - len(sem)
 		var claimed []Job
 		if free > 0 && ctx.Err() == nil {
 			var err error
 			claimed, err = r.claim(ctx, free)
-			if err != nil && ctx.Err() == nil {
-				r.log.Warn("jobs: claim", "err", err)
-			}
+			report("jobs: claim", err)
 		}
 		for _, j := range claimed {
 			sem <- struct{}{}

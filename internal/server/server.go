@@ -173,7 +173,12 @@ func logRequests(next http.Handler, log *slog.Logger) http.Handler {
 	})
 }
 
+// levelFor logs failures as errors, except 503: during a database outage every
+// request answers it, and one error line per request would bury the cause.
 func levelFor(status int) slog.Level {
+	if status == http.StatusServiceUnavailable {
+		return slog.LevelWarn
+	}
 	if status >= 500 {
 		return slog.LevelError
 	}

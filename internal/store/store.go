@@ -90,6 +90,15 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
+	// Without a connect timeout a request waits for the operating system's TCP
+	// timeout (minutes) when the server is unreachable; 5 s keeps an outage a 503.
+	if !strings.Contains(url, "connect_timeout=") {
+		if strings.Contains(url, "?") {
+			url += "&connect_timeout=5"
+		} else {
+			url += "?connect_timeout=5"
+		}
+	}
 	p, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)

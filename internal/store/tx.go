@@ -42,7 +42,9 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	tx := &Tx{tx: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
-		return err
+		// A connection lost in the middle of the use case is an outage too, not a
+		// fault of the use case: answer it with 503 like a failed begin.
+		return classify(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return classify(fmt.Errorf("store: commit: %w", err))
@@ -60,7 +62,7 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 		return classify(fmt.Errorf("store: begin read: %w", err))
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only
-	return fn(&Tx{tx: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()})
+	return classify(fn(&Tx{tx: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()}))
 }
 
 // AfterCommit registers f to run once the transaction commits.
@@ -115,14 +117,17 @@ func retryable(err error) bool {
 	return strings.Contains(s, "SQLSTATE 40001") || strings.Contains(s, "SQLSTATE 40P01")
 }
 
-// classify marks connection-level failures as ErrUnavailable.
+// classify marks connection-level failures as ErrUnavailable. pgx reports a
+// connection that the server or the network dropped mid-query as an unexpected EOF
+// or a closed conn; SQLite never returns either (its reads are local).
 func classify(err error) error {
 	if err == nil || errors.Is(err, ErrUnavailable) {
 		return err
 	}
 	s := err.Error()
 	for _, marker := range []string{"connection refused", "failed to connect", "broken pipe",
-		"connection reset", "bad connection", "SQLSTATE 57P01", "SQLSTATE 57P03", "i/o timeout"} {
+		"connection reset", "bad connection", "SQLSTATE 57P01", "SQLSTATE 57P02", "SQLSTATE 57P03", "i/o timeout",
+		"unexpected EOF", "conn closed"} {
 		if strings.Contains(s, marker) {
 			return fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
