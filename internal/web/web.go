@@ -95,6 +95,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.documentRoutes(mux) // a case's document, as an attachment
 	s.deskRoutes(mux)
 	s.accountabilityRoutes(mux)
+	s.calendarRoutes(mux) // /admin/calendar: holidays and working weeks (SLA-CLOCK rules 5, 6)
 	s.complaintRoutes(mux)
 	s.certifyRoutes(mux) // CERTIFY application form, review checklist
 	s.serviceRoutes(mux) // /services, /changes, /admin/services
