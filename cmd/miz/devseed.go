@@ -14,8 +14,13 @@ import (
 // synthetic certificates for the registry search benchmark. Never in production.
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "seed" {
-		fmt.Fprintln(stderr, "usage: miz dev seed --certificates N [--data DIR] [--db URL]")
+		fmt.Fprintln(stderr, "usage: miz dev seed --certificates N | --applicants N --tokens FILE [--data DIR] [--db URL]")
 		return 2
+	}
+	for _, a := range args[1:] {
+		if a == "--applicants" || a == "-applicants" {
+			return runDevApplicants(ctx, args[1:], stdout, stderr)
+		}
 	}
 	n := 0
 	var rest []string
