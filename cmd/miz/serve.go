@@ -194,6 +194,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
+	w.PDF, w.SelfURL = web.NewChromePDF("", 2), m.URL // chromium starts on the first PDF request
 	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 	m.wg.Add(2)
@@ -234,6 +235,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		m.closeErr = m.http.Shutdown(ctx)
 		cancel()
+	}
+	if m.Web != nil {
+		m.closeErr = errors.Join(m.closeErr, m.Web.ClosePDF())
 	}
 	if m.cancel != nil {
 		m.cancel()

@@ -137,12 +137,6 @@ func (s *Server) certificatePage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) certificatePrint(w http.ResponseWriter, r *http.Request) {
-	if p, ok := s.loadCertificate(w, r); ok {
-		s.render(w, r, http.StatusOK, "certificate_print", p)
-	}
-}
-
 // certificateQR serves a QR code of the certificate's verify page.
 func (s *Server) certificateQR(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Registry.Get(r.Context(), r.PathValue("number"))

@@ -49,6 +49,9 @@ type Server struct {
 	Registry *certify.Registry
 	// PDF prints certificates to PDF; nil makes the PDF endpoint answer 503.
 	PDF PDFRenderer
+	// SelfURL is this server's own base URL, where the PDF renderer loads the
+	// printable page; set once the listener exists.
+	SelfURL func() string
 	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
 	OIDC *identity.OIDC
 	// Outages and KPI serve /status, /admin/outages and the performance pages; nil
