@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -26,7 +28,7 @@ func (a *API) registryRoutes() {
 			{Name: "vendor_id", In: "query"}, {Name: "category", In: "query"},
 			{Name: "status", In: "query", Description: "active, suspended, revoked, expired or superseded"}, {Name: "page", In: "query"}},
 		Response: map[string]any{"type": "object"}, Errors: []int{400}})
-	a.route("GET", "/api/v1/registry/certificates/{number}", a.getCertificate, Op{ID: "getCertificate", Tag: "registry",
+	a.route("GET", "/api/v1/registry/certificates/{number}", a.cachedCertificate(newLookupCache(a.Registry)), Op{ID: "getCertificate", Tag: "registry",
 		Summary: "One certificate with its status history", Params: num, Response: map[string]any{"type": "object"}, Errors: []int{404}})
 	a.route("GET", "/api/v1/registry/certificates/{number}/credential", a.getCredential, Op{ID: "getCredential", Tag: "registry",
 		Summary: "The signed certificate: a W3C Verifiable Credential as a compact EdDSA JWS", Params: num,
@@ -57,7 +59,11 @@ func (a *API) certFail(w http.ResponseWriter, r *http.Request, err error) {
 // answers 304 when the client already holds it.
 func writeCached(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
 	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	writeTagged(w, r, contentType, body, `"`+hex.EncodeToString(sum[:16])+`"`)
+}
+
+// writeTagged is writeCached with the ETag already computed.
+func writeTagged(w http.ResponseWriter, r *http.Request, contentType string, body []byte, etag string) {
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "public, max-age=60")
@@ -102,18 +108,18 @@ type certificateView struct {
 	History []certify.Event `json:"history"`
 }
 
-func (a *API) getCertificate(w http.ResponseWriter, r *http.Request) {
-	c, err := a.Registry.Get(r.Context(), r.PathValue("number"))
+// certificateJSON is the lookup's answer: the certificate with its history.
+func (a *API) certificateJSON(ctx context.Context, number string) ([]byte, error) {
+	c, err := a.Registry.Get(ctx, number)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	h, err := a.Registry.History(r.Context(), c.Number)
+	h, err := a.Registry.History(ctx, c.Number)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	a.writeCachedJSON(w, r, certificateView{Certificate: c, History: h})
+	b, err := json.Marshal(certificateView{Certificate: c, History: h})
+	return append(b, '\n'), err
 }
 
 func (a *API) getCredential(w http.ResponseWriter, r *http.Request) {

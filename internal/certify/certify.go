@@ -8,6 +8,7 @@ package certify
 import (
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/itoir/miz/internal/catalog"
@@ -125,6 +126,10 @@ type Registry struct {
 	// Categories are the catalog's certificate categories (id → names).
 	Categories []catalog.Item
 	Logger     *slog.Logger
+
+	// changes counts registry changes committed through this value, so caches in
+	// this process notice them at once (see Revision).
+	changes atomic.Int64
 }
 
 // DefaultIssuer is ITO as the issuer of certificates.

@@ -82,6 +82,7 @@ func (r *Registry) changeStatus(ctx context.Context, tx *store.Tx, number string
 // appendEvent writes a status-history row and its transparency-log record.
 func (r *Registry) appendEvent(ctx context.Context, tx *store.Tx, c Certificate, kind string, from, to Status, reason, actor string) (Event, error) {
 	var seq int
+	tx.AfterCommit(func() { r.changes.Add(1) })
 	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM certificate_events WHERE certificate_id = ?`, c.id).Scan(&seq); err != nil {
 		return Event{}, fmt.Errorf("certify: event for %s: %w", c.Number, err)
 	}
