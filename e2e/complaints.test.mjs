@@ -5,47 +5,15 @@
 // acknowledges it.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { baseURL, launch, totp } from "./helpers.mjs";
+import { baseURL, launch, logins } from "./helpers.mjs";
 
-const secret = "JBSWY3DPEHPK3PXP";
 const company = "10101234565";
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-// lastStep is the last TOTP step this file used; after() waits until it has passed
-// so that the next test file can log the same staff accounts in (codes are
-// single-use per account).
-let lastStep = 0;
-after(async () => {
-  const wait = (lastStep + 1) * 30000 - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 200));
-});
-
-// signIn logs a user in within a fresh context; a staff code refused as already
-// used (another test took this step) is retried at the next step.
-async function signIn(user, staff) {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await page.goto(baseURL + "/login");
-  await page.fill("#username", user);
-  await page.fill("#password", "demo-password");
-  await page.click("#login-submit");
-  if (staff) {
-    for (let attempt = 0; ; attempt++) {
-      await page.waitForSelector("#totp");
-      lastStep = Math.floor(Date.now() / 30000);
-      await page.fill("#totp", totp(secret));
-      await page.click("#totp-submit");
-      await page.waitForSelector("#logout, #totp-error");
-      if (await page.locator("#logout").count()) break;
-      assert.ok(attempt < 2, "TOTP refused twice");
-      await page.waitForTimeout((lastStep + 1) * 30000 - Date.now() + 200);
-    }
-  }
-  await page.waitForSelector("#logout");
-  return page;
-}
+const { signIn, waitOutLastStep } = logins(() => browser);
+after(waitOutLastStep);
 
 // vote casts a committee member's vote on the complaint page.
 async function vote(page, url, outcome) {

@@ -34,3 +34,42 @@ export function totp(secret, t = Date.now()) {
   const v = (h.readUInt32BE(off) & 0x7fffffff) % 1000000;
   return String(v).padStart(6, "0");
 }
+
+// demoSecret is the TOTP secret of every demo staff account.
+export const demoSecret = "JBSWY3DPEHPK3PXP";
+
+// logins returns signIn for a test file's browser, and waitOutLastStep, which a
+// file's after() awaits so that the next file can log the same staff in (TOTP codes
+// are single-use per account).
+export function logins(getBrowser) {
+  let lastStep = 0;
+  // signIn logs a user in within a fresh context; a staff code refused as already
+  // used (another test took this step) is retried at the next step.
+  async function signIn(user, staff) {
+    const ctx = await getBrowser().newContext();
+    const page = await ctx.newPage();
+    await page.goto(baseURL + "/login");
+    await page.fill("#username", user);
+    await page.fill("#password", "demo-password");
+    await page.click("#login-submit");
+    if (staff) {
+      for (let attempt = 0; ; attempt++) {
+        await page.waitForSelector("#totp");
+        lastStep = Math.floor(Date.now() / 30000);
+        await page.fill("#totp", totp(demoSecret));
+        await page.click("#totp-submit");
+        await page.waitForSelector("#logout, #totp-error");
+        if (await page.locator("#logout").count()) break;
+        if (attempt >= 2) throw new Error("TOTP refused twice");
+        await page.waitForTimeout((lastStep + 1) * 30000 - Date.now() + 200);
+      }
+    }
+    await page.waitForSelector("#logout");
+    return page;
+  }
+  async function waitOutLastStep() {
+    const wait = (lastStep + 1) * 30000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait + 200));
+  }
+  return { signIn, waitOutLastStep };
+}
