@@ -12,6 +12,14 @@ import (
 // maxFileSize bounds a service file; real ones are a few tens of kilobytes.
 const maxFileSize = 1 << 20
 
+// maxNodes bounds the YAML nodes of one service file. The two real services have
+// about 2,500; a file with hundreds of thousands of keys would only make the YAML
+// decoder's duplicate-key checks (quadratic) and the problem list slow for nothing.
+const maxNodes = 50_000
+
+// maxProblems bounds the problems reported for one file.
+const maxProblems = 200
+
 // Parse reads one service from data, strictly: unknown fields, wrong shapes
 // and every rule of FORMAT.md are problems. name is the file name used in
 // the problems. On failure the error is a *ValidationError listing every
@@ -35,6 +43,10 @@ func Parse(name string, data []byte) (svc *Service, err error) {
 	}
 	root, ok := readNode(c, data)
 	if !ok {
+		return nil, c.err()
+	}
+	if n := countNodes(root, maxNodes+1); n > maxNodes {
+		c.addLine(0, "file has more than %d YAML entries; a service file is far smaller", maxNodes)
 		return nil, c.err()
 	}
 	c.idx[""] = root.Line
@@ -136,4 +148,16 @@ func (p SLAPolicy) withDefaults(d SLAPolicy) SLAPolicy {
 		p.Warnings = append([]float64(nil), d.Warnings...)
 	}
 	return p
+}
+
+// countNodes counts the nodes under n, stopping once limit is reached.
+func countNodes(n *yaml.Node, limit int) int {
+	count := 1
+	for _, child := range n.Content {
+		if count >= limit {
+			break
+		}
+		count += countNodes(child, limit-count)
+	}
+	return count
 }

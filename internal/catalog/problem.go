@@ -55,7 +55,12 @@ func newChecker(file string) *checker {
 
 // addLine records a problem at a known line.
 func (c *checker) addLine(line int, format string, args ...any) {
-	c.problems = append(c.problems, Problem{File: c.file, Line: line, Message: fmt.Sprintf(format, args...)})
+	switch {
+	case len(c.problems) < maxProblems:
+		c.problems = append(c.problems, Problem{File: c.file, Line: line, Message: fmt.Sprintf(format, args...)})
+	case len(c.problems) == maxProblems:
+		c.problems = append(c.problems, Problem{File: c.file, Line: 0, Message: fmt.Sprintf("more than %d problems; fix these first", maxProblems)})
+	}
 }
 
 // at records a problem about the field at path, prefixed with the path so
@@ -110,6 +115,9 @@ var (
 
 // addYAML turns one message of yaml.v3 into a problem with a plain wording.
 func (c *checker) addYAML(msg string) {
+	if len(c.problems) > maxProblems {
+		return
+	}
 	msg = strings.TrimPrefix(strings.TrimSpace(msg), "yaml: ")
 	m := yamlLine.FindStringSubmatch(msg)
 	if m == nil {
