@@ -160,6 +160,12 @@ func (m *Main) Run(ctx context.Context) error {
 
 	tls := cfg.TLSCert != ""
 	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
+	if db.Dialect == store.SQLite {
+		// One process owns an SQLite database, so every logout passes through this
+		// cache; PostgreSQL may have several instances behind a load balancer (and
+		// outages to report), so there each request asks the database.
+		auth.CacheTTL = time.Second
+	}
 	pol := identity.DefaultLoginPolicy()
 	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases, Catalog: m.Catalog}
 	if cfg.OIDCIssuer != "" { // single sign-on; discovery happens at the first login

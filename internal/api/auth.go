@@ -96,7 +96,11 @@ func loginProblem(err error) error {
 func (a *API) logout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c := httpauth.FromContext(ctx)
-	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return identity.DeleteSession(ctx, tx, c.Token) }); err != nil {
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		tx.AfterCommit(func() { a.Auth.Forget(c.Token) })
+		return identity.DeleteSession(ctx, tx, c.Token)
+	})
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +30,20 @@ type Auth struct {
 	Secure bool
 	// WebTTL and APITTL are session lifetimes.
 	WebTTL, APITTL time.Duration
-	Log            *slog.Logger
+	// CacheTTL is how long a resolved caller is remembered per token (0: not at
+	// all); see principalCache for what that allows to be stale.
+	CacheTTL time.Duration
+	Log      *slog.Logger
+
+	cache principalCache
+}
+
+// Forget drops what is remembered about token; call it when the session ends or
+// changes (logout, switching the acting organisation).
+func (a *Auth) Forget(token string) {
+	if a != nil {
+		a.cache.forget(token)
+	}
 }
 
 // Caller is the resolved identity of a request.
@@ -85,6 +99,14 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 }
 
 func (a *Auth) load(ctx context.Context, c *Caller, kinds ...identity.SessionKind) {
+	var now time.Time
+	if a.CacheTTL > 0 {
+		now = a.DB.Now()
+		if s, p, ok := a.cache.get(c.Token, now); ok && slices.Contains(kinds, s.Kind) {
+			c.Session, c.Principal = s, p
+			return
+		}
+	}
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		s, err := identity.LookupSession(ctx, tx, c.Token)
 		if err != nil {
@@ -112,6 +134,9 @@ func (a *Auth) load(ctx context.Context, c *Caller, kinds ...identity.SessionKin
 		c.Principal = p
 		return nil
 	})
+	if err == nil && c.Principal != nil && a.CacheTTL > 0 {
+		a.cache.put(c.Token, c.Session, c.Principal, now, now.Add(a.CacheTTL))
+	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		if errors.Is(err, store.ErrUnavailable) {
 			c.Unavailable = true // the request is answered 503 and logged as such

@@ -83,6 +83,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 			if err := identity.DeleteSession(ctx, tx, old); err != nil {
 				return err
 			}
+			tx.AfterCommit(func() { s.Auth.Forget(old) })
 		}
 		var err error
 		token, _, err = identity.CreateSession(ctx, tx, identity.NewSession{AccountID: accountID, Kind: kind, TTL: ttl})
@@ -148,6 +149,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 					return err
 				}
 			}
+			tx.AfterCommit(func() { s.Auth.Forget(c.Token) })
 			return identity.DeleteSession(ctx, tx, c.Token)
 		})
 	}

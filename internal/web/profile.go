@@ -57,6 +57,7 @@ func (s *Server) switchActing(w http.ResponseWriter, r *http.Request) {
 		if err := identity.SetActingOrg(ctx, tx, c.Token, org); err != nil {
 			return err
 		}
+		tx.AfterCommit(func() { s.Auth.Forget(c.Token) })
 		return audit.Record(ctx, tx, actorOf(c), "auth.acting_org", "account", itoa(c.Principal.ID), map[string]any{"org": org})
 	})
 	if err != nil {
