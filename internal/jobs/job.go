@@ -68,7 +68,8 @@ func Unique(key string) Option { return func(o *enqueueOptions) { o.uniqueKey = 
 func MaxAttempts(n int) Option { return func(o *enqueueOptions) { o.maxAttempts = n } }
 
 // Wake notifies w (usually the local *Runner) once the enqueueing transaction commits,
-// so the job starts without waiting for the next poll.
+// so the job starts without waiting for the next poll. A job enqueued for later (At)
+// does not wake w: the poll claims it once it is due.
 func Wake(w Waker) Option {
 	return func(o *enqueueOptions) {
 		if w != nil {
@@ -97,6 +98,12 @@ func Enqueue(ctx context.Context, tx *store.Tx, kind string, payload any, opts .
 	id, err := insert(ctx, tx, kind, string(body), o)
 	if err != nil {
 		return 0, fmt.Errorf("jobs: enqueue %s: %w", kind, err)
+	}
+	// A job due later is claimed by the runner's poll once due; waking it now would
+	// only cost a write transaction that finds nothing to claim (one per intake
+	// submission, for its SLA milestones).
+	if o.runAt.After(tx.Now) {
+		return id, nil
 	}
 	for _, w := range o.wakers {
 		tx.AfterCommit(w.Notify)
