@@ -83,17 +83,11 @@ func (e *Engine) calendar() *sla.Calendar {
 
 // update runs fn in a transaction whose Now is the engine's clock.
 func (e *Engine) update(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return e.DB.Update(ctx, func(tx *store.Tx) error {
-		tx.Now = e.now().UTC().Truncate(time.Millisecond)
-		return fn(tx)
-	})
+	return e.DB.UpdateAt(ctx, e.now, fn)
 }
 
 func (e *Engine) view(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return e.DB.View(ctx, func(tx *store.Tx) error {
-		tx.Now = e.now().UTC().Truncate(time.Millisecond)
-		return fn(tx)
-	})
+	return e.DB.ViewAt(ctx, e.now, fn)
 }
 
 // actor names a principal in the audit log.

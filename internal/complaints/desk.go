@@ -76,17 +76,11 @@ func (d *Desk) calendar() *sla.Calendar {
 
 // update runs fn in a transaction whose Now is the desk's clock.
 func (d *Desk) update(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return d.DB.Update(ctx, func(tx *store.Tx) error {
-		tx.Now = d.now().UTC().Truncate(time.Millisecond)
-		return fn(tx)
-	})
+	return d.DB.UpdateAt(ctx, d.now, fn)
 }
 
 func (d *Desk) view(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return d.DB.View(ctx, func(tx *store.Tx) error {
-		tx.Now = d.now().UTC().Truncate(time.Millisecond)
-		return fn(tx)
-	})
+	return d.DB.ViewAt(ctx, d.now, fn)
 }
 
 // change runs a use case and, when it is refused (a problem a person is told about),

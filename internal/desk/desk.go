@@ -47,17 +47,11 @@ func (d *Desk) calendar() *sla.Calendar {
 
 // update runs fn in a transaction whose Now is the desk's clock.
 func (d *Desk) update(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return d.DB.Update(ctx, func(tx *store.Tx) error {
-		tx.Now = d.now().UTC().Truncate(time.Millisecond)
-		return fn(tx)
-	})
+	return d.DB.UpdateAt(ctx, d.now, fn)
 }
 
 func (d *Desk) view(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return d.DB.View(ctx, func(tx *store.Tx) error {
-		tx.Now = d.now().UTC().Truncate(time.Millisecond)
-		return fn(tx)
-	})
+	return d.DB.ViewAt(ctx, d.now, fn)
 }
 
 // caseRef is the part of a case the desk needs: who owns it, which service version
