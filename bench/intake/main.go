@@ -96,7 +96,9 @@ func run(ctx context.Context, o options) error {
 		profile = make(chan error, 1)
 		go func() { profile <- fetchProfile(pprofAddr, o.duration, o.cpuprofile) }()
 	}
+	commits0, calls0 := groupCommits(base)
 	got := load(ctx, base, token, o.clients, o.duration, doc)
+	commits1, calls1 := groupCommits(base)
 	if profile != nil {
 		if err := <-profile; err != nil {
 			return err
@@ -105,10 +107,34 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("intake, %d clients, %d-byte document, %s measured (after %s warm-up)\n", o.clients, o.size, o.duration, o.warmup)
 	fmt.Printf("  baseline (plain net/http, no storage): %s\n", baseline)
 	fmt.Printf("  miz on %-8s                        : %s\n", o.db, got)
+	if commits := commits1 - commits0; commits > 0 {
+		fmt.Printf("      group commit: %.0f write calls in %.0f transactions (mean batch %.2f)\n",
+			calls1-calls0, commits, (calls1-calls0)/commits)
+	}
 	if got.firstErr != "" {
 		fmt.Printf("  first error: %s\n", got.firstErr)
 	}
 	return nil
+}
+
+// groupCommits reads the writer's counters from the server's /metrics (0 on PostgreSQL).
+func groupCommits(base string) (commits, calls float64) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return 0, 0
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(body), "\n") {
+		var v float64
+		if _, err := fmt.Sscanf(line, "miz_db_group_commits_total %g", &v); err == nil {
+			commits = v
+		}
+		if _, err := fmt.Sscanf(line, "miz_db_group_commit_calls_total %g", &v); err == nil {
+			calls = v
+		}
+	}
+	return commits, calls
 }
 
 // pdfOfSize returns a PDF of exactly n bytes (padded with a comment line).

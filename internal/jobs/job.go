@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -118,15 +119,18 @@ func insert(ctx context.Context, tx *store.Tx, kind, body string, o enqueueOptio
 	}
 	// ON CONFLICT DO NOTHING rather than catching the violation: on PostgreSQL a failed
 	// statement would abort the caller's whole transaction.
-	rows, err := tx.Query(ctx, `INSERT INTO jobs (kind, payload, state, max_attempts, run_at, unique_key, created_at)
+	// One row or none (the key is taken); QueryRow lets the store reuse the statement.
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO jobs (kind, payload, state, max_attempts, run_at, unique_key, created_at)
 		VALUES (?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-		kind, body, o.maxAttempts, store.Millis(o.runAt), key, store.Millis(tx.Now))
-	if err != nil {
+		kind, body, o.maxAttempts, store.Millis(o.runAt), key, store.Millis(tx.Now)).Scan(&id)
+	switch {
+	case err == nil:
+		return id, nil
+	case !errors.Is(err, sql.ErrNoRows):
 		return 0, err
-	}
-	id, inserted, err := scanID(rows)
-	if err != nil || inserted || o.uniqueKey == "" {
-		return id, err
+	case o.uniqueKey == "":
+		return 0, nil // without a key there is nothing to conflict with
 	}
 	var state string
 	err = tx.QueryRow(ctx, "SELECT id, state FROM jobs WHERE unique_key = ?", o.uniqueKey).Scan(&id, &state)
@@ -142,22 +146,6 @@ func insert(ctx context.Context, tx *store.Tx, kind, body string, o enqueueOptio
 	}
 	o.keepFinished = true
 	return insert(ctx, tx, kind, body, o)
-}
-
-func scanID(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-	Close() error
-}) (id int64, ok bool, err error) {
-	defer rows.Close()
-	if rows.Next() {
-		if err := rows.Scan(&id); err != nil {
-			return 0, false, err
-		}
-		ok = true
-	}
-	return id, ok, rows.Err()
 }
 
 // permanentError marks a failure that retrying cannot fix.

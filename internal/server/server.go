@@ -204,6 +204,12 @@ func newMetrics(reg *prometheus.Registry, db *store.DB) *metrics {
 		func() float64 { return float64(db.Stats().InUse) }))
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "miz_db_wait_count_total", Help: "Waits for a database connection."},
 		func() float64 { return float64(db.Stats().WaitCount) }))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "miz_db_group_commits_total",
+		Help: "SQLite transactions committed by the group-committing writer."},
+		func() float64 { c, _ := db.GroupCommitStats(); return float64(c) }))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "miz_db_group_commit_calls_total",
+		Help: "Successful write calls carried by those transactions (calls/commits is the mean batch size)."},
+		func() float64 { _, n := db.GroupCommitStats(); return float64(n) }))
 	return m
 }
 

@@ -105,11 +105,21 @@ func (db *DB) Migrate(ctx context.Context, progress func(done, total int, name s
 	if err != nil {
 		return err
 	}
+	if db.w != nil {
+		// SQLite: the writer owns the write connection; migrate on it, alone.
+		return db.w.do(ctx, &writeReq{excl: func(ctx context.Context, conn *sql.Conn) error {
+			return db.migrate(ctx, conn, ms, progress)
+		}})
+	}
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return classify(fmt.Errorf("store: migrate: %w", err))
 	}
 	defer conn.Close()
+	return db.migrate(ctx, conn, ms, progress)
+}
+
+func (db *DB) migrate(ctx context.Context, conn *sql.Conn, ms []Migration, progress func(done, total int, name string)) error {
 	if db.Dialect == Postgres {
 		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
 			return fmt.Errorf("store: migrate lock: %w", err)

@@ -29,7 +29,7 @@ func (db *DB) ViewSnapshot(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqlTx.QueryRowContext(ctx, probe).Scan(&n); err != nil {
 		return classify(fmt.Errorf("store: begin snapshot: %w", err))
 	}
-	return fn(&Tx{tx: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()})
+	return fn(&Tx{q: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()})
 }
 
 // MigrateTo applies, inside tx, the embedded migrations up to and including version,
@@ -47,19 +47,19 @@ func (tx *Tx) MigrateTo(ctx context.Context, version int) error {
 	if err := tx.Lock(ctx, migrationLockKey); err != nil {
 		return fmt.Errorf("store: migrate lock: %w", err)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := tx.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	var current sql.NullInt64
-	if err := tx.tx.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&current); err != nil {
+	if err := tx.q.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&current); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	for _, m := range ms {
 		if m.Version <= int(current.Int64) || m.Version > version {
 			continue
 		}
-		if _, err := tx.tx.ExecContext(ctx, m.SQL); err != nil {
+		if _, err := tx.q.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("store: migrate %s: %w", m.Name, err)
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

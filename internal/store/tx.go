@@ -12,7 +12,7 @@ import (
 // Tx is a read-write transaction with a fixed timestamp, so every row written by one
 // use case carries the same time.
 type Tx struct {
-	tx      *sql.Tx
+	q       querier
 	Dialect Dialect
 	// Now is the instant the transaction began, from DB.Now.
 	Now time.Time
@@ -20,9 +20,15 @@ type Tx struct {
 	after []func()
 }
 
-// Update runs fn in a read-write transaction and commits it when fn returns nil.
-// On PostgreSQL a serialization failure or deadlock is retried a few times.
+// Update runs fn in a read-write transaction and commits it when fn returns nil, and
+// returns once the commit is durable. On SQLite, calls made at the same time share
+// one transaction, each in a savepoint of its own (see writer); on PostgreSQL a
+// serialization failure or deadlock is retried a few times. fn may run more than
+// once, so it must not have effects outside the transaction other than AfterCommit.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	if db.w != nil {
+		return db.w.do(ctx, &writeReq{fn: fn})
+	}
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = db.update(ctx, fn)
@@ -39,7 +45,14 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return classify(fmt.Errorf("store: begin: %w", err))
 	}
-	tx := &Tx{tx: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()}
+	tx := &Tx{q: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()}
+	defer func() {
+		// A panicking use case must not leave its transaction, and its locks, open.
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		// A connection lost in the middle of the use case is an outage too, not a
@@ -62,7 +75,7 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 		return classify(fmt.Errorf("store: begin read: %w", err))
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only
-	return classify(fn(&Tx{tx: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()}))
+	return classify(fn(&Tx{q: sqlTx, Dialect: db.Dialect, Now: db.Now().UTC()}))
 }
 
 // AfterCommit registers f to run once the transaction commits.
@@ -70,17 +83,17 @@ func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 
 // Exec runs a statement written with `?` placeholders.
 func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, rebind(tx.Dialect, q), args...)
+	return tx.q.ExecContext(ctx, rebind(tx.Dialect, q), args...)
 }
 
 // Query runs a query written with `?` placeholders.
 func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, rebind(tx.Dialect, q), args...)
+	return tx.q.QueryContext(ctx, rebind(tx.Dialect, q), args...)
 }
 
 // QueryRow runs a single-row query written with `?` placeholders.
 func (tx *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, rebind(tx.Dialect, q), args...)
+	return tx.q.QueryRowContext(ctx, rebind(tx.Dialect, q), args...)
 }
 
 // InsertID runs an INSERT … RETURNING id and returns the new id.
@@ -99,7 +112,7 @@ func (tx *Tx) Lock(ctx context.Context, key int64) error {
 	if tx.Dialect != Postgres {
 		return nil
 	}
-	_, err := tx.tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key)
+	_, err := tx.q.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key)
 	return err
 }
 

@@ -1,0 +1,139 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
+)
+
+// Concurrent Update calls, some failing, some panicking: on SQLite they share
+// transactions (group commit); each call's outcome must be exactly its own on both
+// backends: the failed ones leave nothing, the others everything, each AfterCommit runs
+// once, and a caller that got nil finds its row.
+func TestConcurrentUpdatesKeepTheirOwnOutcome(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const n = 200
+		errFail := errors.New("refused by the use case")
+		var wg sync.WaitGroup
+		var afters atomic.Int64
+		results := make([]error, n)
+		panics := make([]any, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { panics[i] = recover() }()
+				results[i] = db.Update(ctx, func(tx *store.Tx) error {
+					if _, err := tx.Exec(ctx, "INSERT INTO kv (key, value) VALUES (?, ?)", fmt.Sprintf("g%03d", i), "v"); err != nil {
+						return err
+					}
+					switch i % 10 {
+					case 3:
+						return errFail // after a write: the write must be undone
+					case 7:
+						// A statement error (duplicate key) after a good write.
+						_, err := tx.Exec(ctx, "INSERT INTO kv (key, value) VALUES (?, ?)", fmt.Sprintf("g%03d", i), "again")
+						return err
+					case 9:
+						if i == 99 {
+							panic("use case bug")
+						}
+					}
+					tx.AfterCommit(func() { afters.Add(1) })
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		want := 0
+		for i := range n {
+			switch {
+			case i == 99:
+				if panics[i] != "use case bug" {
+					t.Errorf("call %d: panic %v was not re-raised in the caller", i, panics[i])
+				}
+			case i%10 == 3:
+				if !errors.Is(results[i], errFail) {
+					t.Errorf("call %d: got %v, want its own error", i, results[i])
+				}
+			case i%10 == 7:
+				if results[i] == nil || !store.IsUniqueViolation(results[i]) {
+					t.Errorf("call %d: got %v, want a unique violation", i, results[i])
+				}
+			default:
+				want++
+				if results[i] != nil {
+					t.Errorf("call %d: %v", i, results[i])
+				}
+			}
+		}
+		var got int
+		err := db.View(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, "SELECT COUNT(*) FROM kv WHERE key LIKE 'g%'").Scan(&got)
+		})
+		if err != nil || got != want {
+			t.Fatalf("rows %d (err %v), want %d: a failed call leaked or a good one was lost", got, err, want)
+		}
+		if afters.Load() != int64(want) {
+			t.Fatalf("AfterCommit ran %d times, want %d", afters.Load(), want)
+		}
+		if db.Dialect == store.SQLite {
+			commits, calls := db.GroupCommitStats()
+			if calls < int64(want) || commits == 0 || commits > calls {
+				t.Fatalf("group commit stats: %d commits for %d calls", commits, calls)
+			}
+			t.Logf("%d successful calls in %d transactions", calls, commits)
+		}
+	})
+}
+
+// A call whose context is cancelled before it runs changes nothing and says so.
+func TestUpdateWithCancelledContext(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		ran := false
+		err := db.Update(ctx, func(tx *store.Tx) error { ran = true; return nil })
+		if !errors.Is(err, context.Canceled) || ran {
+			t.Fatalf("err %v, ran %v", err, ran)
+		}
+	})
+}
+
+// After Close, Update answers ErrClosed instead of hanging.
+func TestUpdateAfterCloseOnSQLite(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, "INSERT INTO kv (key, value) VALUES (?, ?)", "k", "v")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The syncer's WAL handle is the file SQLite writes.
+	if _, err := os.Stat(filepath.Join(dir, "miz.db-wal")); err != nil {
+		t.Fatalf("WAL file: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(ctx, func(tx *store.Tx) error { return nil }); !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("update after close: %v", err)
+	}
+}
