@@ -46,14 +46,12 @@ func (j JobTimers) Schedule(ctx context.Context, tx *store.Tx, c *Case, ms []sla
 		if m.At.IsZero() {
 			continue
 		}
-		opts := []jobs.Option{jobs.At(m.At), jobs.Unique(key)}
+		// Reschedule: the same history on a changed calendar moves the queued job.
+		opts := []jobs.Option{jobs.At(m.At), jobs.Unique(key), jobs.Reschedule()}
 		if j.Wake != nil {
 			opts = append(opts, jobs.Wake(j.Wake))
 		}
 		if _, err := jobs.Enqueue(ctx, tx, MilestoneJob, milestonePayload{Code: c.TrackingCode, Fraction: m.Fraction, Events: n}, opts...); err != nil {
-			return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
-		}
-		if err := j.move(ctx, tx, key, m.At); err != nil { // the same history on a changed calendar
 			return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
 		}
 	}

@@ -53,6 +53,8 @@ type enqueueOptions struct {
 	uniqueKey   string
 	maxAttempts int
 	wakers      []Waker
+	// reschedule moves a queued job with the same unique key to runAt.
+	reschedule bool
 	// keepFinished makes a finished job with the same unique key count as a duplicate
 	// (periodic slots run once); otherwise a finished job's key is released.
 	keepFinished bool
@@ -64,6 +66,10 @@ func At(t time.Time) Option { return func(o *enqueueOptions) { o.runAt = t } }
 // Unique de-duplicates by key: while a job with the same key is queued, running or
 // waiting for a retry, enqueueing again is a no-op that returns the existing job's id.
 func Unique(key string) Option { return func(o *enqueueOptions) { o.uniqueKey = key } }
+
+// Reschedule, with Unique, moves a queued job that has the same key to this one's At
+// instead of leaving it where it was (a deadline recomputed on a changed calendar).
+func Reschedule() Option { return func(o *enqueueOptions) { o.reschedule = true } }
 
 // MaxAttempts sets how many times the job is tried before it is marked dead.
 func MaxAttempts(n int) Option { return func(o *enqueueOptions) { o.maxAttempts = n } }
@@ -136,6 +142,19 @@ func insert(ctx context.Context, tx *store.Tx, kind, body string, o enqueueOptio
 	err = tx.QueryRow(ctx, "SELECT id, state FROM jobs WHERE unique_key = ?", o.uniqueKey).Scan(&id, &state)
 	if err != nil {
 		return 0, fmt.Errorf("unique %q: %w", o.uniqueKey, err)
+	}
+	if o.reschedule && state == StateQueued {
+		ms := store.Millis(o.runAt)
+		res, err := tx.Exec(ctx, "UPDATE jobs SET run_at = ? WHERE id = ? AND run_at <> ?", ms, id, ms)
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n > 0 && !o.runAt.After(tx.Now) {
+			for _, w := range o.wakers {
+				tx.AfterCommit(w.Notify)
+			}
+		}
+		return id, nil
 	}
 	if o.keepFinished || (state != StateDone && state != StateDead) {
 		return id, nil

@@ -211,3 +211,25 @@ func TestDefaultBackoffDoublesWithBoundedJitter(t *testing.T) {
 		}
 	}
 }
+
+// Reschedule moves the queued job of a unique key (an SLA deadline recomputed on a
+// changed calendar) instead of keeping the old instant; without it the key keeps it.
+func TestRescheduleMovesTheQueuedJobOfAKey(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		clk := newClock(db)
+		first, later := clk.Now().Add(48*time.Hour), clk.Now().Add(72*time.Hour)
+		id := enqueue(t, db, "sla.breach", 1, jobs.Unique("breach:c1"), jobs.At(first))
+		if again := enqueue(t, db, "sla.breach", 1, jobs.Unique("breach:c1"), jobs.At(later)); again != id {
+			t.Fatalf("second enqueue made job %d, want the existing %d", again, id)
+		}
+		if got := readJob(t, db, id).RunAt; !got.Equal(first) {
+			t.Fatalf("without Reschedule the job moved to %v", got)
+		}
+		if again := enqueue(t, db, "sla.breach", 1, jobs.Unique("breach:c1"), jobs.At(later), jobs.Reschedule()); again != id {
+			t.Fatalf("rescheduling made job %d, want %d", again, id)
+		}
+		if got := readJob(t, db, id).RunAt; !got.Equal(later) {
+			t.Fatalf("rescheduled job runs at %v, want %v", got, later)
+		}
+	})
+}

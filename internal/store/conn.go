@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 )
 
@@ -85,4 +86,78 @@ func (c *cachedConn) close() error {
 	}
 	c.stmts = nil
 	return c.conn.Close()
+}
+
+// readPool lends SQLite's reader connections, each with its statement cache, to View.
+type readPool struct {
+	pool *sql.DB
+	idle chan *cachedConn
+	open chan struct{} // a token per open connection
+}
+
+func newReadPool(pool *sql.DB, size int) *readPool {
+	return &readPool{pool: pool, idle: make(chan *cachedConn, size), open: make(chan struct{}, size)}
+}
+
+func (p *readPool) get(ctx context.Context) (*cachedConn, error) {
+	select {
+	case c := <-p.idle:
+		return c, nil
+	default:
+	}
+	select {
+	case c := <-p.idle:
+		return c, nil
+	case p.open <- struct{}{}:
+		conn, err := p.pool.Conn(ctx)
+		if err != nil {
+			<-p.open
+			return nil, err
+		}
+		return newCachedConn(conn), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// put returns c to the pool, or closes it when it is no longer usable.
+func (p *readPool) put(c *cachedConn, broken bool) {
+	if broken {
+		_ = c.close()
+		<-p.open
+		return
+	}
+	p.idle <- c
+}
+
+// close closes the idle connections; connections still lent out close with the pool.
+func (p *readPool) close() {
+	for {
+		select {
+		case c := <-p.idle:
+			_ = c.close()
+		default:
+			return
+		}
+	}
+}
+
+// view runs fn in a read transaction on a pooled connection.
+func (p *readPool) view(ctx context.Context, tx *Tx, fn func(*Tx) error) (err error) {
+	c, err := p.get(ctx)
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+		p.put(c, true)
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	broken := true // unless the ROLLBACK below runs and succeeds (fn may panic)
+	defer func() { p.put(c, broken) }()
+	tx.q = c
+	err = fn(tx)
+	if _, rbErr := c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr == nil {
+		broken = false
+	}
+	return err
 }

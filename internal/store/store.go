@@ -39,7 +39,8 @@ type DB struct {
 	Dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
-	w       *writer // SQLite only: the group-committing writer that owns write's connection
+	w       *writer   // SQLite only: the group-committing writer that owns write's connection
+	readers *readPool // SQLite only: read connections with their statement caches
 	// Now is the clock used for transaction timestamps; tests inject a fixed one.
 	Now func() time.Time
 }
@@ -84,9 +85,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
-	db := &DB{Dialect: SQLite, write: w, read: r, Now: time.Now}
+	// View borrows up to 8 connections through readers and keeps them; the rest serve
+	// snapshots (backups) and the odd direct query.
+	r.SetMaxOpenConns(12)
+	r.SetMaxIdleConns(12)
+	db := &DB{Dialect: SQLite, write: w, read: r, readers: newReadPool(r, 8), Now: time.Now}
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: ping sqlite: %w", err)
@@ -130,6 +133,9 @@ func (db *DB) Close() error {
 	var err error
 	if db.w != nil {
 		err = db.w.close()
+	}
+	if db.readers != nil {
+		db.readers.close()
 	}
 	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {

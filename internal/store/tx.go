@@ -70,6 +70,9 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 
 // View runs fn in a read-only transaction (a consistent snapshot).
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	if db.readers != nil {
+		return classify(db.readers.view(ctx, &Tx{Dialect: db.Dialect, Now: db.Now().UTC()}, fn))
+	}
 	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.Dialect == Postgres})
 	if err != nil {
 		return classify(fmt.Errorf("store: begin read: %w", err))
