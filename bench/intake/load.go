@@ -8,7 +8,10 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,6 +24,7 @@ type figures struct {
 	elapsed  time.Duration
 	latency  []time.Duration // per case: create + upload + submit
 	steps    [3][]time.Duration
+	steal    float64 // share of the machine's CPU time taken by the hypervisor, -1 if unknown
 }
 
 func (f figures) rate() float64 { return float64(f.cases) / f.elapsed.Seconds() }
@@ -39,9 +43,45 @@ func pct(lat []time.Duration, p float64) time.Duration {
 func (f figures) String() string {
 	return fmt.Sprintf("%6d cases in %s = %6.1f cases/s   p50 %6.1f ms   p99 %6.1f ms   errors %d",
 		f.cases, f.elapsed.Round(time.Millisecond), f.rate(), ms(f.pct(0.50)), ms(f.pct(0.99)), f.errors) +
+		stealNote(f.steal) +
 		fmt.Sprintf("\n      steps p50/p99 ms: create %.1f/%.1f  upload %.1f/%.1f  submit %.1f/%.1f",
 			ms(pct(f.steps[0], .5)), ms(pct(f.steps[0], .99)), ms(pct(f.steps[1], .5)), ms(pct(f.steps[1], .99)),
 			ms(pct(f.steps[2], .5)), ms(pct(f.steps[2], .99)))
+}
+
+func stealNote(steal float64) string {
+	if steal < 0 {
+		return ""
+	}
+	return fmt.Sprintf("   CPU steal %.0f%%", 100*steal)
+}
+
+// cpuTimes reads the machine's total and stolen CPU time (Linux /proc/stat); a
+// shared virtual machine loses a varying share to its neighbours, which moves every
+// figure of a run, the baseline's included.
+func cpuTimes() (total, steal int64, ok bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, 0, false
+	}
+	for i, v := range fields[1:] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		if i < 8 { // user nice system idle iowait irq softirq steal
+			total += n
+		}
+		if i == 7 {
+			steal = n
+		}
+	}
+	return total, steal, true
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -56,6 +96,7 @@ func load(ctx context.Context, base, token string, clients int, d time.Duration,
 		wg  sync.WaitGroup
 		end = time.Now().Add(d)
 	)
+	total0, steal0, stealOK := cpuTimes()
 	start := time.Now()
 	for range clients {
 		wg.Go(func() {
@@ -89,6 +130,10 @@ func load(ctx context.Context, base, token string, clients int, d time.Duration,
 	}
 	wg.Wait()
 	f.elapsed = time.Since(start)
+	f.steal = -1
+	if total1, steal1, ok := cpuTimes(); ok && stealOK && total1 > total0 {
+		f.steal = float64(steal1-steal0) / float64(total1-total0)
+	}
 	return f
 }
 
