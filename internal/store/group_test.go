@@ -137,3 +137,56 @@ func TestUpdateAfterCloseOnSQLite(t *testing.T) {
 		t.Fatalf("update after close: %v", err)
 	}
 }
+
+// When SQLite abandons a batch's whole transaction (here a call ends it itself, as an
+// I/O error or an interrupt would), the writer runs every call of the batch again on
+// its own: the others still commit, each exactly once, and only the culprit fails.
+func TestAbandonedBatchIsReplayedCallByCall(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	const n = 60
+	errCulprit := errors.New("transaction lost")
+	results := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = db.Update(ctx, func(tx *store.Tx) error {
+				if i%20 == 5 {
+					_, _ = tx.Exec(ctx, "ROLLBACK")
+					return errCulprit
+				}
+				_, err := tx.Exec(ctx, "INSERT INTO kv (key, value) VALUES (?, ?)", fmt.Sprintf("r%02d", i), "v")
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	want := 0
+	for i, err := range results {
+		if i%20 == 5 {
+			if !errors.Is(err, errCulprit) {
+				t.Errorf("culprit %d: %v", i, err)
+			}
+			continue
+		}
+		want++
+		if err != nil {
+			t.Errorf("call %d failed with another call's fault: %v", i, err)
+		}
+	}
+	var got int
+	if err := db.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM kv WHERE key LIKE 'r%'").Scan(&got)
+	}); err != nil || got != want {
+		t.Fatalf("rows %d (err %v), want %d", got, err, want)
+	}
+}
