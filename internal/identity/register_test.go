@@ -142,3 +142,28 @@ func TestRegisterCreatesPersonAccountAndQueuesTheCodeTogether_Identity(t *testin
 		}
 	})
 }
+
+// One-time codes are purged a day after they expire, not before.
+func TestPurgeExpiredRemovesOldCodes_Identity(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		if _, err := identity.Register(ctx, db, goodRegistration()); err != nil {
+			t.Fatal(err)
+		}
+		purge := func(at time.Time) int {
+			db.Now = func() time.Time { return at }
+			if err := db.Update(ctx, func(tx *store.Tx) error { return identity.PurgeExpired(ctx, tx) }); err != nil {
+				t.Fatal(err)
+			}
+			return count(t, db, `SELECT COUNT(*) FROM otp_codes`)
+		}
+		if n := purge(now.Add(2 * time.Hour)); n != 1 {
+			t.Fatalf("a code expired under a day ago was purged: %d left", n)
+		}
+		if n := purge(now.Add(25 * time.Hour)); n != 0 {
+			t.Fatalf("a code expired over a day ago was kept: %d left", n)
+		}
+	})
+}

@@ -112,11 +112,17 @@ func SetActingOrg(ctx context.Context, tx *store.Tx, token string, orgID int64) 
 	return err
 }
 
-// PurgeExpired removes expired sessions and old login attempts.
+// PurgeExpired removes expired sessions, login attempts older than a day and one-time
+// codes that expired more than a day ago (their hashes serve no check any longer, and
+// the resend throttle only looks at the last minute).
 func PurgeExpired(ctx context.Context, tx *store.Tx) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, store.Millis(tx.Now)); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, store.Millis(tx.Now.Add(-24*time.Hour)))
+	dayAgo := store.Millis(tx.Now.Add(-24 * time.Hour))
+	if _, err := tx.Exec(ctx, `DELETE FROM otp_codes WHERE expires_at < ?`, dayAgo); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, dayAgo)
 	return err
 }
