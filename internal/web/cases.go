@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/itoir/miz/internal/certify/application"
 	"net/http"
 
 	"github.com/itoir/miz/internal/cases"
@@ -119,13 +120,20 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var steps []step
+	reviewElsewhere := false
 	for _, t := range v.Next {
+		// The CERTIFY review steps need the R-1..R-8 checklist, which only the
+		// application page has; offer them there instead of as bare buttons here.
+		if v.ServiceDef.Module == "certify" && (t.ID == application.TransitionPass || t.ID == application.TransitionFail) {
+			reviewElsewhere = true
+			continue
+		}
 		to, _ := v.KindDef.State(t.To)
 		steps = append(steps, step{Transition: t, Return: to != nil && to.Pause == catalog.PauseIncomplete})
 	}
 	staff := p.IsStaff()
 	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": docs, "Messages": msgs,
-		"History": hist, "Deficiencies": defs, "Steps": steps, "Staff": staff,
+		"History": hist, "Deficiencies": defs, "Steps": steps, "Staff": staff, "ReviewElsewhere": reviewElsewhere,
 		"Listed":    v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType),
 		"CanUpload": !staff && v.Holder == catalog.HolderApplicant && v.ClosedAt.IsZero()}
 	s.deskPanels(ctx, p, v, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
