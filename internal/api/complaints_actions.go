@@ -29,7 +29,8 @@ func (a *API) complaintActionRoutes(id []Param) {
 		{"decision", "decideComplaint", "Record and announce the decision; 403 for an excluded member, 409 without quorum or once announced",
 			a.decideComplaint, obj([]string{"reasons"}, map[string]any{"outcome": outcome, "reasons": str,
 				"remedies": map[string]any{"type": "array", "items": obj([]string{"kind"}, map[string]any{
-					"kind": map[string]any{"enum": []string{"reopen", "reassign", "redo_step", "apology"}}, "detail": str})}}),
+					"kind": map[string]any{"enum": []string{"reopen", "reassign", "redo_step", "apology"}}, "detail": str,
+					"state": map[string]any{"type": "string", "description": "for reopen: the organization-held state the case returns to (default: the first)"}})}}),
 			[]int{400, 401, 403, 404, 409}},
 		{"corrections", "correctDecision", "Add a correction to an announced decision (the decision itself never changes)",
 			a.correctDecision, text, []int{400, 401, 403, 404, 409}},
@@ -42,7 +43,9 @@ func (a *API) complaintActionRoutes(id []Param) {
 	a.route("POST", "/api/v1/complaints/{id}/remedies/{remedy}", a.completeRemedy, Op{ID: "completeRemedy", Tag: "complaints",
 		Summary: "A supervisor carries out a remedy (reassign through the case engine) and marks it done", Auth: true,
 		Params: append(id, Param{Name: "remedy", In: "path", Required: true}), Status: 204,
-		Body: obj(nil, map[string]any{"assignee": map[string]any{"type": "integer"}, "note": str}), Errors: []int{400, 401, 403, 404, 409}})
+		Body: obj(nil, map[string]any{"assignee": map[string]any{"type": "integer"}, "note": str,
+			"state": map[string]any{"type": "string", "description": "for reopen: the organization-held state the case returns to (default: the first)"}}),
+		Errors: []int{400, 401, 403, 404, 409}})
 }
 
 // withID runs fn with the path's id and answers 204 or the error.
@@ -151,6 +154,7 @@ type decisionRequest struct {
 	Remedies []struct {
 		Kind   string `json:"kind"`
 		Detail string `json:"detail"`
+		State  string `json:"state"` // reopen only
 	} `json:"remedies"`
 }
 
@@ -167,7 +171,7 @@ func (a *API) decideComplaint(w http.ResponseWriter, r *http.Request) {
 	}
 	in := complaints.DecisionInput{Outcome: req.Outcome, Reasons: req.Reasons}
 	for _, rm := range req.Remedies {
-		in.Remedies = append(in.Remedies, complaints.RemedyInput{Kind: rm.Kind, Detail: rm.Detail})
+		in.Remedies = append(in.Remedies, complaints.RemedyInput{Kind: rm.Kind, Detail: rm.Detail, State: rm.State})
 	}
 	k, err := a.desk().Decide(r.Context(), principal(r), id, in)
 	if err != nil {
@@ -190,6 +194,7 @@ func (a *API) completeRemedy(w http.ResponseWriter, r *http.Request) {
 		}
 		var req struct {
 			Assignee int64  `json:"assignee"`
+			State    string `json:"state"` // reopen only
 			Note     string `json:"note"`
 		}
 		if r.ContentLength != 0 {
@@ -197,6 +202,6 @@ func (a *API) completeRemedy(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		return a.desk().CompleteRemedy(r.Context(), principal(r), id, rid, complaints.RemedyDone{Assignee: req.Assignee, Note: req.Note})
+		return a.desk().CompleteRemedy(r.Context(), principal(r), id, rid, complaints.RemedyDone{Assignee: req.Assignee, State: req.State, Note: req.Note})
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/itoir/miz/internal/catalog"
 	"net/http"
 	"strconv"
 
@@ -31,6 +32,18 @@ func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request) {
 		"Supervisor":  pr.HasRole(v.Service, "supervisor"),
 		"Outcomes":    []string{complaints.OutcomeUpheld, complaints.OutcomePartlyUpheld, complaints.OutcomeRejected},
 		"RemedyKinds": []string{complaints.RemedyReopen, complaints.RemedyReassign, complaints.RemedyRedoStep, complaints.RemedyApology}}
+	if v.CaseCode != "" && pr.HasRole(v.Service, "supervisor") {
+		// A reopen remedy names the organization-held state the case returns to.
+		if c, err := s.Cases.Get(r.Context(), pr, v.CaseCode); err == nil && c.KindDef != nil {
+			var states []catalog.State
+			for _, st := range c.KindDef.Process.States {
+				if st.Holder == catalog.HolderOrganization && !st.Terminal {
+					states = append(states, st)
+				}
+			}
+			p.Data.(map[string]any)["ReopenStates"] = states
+		}
+	}
 	s.render(w, r, http.StatusOK, "complaint", p)
 }
 
@@ -75,7 +88,8 @@ func (s *Server) completeRemedy(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		assignee, _ := strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
-		err = s.desk().CompleteRemedy(r.Context(), caller(r), id, rid, complaints.RemedyDone{Assignee: assignee, Note: r.PostFormValue("note")})
+		err = s.desk().CompleteRemedy(r.Context(), caller(r), id, rid, complaints.RemedyDone{Assignee: assignee,
+			State: r.PostFormValue("state"), Note: r.PostFormValue("note")})
 	}
 	s.backToComplaint(w, r, err)
 }
