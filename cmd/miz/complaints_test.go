@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"mime"
+	"net/http"
 	netmail "net/mail"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +124,7 @@ func complaintPath(t *testing.T, m *Main, mail *smtptest.Server) {
 			t.Fatalf("vote %d: %d %v", i, resp.StatusCode, body)
 		}
 	}
-	decision := `{"reasons":"پاسخ در مهلت داده نشد","remedies":[{"kind":"apology"}]}`
+	decision := `{"reasons":"پاسخ در مهلت داده نشد","remedies":[{"kind":"apology"},{"kind":"reopen"}]}`
 	if resp, body := doJSON(t, "POST", u+"/api/v1/complaints/"+complaint+"/decision", members[0], js, decision); resp.StatusCode != 409 {
 		t.Fatalf("deciding without quorum: %d %v", resp.StatusCode, body)
 	}
@@ -170,6 +172,25 @@ func complaintPath(t *testing.T, m *Main, mail *smtptest.Server) {
 	}
 	if page := get("/complaints/" + complaint); !strings.Contains(page, "پاسخ در مهلت داده نشد") || !strings.Contains(page, `id="decision-outcome"`) {
 		t.Fatal("the complaint page does not show the decision with its reasons")
+	}
+	// The supervisor's page offers the steps a reopened case may return to: only the
+	// organization-held, non-final states of its process.
+	sup := newFormClient(t, u, nil)
+	if status, _, resp := sup.post("/login", url.Values{"username": {"demo-supervisor"}, "password": {demo.Password}}); status != http.StatusSeeOther || resp.Header.Get("Location") != "/login/totp" {
+		t.Fatalf("supervisor password step: %d", status)
+	}
+	// The API login above used this step's code; the next step's is accepted once.
+	code, err := identity.TOTPCode(demo.TOTPSecret, time.Now().Add(30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := sup.post("/login/totp", url.Values{"totp": {code}}); status != http.StatusSeeOther {
+		t.Fatalf("supervisor TOTP step: %d", status)
+	}
+	_, page, _ := sup.get("/complaints/" + complaint)
+	if !strings.Contains(page, `id="reopen-state-`) || !strings.Contains(page, `value="technical_review"`) ||
+		strings.Contains(page, `<option value="issued"`) || strings.Contains(page, `<option value="draft"`) {
+		t.Fatalf("the reopen remedy form does not offer exactly the organization-held steps:\n%s", page)
 	}
 	c, _ := webClient(t, m, "demo-applicant-2")
 	resp2, err := c.Get(u + "/complaints/" + complaint)
