@@ -72,7 +72,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// synchronous(FULL) syncs the WAL at every commit, so that an acknowledged write
 	// survives a power cut and not only a crash of the process; group commit (writer)
 	// shares one sync among all the calls of a batch. (Syncing the WAL from a second
-	// goroutine outside the write lock was tried and was slower: see BENCHMARKS.md.)
+	// goroutine outside the write lock was tried and dropped: see docs/ARCHITECTURE.md.)
 	w, err := sql.Open("sqlite", dsn+"&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
