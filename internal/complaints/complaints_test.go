@@ -156,6 +156,10 @@ func TestDecisionNeedsQuorumAndIsFinal_C45(t *testing.T) {
 		bad.Outcome = OutcomeRejected
 		_, err = f.d.Decide(ctx, f.member1, k.ID, bad)
 		wantCode(t, err, problem.Invalid, "outcome against the majority")
+		stray := in
+		stray.Remedies = []RemedyInput{{Kind: RemedyApology, State: "technical_review"}}
+		_, err = f.d.Decide(ctx, f.member1, k.ID, stray)
+		wantCode(t, err, problem.Invalid, "a return step on a remedy that is not a reopen")
 		got, err := f.d.Decide(ctx, f.member1, k.ID, in)
 		if err != nil {
 			t.Fatal(err)

@@ -88,6 +88,9 @@ func (d *Desk) Decide(ctx context.Context, p *identity.Principal, id int64, in D
 			if !validRemedy(r.Kind) {
 				return problem.Field("remedies", "complaints.remedy.kind", r.Kind)
 			}
+			if r.State != "" && r.Kind != RemedyReopen {
+				return problem.Field("remedies", "complaints.remedy.state_reopen_only", r.Kind)
+			}
 		}
 		if outcome == OutcomeRejected && len(in.Remedies) > 0 {
 			return problem.Field("remedies", "complaints.remedy.rejected")
