@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Config is every setting of `miz serve` (and of the operator commands that open the
@@ -45,11 +45,20 @@ type Config struct {
 	S3AccessKey string `flag:"s3-access-key" env:"S3_ACCESS_KEY" yaml:"s3_access_key" help:"S3 access key"`
 	S3SecretKey string `flag:"s3-secret-key" env:"S3_SECRET_KEY" yaml:"s3_secret_key" secret:"true" help:"S3 secret key"`
 	ClamdAddr   string `flag:"clamd-addr" env:"CLAMD_ADDR" yaml:"clamd_addr" help:"ClamAV daemon host:port for upload scanning (optional)"`
+
+	TrustedProxies string        `flag:"trusted-proxies" env:"TRUSTED_PROXIES" yaml:"trusted_proxies" help:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For/Forwarded headers are believed"`
+	IdleTimeout    time.Duration `flag:"idle-timeout" env:"IDLE_TIMEOUT" yaml:"idle_timeout" help:"a staff browser session ends after this long without a request"`
+	TOTPKey        string        `flag:"totp-key" env:"TOTP_KEY" yaml:"totp_key" secret:"true" help:"base64 32-byte key that encrypts TOTP secrets at rest (empty: keys/totp.key in --data, made on first start)"`
+	MetricsAddr    string        `flag:"metrics-addr" env:"METRICS_ADDR" yaml:"metrics_addr" help:"serve /metrics on this separate listener (e.g. 127.0.0.1:9090) instead of the public one"`
+	MetricsToken   string        `flag:"metrics-token" env:"METRICS_TOKEN" yaml:"metrics_token" secret:"true" help:"bearer token that may read /metrics on the public listener"`
+	AuditAnchor    time.Duration `flag:"audit-anchor-every" env:"AUDIT_ANCHOR_EVERY" yaml:"audit_anchor_every" help:"how often the audit chain's head is signed and anchored"`
+	SMTPRequireTLS bool          `flag:"smtp-require-tls" env:"SMTP_REQUIRE_TLS" yaml:"smtp_require_tls" help:"refuse to send e-mail unless the SMTP server offers STARTTLS or TLS"`
 }
 
 func defaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", Data: "./miz-data", LogLevel: "info",
-		Session: 12 * time.Hour, APIToken: 24 * time.Hour, SMTPFrom: "miz@ito.gov.ir"}
+		Session: 12 * time.Hour, APIToken: 24 * time.Hour, SMTPFrom: "miz@ito.gov.ir",
+		IdleTimeout: 30 * time.Minute, AuditAnchor: time.Hour}
 }
 
 // loadConfig builds the configuration for a subcommand from its arguments and env.

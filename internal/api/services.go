@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/problem"
