@@ -155,22 +155,29 @@ func (e *Engine) Documents(ctx context.Context, p *identity.Principal, code stri
 		if err := may(p, authz.View, c, authz.Document); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id, doc_type, sha256, size, mime, filename, uploaded_at, uploaded_by
-			FROM case_documents WHERE case_id = ? ORDER BY id`, c.ID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var d Document
-			var at int64
-			if err := rows.Scan(&d.ID, &d.Type, &d.SHA256, &d.Size, &d.MIME, &d.Filename, &at, &d.UploadedBy); err != nil {
-				return err
-			}
-			d.UploadedAt = store.FromMillis(at)
-			out = append(out, d)
-		}
-		return rows.Err()
+		out, err = loadDocuments(ctx, tx, c)
+		return err
 	})
 	return out, err
+}
+
+// loadDocuments reads a case's documents, oldest first; the caller checks access.
+func loadDocuments(ctx context.Context, tx *store.Tx, c *Case) ([]Document, error) {
+	rows, err := tx.Query(ctx, `SELECT id, doc_type, sha256, size, mime, filename, uploaded_at, uploaded_by
+		FROM case_documents WHERE case_id = ? ORDER BY id`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("cases: %s: documents: %w", c.TrackingCode, err)
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		var d Document
+		var at int64
+		if err := rows.Scan(&d.ID, &d.Type, &d.SHA256, &d.Size, &d.MIME, &d.Filename, &at, &d.UploadedBy); err != nil {
+			return nil, fmt.Errorf("cases: %s: documents: %w", c.TrackingCode, err)
+		}
+		d.UploadedAt = store.FromMillis(at)
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

@@ -22,6 +22,8 @@ type View struct {
 	Clock Clock
 	// Next lists the transitions out of the current state that p may take.
 	Next []*catalog.Transition
+	// events is the history the clock was computed from, kept for CaseView.
+	events []Event
 }
 
 // Get returns a case with its clock (SLA C-4.1) to its applicant or the service's
@@ -40,14 +42,21 @@ func (e *Engine) Get(ctx context.Context, p *identity.Principal, code string) (*
 		if err != nil {
 			return err
 		}
-		for _, t := range v.KindDef.TransitionsFrom(c.State) {
-			if checkActor(p, c, t) == nil {
-				v.Next = append(v.Next, t)
-			}
-		}
+		v.Next = nextFor(p, c, v.KindDef)
 		return nil
 	})
 	return v, err
+}
+
+// nextFor lists the transitions out of c's current state that p may take.
+func nextFor(p *identity.Principal, c *Case, k *catalog.CaseKind) []*catalog.Transition {
+	var out []*catalog.Transition
+	for _, t := range k.TransitionsFrom(c.State) {
+		if checkActor(p, c, t) == nil {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func (e *Engine) viewOf(ctx context.Context, tx *store.Tx, c *Case, now time.Time) (*View, error) {
@@ -64,7 +73,7 @@ func (e *Engine) viewOf(ctx context.Context, tx *store.Tx, c *Case, now time.Tim
 		return nil, err
 	}
 	st, _ := k.State(c.State)
-	return &View{Case: *c, ServiceDef: svc, KindDef: k, StateDef: st, Clock: computeClock(evs, k, cal, now)}, nil
+	return &View{Case: *c, ServiceDef: svc, KindDef: k, StateDef: st, Clock: computeClock(evs, k, cal, now), events: evs}, nil
 }
 
 // History returns a case's state history, oldest first, to its applicant or staff.

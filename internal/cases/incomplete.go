@@ -134,21 +134,29 @@ func (e *Engine) Deficiencies(ctx context.Context, p *identity.Principal, code s
 		if err := may(p, authz.View, c, authz.Case); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id, item, note, resolved, created_at FROM case_deficiencies WHERE case_id = ? ORDER BY id`, c.ID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var d Deficiency
-			var at int64
-			if err := rows.Scan(&d.ID, &d.Item, &d.Note, &d.Resolved, &at); err != nil {
-				return err
-			}
-			d.At = store.FromMillis(at)
-			out = append(out, d)
-		}
-		return rows.Err()
+		out, err = loadDeficiencies(ctx, tx, c)
+		return err
 	})
 	return out, err
+}
+
+// loadDeficiencies reads a case's completeness-check items, oldest first; the
+// caller checks access.
+func loadDeficiencies(ctx context.Context, tx *store.Tx, c *Case) ([]Deficiency, error) {
+	rows, err := tx.Query(ctx, `SELECT id, item, note, resolved, created_at FROM case_deficiencies WHERE case_id = ? ORDER BY id`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("cases: %s: deficiencies: %w", c.TrackingCode, err)
+	}
+	defer rows.Close()
+	var out []Deficiency
+	for rows.Next() {
+		var d Deficiency
+		var at int64
+		if err := rows.Scan(&d.ID, &d.Item, &d.Note, &d.Resolved, &at); err != nil {
+			return nil, fmt.Errorf("cases: %s: deficiencies: %w", c.TrackingCode, err)
+		}
+		d.At = store.FromMillis(at)
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

@@ -88,25 +88,33 @@ func (e *Engine) Messages(ctx context.Context, p *identity.Principal, code strin
 		if err := may(p, authz.View, c, authz.Message); err != nil {
 			return err
 		}
-		q := `SELECT id, author_account_id, by_staff, body, internal, created_at FROM case_messages WHERE case_id = ?`
-		if !authz.Decide(p, authz.View, c.resource(authz.InternalNote)) {
-			q += " AND internal = FALSE"
-		}
-		rows, err := tx.Query(ctx, q+" ORDER BY id", c.ID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m Message
-			var at int64
-			if err := rows.Scan(&m.ID, &m.AuthorID, &m.ByStaff, &m.Body, &m.Internal, &at); err != nil {
-				return err
-			}
-			m.At = store.FromMillis(at)
-			out = append(out, m)
-		}
-		return rows.Err()
+		out, err = loadMessages(ctx, tx, p, c)
+		return err
 	})
 	return out, err
+}
+
+// loadMessages reads a case's messages, oldest first, with the internal notes only
+// if the policy lets p see them; the caller checks that p may see the case.
+func loadMessages(ctx context.Context, tx *store.Tx, p *identity.Principal, c *Case) ([]Message, error) {
+	q := `SELECT id, author_account_id, by_staff, body, internal, created_at FROM case_messages WHERE case_id = ?`
+	if !authz.Decide(p, authz.View, c.resource(authz.InternalNote)) {
+		q += " AND internal = FALSE"
+	}
+	rows, err := tx.Query(ctx, q+" ORDER BY id", c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("cases: %s: messages: %w", c.TrackingCode, err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var at int64
+		if err := rows.Scan(&m.ID, &m.AuthorID, &m.ByStaff, &m.Body, &m.Internal, &at); err != nil {
+			return nil, fmt.Errorf("cases: %s: messages: %w", c.TrackingCode, err)
+		}
+		m.At = store.FromMillis(at)
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
