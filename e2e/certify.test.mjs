@@ -57,9 +57,9 @@ test("a product goes from application to a published certificate", { timeout: 18
   await expert.waitForSelector("#certify-details");
   // The review steps need the checklist: the case page sends the expert to it
   // instead of offering bare pass/fail buttons.
-  await expert.waitForSelector("#review-elsewhere");
+  await expert.waitForSelector("#certify-review");
   assert.equal(await expert.locator("#step-pass_review, #step-fail_criteria").count(), 0);
-  await expert.click("#review-elsewhere a");
+  await expert.click("#certify-review a");
   await expert.waitForSelector("#certify-review-form");
   assert.equal((await expert.textContent("#certify-product")).trim(), product);
   for (let i = 1; i <= 8; i++) await expert.check(`#pass-R-${i}`);

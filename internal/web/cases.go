@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"github.com/itoir/miz/internal/certify/application"
 	"net/http"
 
 	"github.com/itoir/miz/internal/cases"
@@ -83,60 +82,54 @@ func cutPair(v string) (string, string, bool) {
 	return v, "", false
 }
 
-// step is a transition offered on the case page; Return marks the completeness
-// check's return, which is a form listing the deficient items.
-type step struct {
-	*catalog.Transition
-	Return bool
+// caseActions sorts the actions of a case view into the parts of the case page
+// that offer them.
+type caseActions struct {
+	// Steps are the generic transitions, a return for incomplete documents among
+	// them; Links the steps taken on a module's page; Pages the module's pages.
+	Steps, Links, Pages                  []cases.Action
+	Claim, Upload, Message, InternalNote bool
 }
 
+func pageActions(list []cases.Action) caseActions {
+	var out caseActions
+	for _, a := range list {
+		switch a.Kind {
+		case cases.ActionTransition, cases.ActionReturn:
+			out.Steps = append(out.Steps, a)
+		case cases.ActionLink:
+			out.Links = append(out.Links, a)
+		case cases.ActionPage:
+			out.Pages = append(out.Pages, a)
+		case cases.ActionClaim:
+			out.Claim = true
+		case cases.ActionUpload:
+			out.Upload = true
+		case cases.ActionMessage:
+			out.Message = true
+		case cases.ActionInternalNote:
+			out.InternalNote = true
+		}
+	}
+	return out
+}
+
+// casePage shows a case from one read of the engine (architecture #12): the case,
+// its documents, messages, history and deficiencies, and the actions the caller may
+// take, which the service's module may have turned into links to its own pages.
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	ctx, code, p := r.Context(), r.PathValue("code"), caller(r)
 	pg := s.page(r, "cases.case.title")
 	clearFlash(w, r)
-	v, err := s.Cases.Get(ctx, p, code)
+	v, err := s.Cases.CaseView(ctx, p, code)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	docs, err := s.Cases.Documents(ctx, p, code)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	msgs, err := s.Cases.Messages(ctx, p, code)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	hist, err := s.Cases.History(ctx, p, code)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	defs, err := s.Cases.Deficiencies(ctx, p, code)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	var steps []step
-	reviewElsewhere := false
-	for _, t := range v.Next {
-		// The CERTIFY review steps need the R-1..R-8 checklist, which only the
-		// application page has; offer them there instead of as bare buttons here.
-		if v.ServiceDef.Module == "certify" && (t.ID == application.TransitionPass || t.ID == application.TransitionFail) {
-			reviewElsewhere = true
-			continue
-		}
-		to, _ := v.KindDef.State(t.To)
-		steps = append(steps, step{Transition: t, Return: to != nil && to.Pause == catalog.PauseIncomplete})
-	}
-	staff := p.IsStaff()
-	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": docs, "Messages": msgs,
-		"History": hist, "Deficiencies": defs, "Steps": steps, "Staff": staff, "ReviewElsewhere": reviewElsewhere,
-		"Listed":    v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType),
-		"CanUpload": !staff && v.Holder == catalog.HolderApplicant && v.ClosedAt.IsZero()}
-	s.deskPanels(ctx, p, v, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
+	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": v.Documents, "Messages": v.Messages,
+		"History": v.History, "Deficiencies": v.Deficiencies, "Actions": pageActions(v.Actions),
+		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType)}
+	s.deskPanels(ctx, p, &v.View, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
 	s.render(w, r, http.StatusOK, "case", pg)
 }
 
