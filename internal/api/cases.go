@@ -19,14 +19,15 @@ import (
 func (a *API) caseRoutes() {
 	code := []Param{{Name: "code", In: "path", Required: true, Description: "tracking code, e.g. ABCD-EFGH-JK"}}
 	caseResp := map[string]any{"type": "object"}
+	oneCase := caseSchema()
 	a.route("POST", "/api/v1/cases", a.openCase, Op{ID: "openCase", Tag: "cases", Summary: "Open a draft case on a service", Auth: true,
 		Body: obj([]string{"service", "kind"}, map[string]any{"service": map[string]any{"type": "string"},
 			"kind": map[string]any{"type": "string"}, "form": map[string]any{"type": "object"}}),
 		Status: 201, Response: obj(nil, map[string]any{"tracking_code": map[string]any{"type": "string"}}), Errors: []int{400, 401, 403}})
 	a.route("GET", "/api/v1/cases", a.myCases, Op{ID: "myCases", Tag: "cases", Summary: "The caller's own cases, newest first", Auth: true,
 		Response: caseResp, Errors: []int{401}})
-	a.route("GET", "/api/v1/cases/{code}", a.getCase, Op{ID: "getCase", Tag: "cases", Summary: "A case with its state, holder and SLA clock",
-		Auth: true, Params: code, Response: caseResp, Errors: []int{400, 401, 404}})
+	a.route("GET", "/api/v1/cases/{code}", a.getCase, Op{ID: "getCase", Tag: "cases", Summary: "A case with its state, holder, SLA clock and the actions the caller may take now",
+		Auth: true, Params: code, Response: oneCase, Errors: []int{400, 401, 404}})
 	a.route("GET", "/api/v1/cases/{code}/history", a.caseHistory, Op{ID: "caseHistory", Tag: "cases", Summary: "A case's state history",
 		Auth: true, Params: code, Response: caseResp, Errors: []int{400, 401, 404}})
 	a.route("POST", "/api/v1/cases/{code}/documents", a.attachDocument, Op{ID: "attachDocument", Tag: "cases",
@@ -34,20 +35,20 @@ func (a *API) caseRoutes() {
 		BodyType: "multipart/form-data", Status: 201, Response: caseResp, Errors: []int{400, 401, 403, 404, 409, 413, 415},
 		MaxBodySize: a.maxDocumentSize()})
 	a.route("POST", "/api/v1/cases/{code}/submit", a.submitCase, Op{ID: "submitCase", Tag: "cases", Summary: "Submit a draft; the clock starts",
-		Auth: true, Params: code, Response: caseResp, Errors: []int{400, 401, 403, 404, 409}})
+		Auth: true, Params: code, Response: oneCase, Errors: []int{400, 401, 403, 404, 409}})
 	a.route("POST", "/api/v1/cases/{code}/transitions", a.transitionCase, Op{ID: "transitionCase", Tag: "cases",
 		Summary: "Take a step of the service's published process", Auth: true, Params: code,
 		Body: obj([]string{"transition"}, map[string]any{"transition": map[string]any{"type": "string"},
 			"reason": map[string]any{"type": "string"}, "decision": map[string]any{"enum": []string{"approve", "reject"}},
 			"version": map[string]any{"type": "integer"}, "checklist": map[string]any{"type": "array",
 				"description": "CERTIFY review: [{criterion, result: pass|fail, note}] for every criterion"}}),
-		Response: caseResp, Errors: []int{400, 401, 403, 404, 409}})
+		Response: oneCase, Errors: []int{400, 401, 403, 404, 409}})
 	a.route("POST", "/api/v1/cases/{code}/return", a.returnCase, Op{ID: "returnIncomplete", Tag: "cases",
 		Summary: "Return a case to the applicant as incomplete; the clock pauses", Auth: true, Params: code,
 		Body: obj([]string{"items"}, map[string]any{"items": map[string]any{"type": "array"}, "reason": map[string]any{"type": "string"},
-			"version": map[string]any{"type": "integer"}}), Response: caseResp, Errors: []int{400, 401, 403, 404, 409}})
+			"version": map[string]any{"type": "integer"}}), Response: oneCase, Errors: []int{400, 401, 403, 404, 409}})
 	a.route("POST", "/api/v1/cases/{code}/resubmit", a.resubmitCase, Op{ID: "resubmitCase", Tag: "cases",
-		Summary: "Resubmit an incomplete case; the clock resumes", Auth: true, Params: code, Response: caseResp, Errors: []int{400, 401, 403, 404, 409}})
+		Summary: "Resubmit an incomplete case; the clock resumes", Auth: true, Params: code, Response: oneCase, Errors: []int{400, 401, 403, 404, 409}})
 	a.route("POST", "/api/v1/cases/{code}/messages", a.postMessage, Op{ID: "postCaseMessage", Tag: "cases",
 		Summary: "Post a message, or an internal note (staff only)", Auth: true, Params: code, Status: 201,
 		Body:     obj([]string{"body"}, map[string]any{"body": map[string]any{"type": "string"}, "internal": map[string]any{"type": "boolean"}}),
@@ -116,9 +117,10 @@ func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
 	a.writeCase(w, r, http.StatusOK)
 }
 
-// writeCase answers with the case's current view.
+// writeCase answers with the case's current view and what the caller may do now,
+// read at once (architecture #12).
 func (a *API) writeCase(w http.ResponseWriter, r *http.Request, status int) {
-	v, err := a.Cases.Get(r.Context(), principal(r), r.PathValue("code"))
+	v, err := a.Cases.CaseView(r.Context(), principal(r), r.PathValue("code"))
 	if err != nil {
 		a.fail(w, r, err)
 		return

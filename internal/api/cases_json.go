@@ -5,6 +5,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/sla"
 )
 
@@ -75,13 +76,41 @@ type caseJSON struct {
 	Version        int          `json:"version"`
 	SLA            slaJSON      `json:"sla"`
 	Next           []stepJSON   `json:"next_transitions"`
+	Actions        []actionJSON `json:"actions"`
 }
 
-func caseOf(v *cases.View) caseJSON {
+// actionJSON is one thing the caller may do on the case now, the same list the
+// web case page offers (architecture #12).
+type actionJSON struct {
+	ID               string       `json:"id"`
+	Kind             string       `json:"kind"`
+	Name             catalog.Text `json:"name"`
+	Path             string       `json:"path,omitempty"`
+	RequiresReason   bool         `json:"requires_reason,omitempty"`
+	RequiresDecision bool         `json:"requires_decision,omitempty"`
+}
+
+// actionsOf writes a view's actions; a transition is named by the catalog, any
+// other action by its message in both languages.
+func actionsOf(list []cases.Action) []actionJSON {
+	out := []actionJSON{}
+	for _, a := range list {
+		j := actionJSON{ID: a.ID, Kind: string(a.Kind), Path: a.Path}
+		if t := a.Transition; t != nil {
+			j.Name, j.RequiresReason, j.RequiresDecision = t.Name, t.RequiresReason, t.RequiresDecision
+		} else {
+			j.Name = catalog.Text{FA: i18n.T(i18n.Fa, a.Label), EN: i18n.T(i18n.En, a.Label)}
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func caseOf(v *cases.CaseView) caseJSON {
 	out := caseJSON{TrackingCode: v.TrackingCode, Service: v.Service, ServiceVersion: v.ServiceVersion, Kind: v.Kind,
 		State: v.State, Holder: v.Holder, ApplicantType: v.ApplicantType, Form: v.Form, Assignee: v.AssigneeAccountID,
 		CreatedAt: isoTime(v.CreatedAt), SubmittedAt: isoTime(v.SubmittedAt), ClosedAt: isoTime(v.ClosedAt),
-		Version: v.Version, SLA: slaOf(v.Clock), Next: []stepJSON{}}
+		Version: v.Version, SLA: slaOf(v.Clock), Next: []stepJSON{}, Actions: actionsOf(v.Actions)}
 	if v.StateDef != nil {
 		out.StateName = v.StateDef.Name
 	}
