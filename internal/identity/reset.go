@@ -143,8 +143,14 @@ func RequestPasswordReset(ctx context.Context, db *store.DB, req ResetRequest) e
 		if err != nil {
 			return err
 		}
-		reason, err := sendResetSecret(ctx, tx, row, req)
-		if err != nil {
+		// One account typed in different ways (username, national code) is still
+		// capped: quietly, since a refusal here would tell that the account exists.
+		reason := ""
+		if err := throttle(ctx, tx, fmt.Sprintf("reset-account:%d", row.ID), ResetsPerLogin); problem.As(err).Code == problem.RateLimited {
+			reason = "throttled"
+		} else if err != nil {
+			return err
+		} else if reason, err = sendResetSecret(ctx, tx, row, req); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "anonymous", "auth.password_reset_requested", "account", fmt.Sprint(row.ID),
@@ -196,6 +202,11 @@ func sendResetSecret(ctx context.Context, tx *store.Tx, row loginRow, req ResetR
 	}
 	if to == "" {
 		return "no_email", nil
+	}
+	if req.LinkBase == "" {
+		// Without the desk's configured address there is no trustworthy host for the
+		// link (never the request's Host header, which the requester chooses).
+		return "no_base_url", nil
 	}
 	token := RandomToken(32)
 	if _, err := tx.Exec(ctx, `UPDATE password_resets SET used_at = ? WHERE account_id = ? AND used_at = 0`, store.Millis(tx.Now), row.ID); err != nil {

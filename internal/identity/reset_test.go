@@ -212,7 +212,7 @@ func TestStaffAccountsAreNotResetByTheirOwners(t *testing.T) {
 		if _, _, err := acc.CreateStaff(ctx, operator, identity.NewStaff{Username: "expert1", Email: "e1@ito.gov.ir"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := identity.RequestPasswordReset(ctx, db, identity.ResetRequest{Login: "expert1", Channel: identity.ResetByEmail, ClientIP: "10.6.0.1"}); err != nil {
+		if err := identity.RequestPasswordReset(ctx, db, identity.ResetRequest{Login: "expert1", Channel: identity.ResetByEmail, ClientIP: "10.6.0.1", LinkBase: "x?token="}); err != nil {
 			t.Fatal(err)
 		}
 		if outboxCount(t, db) != 0 || count(t, db, `SELECT COUNT(*) FROM password_resets`) != 0 {
@@ -234,5 +234,37 @@ func TestStaffAccountsAreNotResetByTheirOwners(t *testing.T) {
 		}
 		err := identity.CompletePasswordReset(ctx, db, identity.ResetCompletion{Token: token, Password: newPassword, ClientIP: "10.6.0.1"})
 		wantProblem(t, err, problem.Invalid, "reset.invalid", identity.ErrResetInvalid)
+	})
+}
+
+func TestOneAccountTypedTwoWaysIsCappedQuietly(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			pid, err := identity.CreatePerson(ctx, tx, identity.Person{NationalCode: "0071234561", NameFa: "مریم", Email: "m@example.org"})
+			if err != nil {
+				return err
+			}
+			_, err = identity.CreateAccount(ctx, tx, identity.NewAccount{Username: "maryam", Kind: identity.KindPerson, PersonID: pid, Password: "a long passphrase"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ask := func(login, ip string) error {
+			return identity.RequestPasswordReset(ctx, db, identity.ResetRequest{Login: login, Channel: identity.ResetByEmail, ClientIP: ip, LinkBase: "x?token="})
+		}
+		for i := range identity.ResetsPerLogin {
+			if err := ask("maryam", "10.7.0."+itoa(int64(i+1))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sent := outboxCount(t, db)
+		if err := ask("0071234561", "10.7.0.9"); err != nil {
+			t.Fatalf("the other way in answered differently: %v", err)
+		}
+		if outboxCount(t, db) != sent || sent != identity.ResetsPerLogin {
+			t.Fatalf("%d e-mails, want the cap %d", outboxCount(t, db), identity.ResetsPerLogin)
+		}
 	})
 }
