@@ -209,6 +209,11 @@ func sendResetSecret(ctx context.Context, tx *store.Tx, row loginRow, req ResetR
 		return "no_base_url", nil
 	}
 	token := RandomToken(32)
+	// Links older than a day serve no check any more; the newer ones are retired.
+	if _, err := tx.Exec(ctx, `DELETE FROM password_resets WHERE account_id = ? AND expires_at < ?`,
+		row.ID, store.Millis(tx.Now.Add(-24*time.Hour))); err != nil {
+		return "", fmt.Errorf("identity: purge reset links: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `UPDATE password_resets SET used_at = ? WHERE account_id = ? AND used_at = 0`, store.Millis(tx.Now), row.ID); err != nil {
 		return "", fmt.Errorf("identity: retire reset links: %w", err)
 	}

@@ -104,10 +104,17 @@ func TestPasswordResetByEmailLinkIsSingleUseAndExpires(t *testing.T) {
 			t.Fatal(err)
 		}
 		second := link()
-		if err := identity.CompletePasswordReset(ctx, db, identity.ResetCompletion{Token: second, Password: newPassword, ClientIP: "10.1.0.2"}); err != nil {
+		// A newer link retires the older one.
+		if err := identity.RequestPasswordReset(ctx, db, req); err != nil {
 			t.Fatal(err)
 		}
-		err = identity.CompletePasswordReset(ctx, db, identity.ResetCompletion{Token: second, Password: "a third long passphrase", ClientIP: "10.1.0.2"})
+		third := link()
+		err = identity.CompletePasswordReset(ctx, db, identity.ResetCompletion{Token: second, Password: newPassword, ClientIP: "10.1.0.2"})
+		wantProblem(t, err, problem.Invalid, "reset.invalid", identity.ErrResetInvalid)
+		if err := identity.CompletePasswordReset(ctx, db, identity.ResetCompletion{Token: third, Password: newPassword, ClientIP: "10.1.0.2"}); err != nil {
+			t.Fatal(err)
+		}
+		err = identity.CompletePasswordReset(ctx, db, identity.ResetCompletion{Token: third, Password: "a third long passphrase", ClientIP: "10.1.0.2"})
 		wantProblem(t, err, problem.Invalid, "reset.invalid", identity.ErrResetInvalid)
 		if _, err := identity.Login(ctx, db, identity.DefaultLoginPolicy(), identity.Credentials{Username: "0071234561", Password: newPassword, ClientIP: "10.1.0.2"}); err != nil {
 			t.Fatalf("new password: %v", err)
