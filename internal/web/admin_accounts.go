@@ -206,7 +206,6 @@ func (s *Server) renderAdminAccount(w http.ResponseWriter, r *http.Request, id i
 	}
 	d := adminAccountData{Account: s.view(r.Context(), p.Lang, a), Roles: identity.Roles(), Password: password,
 		Self: by.Principal != nil && by.Principal.ID == id}
-	d.Services = append(d.Services, serviceOption{ID: identity.AllServices, Name: p.T("admin.account.all_services")})
 	if s.Services != nil {
 		if svcs, err := s.Services(r.Context()); err == nil {
 			for _, svc := range svcs {
@@ -214,6 +213,8 @@ func (s *Server) renderAdminAccount(w http.ResponseWriter, r *http.Request, id i
 			}
 		}
 	}
+	// Every service last, so that it is never the choice by default.
+	d.Services = append(d.Services, serviceOption{ID: identity.AllServices, Name: p.T("admin.account.all_services")})
 	p.Data = d
 	if password != "" {
 		w.Header().Set("Cache-Control", "no-store")
