@@ -115,7 +115,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Runner.Every("jobs.prune", 24*time.Hour)
 	sender := &notify.Sender{DB: db, Log: m.Log}
 	if cfg.SMTPAddr != "" {
-		sender.Mail = &notify.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
+		mailer := &notify.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
+		if cfg.SMTPRequireTLS { // Security #11: never hand mail to the relay in the clear
+			mailer.TLS = notify.TLSRequire
+		}
+		sender.Mail = mailer
 	}
 	if cfg.SMSURL != "" {
 		sender.SMS = &notify.HTTPSMSGateway{URL: cfg.SMSURL, Token: cfg.SMSToken}

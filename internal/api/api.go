@@ -98,6 +98,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.deskRoutes()
 	a.accountabilityRoutes() // /api/v1/status, outages, KPIs, queue exports
 	a.calendarRoutes()       // holidays of the business calendar (SLA-CLOCK rules 5, 6)
+	a.resetRoutes()          // password reset for applicants (security #11)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -102,6 +102,9 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.complaintRoutes(mux)
 	s.certifyRoutes(mux) // CERTIFY application form, review checklist
 	s.serviceRoutes(mux) // /services, /changes, /admin/services
+	// /admin/accounts, /password/forgot and /password/reset (security #11)
+	s.adminAccountRoutes(mux)
+	s.resetRoutes(mux)
 }
 
 // page builds the common page data.
