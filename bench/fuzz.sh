@@ -18,6 +18,7 @@ targets=(
   "./internal/certify FuzzParseCredential"
   "./internal/certify FuzzVerify"
   "./internal/documents FuzzDetect"
+  "./internal/web FuzzLocalPath"
   "./internal/jalali FuzzParse"
   "./internal/keys FuzzVerifyJWS"
   "./internal/persian FuzzNormalize"

@@ -8,6 +8,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
@@ -236,10 +240,38 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
 }
 
-// localPath keeps redirects on this site.
+// localPath keeps redirects on this site (Security #11 item 6): it returns p only
+// when p is a path on this host that no browser could resolve elsewhere, and "/"
+// otherwise. Refused: anything not starting with one "/", scheme-relative "//x",
+// backslashes (browsers read a backslash as "/"), control and bidi-format characters
+// anywhere (browsers drop tab and newline, so "/\t/x" would become "//x"), invalid
+// UTF-8, and the same tricks hidden behind percent-encoding ("/%09/x", "/%2F/x").
 func localPath(p string) string {
-	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
-		return "/"
+	const home = "/"
+	if !safeLocal(p) {
+		return home
+	}
+	dec, err := url.PathUnescape(p)
+	if err != nil || !safeLocal(dec) {
+		return home
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
 	}
 	return p
+}
+
+// safeLocal reports whether p starts with exactly one slash and holds no
+// backslash, control or format character, and is valid UTF-8.
+func safeLocal(p string) bool {
+	if len(p) == 0 || p[0] != '/' || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) && r != ' ' {
+			return false
+		}
+	}
+	return true
 }
