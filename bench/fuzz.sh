@@ -18,7 +18,6 @@ targets=(
   "./internal/certify FuzzParseCredential"
   "./internal/certify FuzzVerify"
   "./internal/documents FuzzDetect"
-  "./internal/web FuzzLocalPath"
   "./internal/jalali FuzzParse"
   "./internal/keys FuzzVerifyJWS"
   "./internal/persian FuzzNormalize"
@@ -27,6 +26,7 @@ targets=(
   "./internal/persian FuzzValidateNationalCode"
   "./internal/sla FuzzParseHolidays"
   "./internal/tlog FuzzParseProof"
+  "./internal/web FuzzLocalPath"
 )
 out=$(mktemp -d)
 run() {
