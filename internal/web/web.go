@@ -56,6 +56,10 @@ type Server struct {
 	// SelfURL is this server's own base URL, where the PDF renderer loads the
 	// printable page; set once the listener exists.
 	SelfURL func() string
+	// BaseURL is the desk's public address for absolute links in feeds and the
+	// single sign-on callback: --base-url, or in demo mode the listening address.
+	// nil or "" means none is configured, and nothing is built from the Host header.
+	BaseURL func() string
 	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
 	OIDC *identity.OIDC
 	// Outages and KPI serve /status, /admin/outages and the performance pages; nil
