@@ -168,7 +168,8 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	s.Fail(w, r, problem.New(problem.NotFound, "error.not_found"))
 }
 
-// form wraps a state-changing handler: body size limit and CSRF check.
+// form wraps a state-changing handler: body size limit, CSRF check and the text
+// check of every field.
 func (s *Server) form(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -178,6 +179,10 @@ func (s *Server) form(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if !httpauth.CheckCSRF(r) {
 			s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
+			return
+		}
+		if err := checkFormText(r); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		h(w, r)
