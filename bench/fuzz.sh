@@ -26,6 +26,7 @@ targets=(
   "./internal/persian FuzzValidateNationalCode"
   "./internal/sla FuzzParseHolidays"
   "./internal/tlog FuzzParseProof"
+  "./internal/web FuzzLocalPath"
 )
 out=$(mktemp -d)
 run() {

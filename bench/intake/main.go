@@ -117,9 +117,17 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
+// metricsToken is the bearer token the benchmark's server accepts on /metrics.
+const metricsToken = "intake-bench-metrics"
+
 // groupCommits reads the writer's counters from the server's /metrics (0 on PostgreSQL).
 func groupCommits(base string) (commits, calls float64) {
-	resp, err := http.Get(base + "/metrics")
+	req, err := http.NewRequest("GET", base+"/metrics", nil)
+	if err != nil {
+		return 0, 0
+	}
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, 0
 	}
@@ -159,7 +167,7 @@ func startMiz(ctx context.Context, tmp, dbURL string, profile bool) (string, str
 	}
 	addr, pprofAddr := freeAddr(), ""
 	cmd := exec.Command(bin, "serve", "--demo", "--data", filepath.Join(tmp, "data"), "--db", dbURL, "--addr", addr, "--log-level", "error")
-	cmd.Env = os.Environ()
+	cmd.Env = append(os.Environ(), "MIZ_METRICS_TOKEN="+metricsToken) // /metrics is not public
 	if profile {
 		pprofAddr = freeAddr()
 		cmd.Env = append(cmd.Env, "MIZ_PPROF_ADDR="+pprofAddr)

@@ -31,6 +31,7 @@ import (
 	"github.com/itoir/miz/internal/jobs"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
+	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
@@ -54,6 +55,8 @@ type Main struct {
 
 	ln       net.Listener
 	http     *http.Server
+	metrics  *http.Server // on --metrics-addr, when set
+	mln      net.Listener
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	closeErr error
@@ -70,6 +73,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Out == nil {
 		m.Out = os.Stdout
 	}
+	if err := checkPublicURL(cfg, m.Log); err != nil {
+		return err
+	}
 	db, err := store.Open(ctx, cfg.DB, cfg.Data)
 	if err != nil {
 		return err
@@ -82,6 +88,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if cfg.Demo {
+		// Security #11 item 13: demo data and its well-known password never go
+		// into a database that real people use.
+		if err := demo.CheckDemoOnly(ctx, db); err != nil {
+			return err
+		}
 		if _, err := demo.Seed(ctx, db); err != nil {
 			return err
 		}
@@ -163,7 +174,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	tls := cfg.TLSCert != ""
-	auth := &httpauth.Auth{DB: db, Secure: tls || cfg.Secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
+	// Browsers reach the desk over HTTPS with TLS here, behind a TLS proxy, or at an
+	// https base URL: then cookies are Secure and HSTS is sent (Security #11 item 10).
+	secure := tls || cfg.Secure || strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
+	auth := &httpauth.Auth{DB: db, Secure: secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
 	if db.Dialect == store.SQLite {
 		// One process owns an SQLite database, so every logout passes through this
 		// cache; PostgreSQL may have several instances behind a load balancer (and
@@ -194,17 +208,30 @@ func (m *Main) Run(ctx context.Context) error {
 	w.Desk, w.Complaints, w.Outages, w.KPI, w.Banner = dsk, cmp, out, k, out.Banner
 	a.Desk, a.Complaints, a.Outages, a.KPI = dsk, cmp, out, k
 	m.API, m.Web = a, w
-	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: tls, Wrap: auth.Middleware, NotFound: w.NotFound, Registry: reg,
+	w.BaseURL = m.publicBase
+	metricsToken := cfg.MetricsToken
+	if cfg.MetricsAddr != "" {
+		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only
+	}
+	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: secure, Wrap: auth.Middleware, NotFound: w.NotFound, Registry: reg,
+		MetricsToken: metricsToken, TrustedOrigins: trustedOrigins(cfg),
+		CrossOriginDenied: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			w.Fail(rw, r, problem.New(problem.Forbidden, "error.csrf"))
+		}),
 		Routes: func(mux *http.ServeMux) {
 			w.Routes(mux)
 			a.Routes(mux)
 		}})
+	if err := m.listenMetrics(reg); err != nil {
+		return err
+	}
 
 	m.ln, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	w.PDF, w.SelfURL = web.NewChromePDF("", 2), m.URL // chromium starts on the first PDF request
+	m.warnDemoOffLoopback()
 	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
 	m.wg.Add(2)
@@ -245,6 +272,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		m.closeErr = m.http.Shutdown(ctx)
 		cancel()
+	}
+	if m.metrics != nil {
+		m.closeErr = errors.Join(m.closeErr, m.metrics.Close())
 	}
 	if m.Web != nil {
 		m.closeErr = errors.Join(m.closeErr, m.Web.ClosePDF())
@@ -290,6 +320,9 @@ func printBanner(m *Main, took time.Duration) {
 	fmt.Fprintf(m.Out, "data: %s  database: %s\n", absPath(m.Config.Data), m.DB.Dialect)
 	if !m.Config.Demo {
 		return
+	}
+	if !isLoopback(m.ln.Addr()) {
+		fmt.Fprintf(m.Out, "\n"+demoWarning+"\n", m.ln.Addr(), demo.Password)
 	}
 	fmt.Fprintf(m.Out, "\nDemo logins (password for all: %s)\n", demo.Password)
 	for _, l := range demo.Logins() {

@@ -161,7 +161,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestSecurityHeadersHealthAndMetrics(t *testing.T) {
-	m := startDemo(t, "")
+	m := startDemoWith(t, "", func(c *Config) { c.MetricsToken = "scrape-token" })
 	for _, p := range []string{"/", "/login", "/api/v1/services", "/nope"} {
 		resp, err := http.Get(m.URL() + p)
 		if err != nil {
@@ -178,7 +178,9 @@ func TestSecurityHeadersHealthAndMetrics(t *testing.T) {
 	}
 	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
 		want := 200
-		resp, err := http.Get(m.URL() + p)
+		req, _ := http.NewRequest("GET", m.URL()+p, nil)
+		req.Header.Set("Authorization", "Bearer scrape-token") // Security #11 item 9: /metrics needs it
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

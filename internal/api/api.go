@@ -5,6 +5,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/itoir/miz/internal/cases"
@@ -185,19 +187,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decode reads a strict JSON body: the right content type, no unknown fields, one
-// value, within the route's size limit.
+// value, within the route's size limit; no duplicate keys, no keys that differ
+// from a field name only in case, no control characters or invalid UTF-8
+// (checkJSON).
 func decode(r *http.Request, v any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return problem.New(problem.Unsupported, "error.content_type", "application/json")
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return problem.New(problem.TooLarge, "error.too_large", fmt.Sprintf("%d KB", mbe.Limit>>10))
+		}
+		return &problem.Error{Code: problem.Invalid, Key: "error.json", Args: []any{"unreadable body"}, Err: err}
+	}
+	if err := checkJSON(body, reflect.TypeOf(v)); err != nil { // Security #11 item 11
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
 		switch {
-		case errors.As(err, &mbe):
-			return problem.New(problem.TooLarge, "error.too_large", fmt.Sprintf("%d KB", mbe.Limit>>10))
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			return problem.New(problem.Invalid, "error.json.unknown", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		default:

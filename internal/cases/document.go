@@ -13,6 +13,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/persian"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
@@ -127,11 +128,14 @@ func uploadProblem(err error) error {
 		Args: []any{strings.Join(re.Allowed, ", "), fmt.Sprintf("%d MB", (re.Limit+(1<<20)-1)>>20)}, Err: err}
 }
 
-// cleanFilename keeps the base name a client sent, for display only.
+// cleanFilename keeps the base name a client sent, for display only, without
+// control characters or bidi overrides: a name shown on a page must read the way
+// it is stored (Security #11 item 11).
 func cleanFilename(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
+	name = persian.StripBidi(name)
 	name = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return -1

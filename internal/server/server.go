@@ -1,20 +1,24 @@
 // Package server assembles Miz's HTTP handler: security headers, request IDs and
-// structured logs, panic recovery, Prometheus metrics, health and readiness probes,
-// and the web and API routes on one stdlib ServeMux.
+// structured logs, panic recovery, cross-origin protection, Prometheus metrics,
+// health and readiness probes, and the web and API routes on one stdlib ServeMux.
 package server
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/itoir/miz/internal/store"
@@ -24,8 +28,20 @@ import (
 type Options struct {
 	DB  *store.DB
 	Log *slog.Logger
-	// TLS turns on HSTS.
+	// TLS turns on HSTS: set it whenever browsers reach the site over HTTPS (TLS on
+	// the listener, a TLS-terminating proxy, an https base URL), that is whenever
+	// cookies are Secure.
 	TLS bool
+	// MetricsToken lets a request bearing "Authorization: Bearer <token>" read
+	// /metrics on this handler; empty hides /metrics (404), for a deployment that
+	// serves them on a separate listener with MetricsHandler (Security #11 item 9).
+	MetricsToken string
+	// TrustedOrigins are origins (scheme://host[:port]) whose cross-origin form posts
+	// are accepted, e.g. the configured base URL when a proxy rewrites Host.
+	TrustedOrigins []string
+	// CrossOriginDenied renders the refusal of a cross-origin state-changing request;
+	// nil answers a plain 403.
+	CrossOriginDenied http.Handler
 	// Registry collects metrics; a fresh one is made when nil.
 	Registry *prometheus.Registry
 	// Routes registers the application's routes (web, API, modules).
@@ -63,7 +79,7 @@ func Handler(o Options) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", metricsGate(MetricsHandler(o.Registry), o.MetricsToken, o.NotFound))
 	if o.Routes != nil {
 		o.Routes(mux)
 	}
@@ -72,10 +88,122 @@ func Handler(o Options) http.Handler {
 	if o.Wrap != nil {
 		h = o.Wrap(h)
 	}
+	cop, err := crossOrigin(o.TrustedOrigins, o.CrossOriginDenied)
+	if err != nil {
+		panic(err) // a misconfigured origin is a programming error: serve checks BaseURL first
+	}
+	h = cop(h)
+	h = noStoreForSessions(h)
 	h = securityHeaders(h, o.TLS)
 	h = logRequests(h, o.Log)
 	return h
 }
+
+// MetricsHandler serves reg in the Prometheus text format; serve mounts it on the
+// separate metrics listener.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}
+
+// metricsGate lets only a request with the bearer token through; anything else gets
+// the 404 an unknown path gets, so the public listener does not reveal /metrics.
+func metricsGate(next http.Handler, token string, notFound http.HandlerFunc) http.Handler {
+	if notFound == nil {
+		notFound = http.NotFound
+	}
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(got)) // equal lengths, so the comparison takes constant time
+		if token == "" || !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			notFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOrigin is the second CSRF layer (Security #11 item 10): the standard
+// library's check of Sec-Fetch-Site and Origin refuses state-changing requests a
+// browser sends from another site. Requests with neither header (API clients,
+// tests, old browsers) pass, as do requests that carry an Authorization header:
+// a bearer token is not an ambient credential a foreign page could borrow.
+func crossOrigin(trusted []string, denied http.Handler) (func(http.Handler) http.Handler, error) {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range trusted {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("server: trusted origin: %w", err)
+		}
+	}
+	if denied != nil {
+		cop.SetDenyHandler(denied)
+	}
+	return func(next http.Handler) http.Handler {
+		protected := cop.Handler(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") != "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			protected.ServeHTTP(w, r)
+		})
+	}, nil
+}
+
+// noStoreForSessions marks every response to a request that carries credentials
+// (an Authorization header, or any cookie but the language preference) "no-store",
+// overriding what the handler set: such a page may show the signed-in person's data
+// and must not stay in a shared or browser cache (Security #11 item 10). Static
+// assets are the same for everyone and keep their long cache lifetime.
+func noStoreForSessions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/assets/") || !carriesCredentials(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(&noStoreWriter{ResponseWriter: w}, r)
+	})
+}
+
+func carriesCredentials(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return true
+	}
+	for _, c := range r.Cookies() {
+		if c.Name != "lang" {
+			return true
+		}
+	}
+	return false
+}
+
+// noStoreWriter sets Cache-Control just before the header is sent, after the
+// handler has had its say.
+type noStoreWriter struct {
+	http.ResponseWriter
+	done bool
+}
+
+func (n *noStoreWriter) WriteHeader(code int) {
+	if !n.done {
+		n.done = true
+		h := n.ResponseWriter.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Del("Expires")
+		h.Add("Vary", "Cookie")
+	}
+	n.ResponseWriter.WriteHeader(code)
+}
+
+func (n *noStoreWriter) Write(b []byte) (int, error) {
+	if !n.done {
+		n.WriteHeader(http.StatusOK)
+	}
+	return n.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (n *noStoreWriter) Unwrap() http.ResponseWriter { return n.ResponseWriter }
 
 // notFoundFallback renders the application's 404 page instead of the mux's plain one.
 func notFoundFallback(mux *http.ServeMux, nf http.HandlerFunc) http.Handler {
@@ -93,7 +221,7 @@ func notFoundFallback(mux *http.ServeMux, nf http.HandlerFunc) http.Handler {
 
 // securityHeaders sets the headers every response carries: a strict CSP without
 // inline script, no sniffing, no framing, a conservative referrer policy, and HSTS
-// under TLS.
+// when the site is served over HTTPS.
 func securityHeaders(next http.Handler, tls bool) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -198,6 +326,9 @@ func newMetrics(reg *prometheus.Registry, db *store.DB) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"route"}),
 	}
 	reg.MustRegister(m.requests, m.latency)
+	// The Go runtime (goroutines, heap, GC) and the process (CPU, memory, open
+	// files), Security #11 item 9.
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "miz_db_open_connections", Help: "Open database connections."},
 		func() float64 { return float64(db.Stats().OpenConnections) }))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "miz_db_in_use_connections", Help: "Database connections in use."},

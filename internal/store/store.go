@@ -53,7 +53,7 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		return openPostgres(ctx, url)
 	case url == "":
-		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil { // Security #11 item 8a
 			return nil, fmt.Errorf("store: create data dir: %w", err)
 		}
 		return openSQLite(ctx, filepath.Join(dataDir, "miz.db"))
@@ -67,6 +67,9 @@ func Open(ctx context.Context, url, dataDir string) (*DB, error) {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if err := privateFile(path); err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=busy_timeout(10000)"
 	// synchronous(FULL) syncs the WAL at every commit, so that an acknowledged write
@@ -98,7 +101,29 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
 	}
+	// SQLite gives the WAL and shared-memory files the database file's mode; an
+	// older install may have left them readable, so they are tightened here too.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.Close()
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+	}
 	return db, nil
+}
+
+// privateFile creates the database file readable by its owner only, before SQLite
+// opens it, and takes access away from others on an existing one (Security #11
+// item 8a): it holds password hashes, sessions and personal data.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o600)
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {

@@ -160,6 +160,10 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
 		return
 	}
+	if err := checkFormText(r); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.Fail(w, r, problem.Field("file", "error.required"))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/jalali"
+	"github.com/itoir/miz/internal/problem"
 )
 
 // changesPage is the public list of changes to the catalog (SLA C-4.6).
@@ -32,7 +33,13 @@ func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	base := s.siteBase(r)
+	base := s.siteBase()
+	if base == "" {
+		// Security #11 item 12: a cacheable feed must not carry links built from a
+		// Host header an attacker chose.
+		s.Fail(w, r, problem.New(problem.NotFound, "hardening.feed.no_base_url"))
+		return
+	}
 	f := atom{Lang: string(lang), Title: i18n.T(lang, "catalog.changes.feed"), ID: base + "/changes.atom",
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339), Link: atomLink{Href: base + "/changes"}}
 	for i, c := range ch {
@@ -60,15 +67,17 @@ func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
 	_ = xml.NewEncoder(w).Encode(f)
 }
 
-// siteBase is the scheme and host the request came to, for the feed's absolute links;
-// the registry's configured address wins when there is one.
-func (s *Server) siteBase(r *http.Request) string {
+// siteBase is the desk's configured public address for absolute links, without a
+// trailing slash, or "" when there is none. It never comes from the request: the
+// Host header is the client's to choose (Security #11 item 12).
+func (s *Server) siteBase() string {
+	if s.BaseURL != nil {
+		if b := s.BaseURL(); b != "" {
+			return strings.TrimRight(b, "/")
+		}
+	}
 	if s.Registry != nil && s.Registry.BaseURL != "" {
-		return strings.TrimSuffix(s.Registry.BaseURL, "/")
+		return strings.TrimRight(s.Registry.BaseURL, "/")
 	}
-	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return ""
 }

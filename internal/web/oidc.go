@@ -7,6 +7,7 @@ import (
 
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
 )
 
 // oidcStateCookie carries the login's state between the redirect to the provider and
@@ -22,7 +23,12 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := localPath(r.URL.Query().Get("next"))
-	start, err := s.OIDC.Begin(r.Context(), s.DB, s.oidcRedirectURL(r), next)
+	redirect := s.oidcRedirectURL()
+	if redirect == "" { // serve refuses to start like this; never fall back to Host
+		s.Fail(w, r, problem.New(problem.Unavailable, "oidc.unavailable"))
+		return
+	}
+	start, err := s.OIDC.Begin(r.Context(), s.DB, redirect, next)
 	if err != nil {
 		s.oidcFailed(w, r, err)
 		return
@@ -92,16 +98,16 @@ func (s *Server) oidcRefused(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "login", p)
 }
 
-// oidcRedirectURL is the callback address registered with the provider: from the
-// configured base URL, or else from this request.
-func (s *Server) oidcRedirectURL(r *http.Request) string {
+// oidcRedirectURL is the callback address registered with the provider, from the
+// configured base URL (in demo mode, the listening address); "" when there is none.
+// It is never built from the request's Host (Security #11 item 12).
+func (s *Server) oidcRedirectURL() string {
 	base := strings.TrimRight(s.OIDC.Config.BaseURL, "/")
 	if base == "" {
-		scheme := "http"
-		if r.TLS != nil || s.Auth.Secure {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
+		base = s.siteBase()
+	}
+	if base == "" {
+		return ""
 	}
 	return base + "/login/oidc/callback"
 }

@@ -46,6 +46,10 @@ func (s *Server) draftForm(h http.HandlerFunc) http.HandlerFunc {
 			s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
 			return
 		}
+		if err := checkFormText(r); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 		h(w, r)
 	}
 }

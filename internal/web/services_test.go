@@ -49,7 +49,8 @@ func newCatalogPages(t *testing.T, db *store.DB) *catalogPages {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: st.List, Catalog: st}
+	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: st.List, Catalog: st,
+		BaseURL: func() string { return "https://miz.example" }}
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

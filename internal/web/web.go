@@ -8,6 +8,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
@@ -52,6 +56,10 @@ type Server struct {
 	// SelfURL is this server's own base URL, where the PDF renderer loads the
 	// printable page; set once the listener exists.
 	SelfURL func() string
+	// BaseURL is the desk's public address for absolute links in feeds and the
+	// single sign-on callback: --base-url, or in demo mode the listening address.
+	// nil or "" means none is configured, and nothing is built from the Host header.
+	BaseURL func() string
 	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
 	OIDC *identity.OIDC
 	// Outages and KPI serve /status, /admin/outages and the performance pages; nil
@@ -163,7 +171,8 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	s.Fail(w, r, problem.New(problem.NotFound, "error.not_found"))
 }
 
-// form wraps a state-changing handler: body size limit and CSRF check.
+// form wraps a state-changing handler: body size limit, CSRF check and the text
+// check of every field.
 func (s *Server) form(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -173,6 +182,10 @@ func (s *Server) form(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if !httpauth.CheckCSRF(r) {
 			s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
+			return
+		}
+		if err := checkFormText(r); err != nil {
+			s.Fail(w, r, err)
 			return
 		}
 		h(w, r)
@@ -239,10 +252,38 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
 }
 
-// localPath keeps redirects on this site.
+// localPath keeps redirects on this site (Security #11 item 6): it returns p only
+// when p is a path on this host that no browser could resolve elsewhere, and "/"
+// otherwise. Refused: anything not starting with one "/", scheme-relative "//x",
+// backslashes (browsers read a backslash as "/"), control and bidi-format characters
+// anywhere (browsers drop tab and newline, so "/\t/x" would become "//x"), invalid
+// UTF-8, and the same tricks hidden behind percent-encoding ("/%09/x", "/%2F/x").
 func localPath(p string) string {
-	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
-		return "/"
+	const home = "/"
+	if !safeLocal(p) {
+		return home
+	}
+	dec, err := url.PathUnescape(p)
+	if err != nil || !safeLocal(dec) {
+		return home
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
 	}
 	return p
+}
+
+// safeLocal reports whether p starts with exactly one slash and holds no
+// backslash, control or format character, and is valid UTF-8.
+func safeLocal(p string) bool {
+	if len(p) == 0 || p[0] != '/' || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) && r != ' ' {
+			return false
+		}
+	}
+	return true
 }
