@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify"
@@ -39,6 +40,9 @@ type API struct {
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
 	Cases *cases.Engine
+	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6); nil edits it
+	// through Cases without reloading a live calendar.
+	Calendar *calendar.Service
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their routes out.
 	Desk *desk.Desk

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
@@ -37,6 +38,9 @@ type Server struct {
 	Banner func(ctx context.Context, lang i18n.Lang) string
 	// Cases is the case engine behind /cases, /queue and /track.
 	Cases *cases.Engine
+	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6); nil edits it
+	// through Cases without reloading a live calendar.
+	Calendar *calendar.Service
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their pages out.
 	Desk *desk.Desk
