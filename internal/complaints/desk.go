@@ -114,7 +114,7 @@ func actor(p *identity.Principal) string {
 	if p == nil {
 		return "anonymous"
 	}
-	return fmt.Sprintf("account:%d", p.ID)
+	return audit.AccountActor(p.ID)
 }
 
 // queueOpts wakes the job runner on commit when one is set.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
@@ -119,7 +120,7 @@ func isStaffOf(p *identity.Principal, service string) bool {
 
 // actor names a principal in the audit log, as the case engine does.
 func actor(p *identity.Principal) string {
-	return fmt.Sprintf("account:%d", p.ID)
+	return audit.AccountActor(p.ID)
 }
 
 // nullID stores 0 as NULL, for optional references.

@@ -121,7 +121,7 @@ func (s *Store) Create(ctx context.Context, p *identity.Principal, in CreateInpu
 		if _, err := tx.Exec(ctx, "UPDATE outages SET notified = ? WHERE id = ?", n, id); err != nil {
 			return fmt.Errorf("outages: create: %w", err)
 		}
-		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", p.ID), "outage.create", "outage", fmt.Sprint(id),
+		return audit.Record(ctx, tx, audit.AccountActor(p.ID), "outage.create", "outage", fmt.Sprint(id),
 			map[string]any{"kind": string(o.Kind), "impact": string(o.Impact), "services": strings.Join(o.Services, ","),
 				"start": store.Millis(o.Start), "end": store.Millis(o.End), "notified": n})
 	})
@@ -156,7 +156,7 @@ func (s *Store) End(ctx context.Context, p *identity.Principal, id int64) (*Outa
 		if _, err := tx.Exec(ctx, "UPDATE outages SET ends_at = ?, ended_by = ? WHERE id = ?", store.Millis(o.End), p.ID, id); err != nil {
 			return fmt.Errorf("outages: end %d: %w", id, err)
 		}
-		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", p.ID), "outage.end", "outage", fmt.Sprint(id),
+		return audit.Record(ctx, tx, audit.AccountActor(p.ID), "outage.end", "outage", fmt.Sprint(id),
 			map[string]any{"end": store.Millis(o.End)})
 	})
 	if err != nil {
