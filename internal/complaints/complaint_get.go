@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -82,7 +83,7 @@ func loadComplaint(ctx context.Context, tx *store.Tx, id int64) (*loaded, error)
 	l := &loaded{Complaint: k, res: authz.Resource{Kind: authz.Complaint, Service: k.Service,
 		OwnerPersonID: k.ApplicantPersonID, OwnerOrgID: k.ApplicantOrgID, OwnerAccountID: k.ApplicantAccountID}}
 	if caseID != 0 {
-		c, err := loadCaseByID(ctx, tx, caseID)
+		c, err := cases.LookupRefByID(ctx, tx, caseID)
 		if err != nil {
 			return nil, err
 		}

@@ -152,7 +152,7 @@ func (d *Desk) Escalate(ctx context.Context, p *identity.Principal, id int64, bo
 		if err != nil {
 			return err
 		}
-		if !authz.Decide(p, authz.Create, c.resource(authz.Complaint)) {
+		if !authz.Decide(p, authz.Create, c.Resource(authz.Complaint)) {
 			return problem.New(problem.Forbidden, "complaints.forbidden")
 		}
 		if dp.State == DisputeEscalated || dp.ComplaintID != 0 {

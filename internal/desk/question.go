@@ -10,6 +10,7 @@ import (
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -97,7 +98,7 @@ func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Qu
 		q = &Question{Service: in.Service, AskerAccountID: p.ID, Body: body, Status: StatusWaiting, AskedAt: tx.Now}
 		var caseID int64
 		if in.Case != "" {
-			c, err := loadCase(ctx, tx, in.Case)
+			c, err := cases.LookupRef(ctx, tx, in.Case)
 			if err != nil {
 				return err
 			}
@@ -108,7 +109,7 @@ func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Qu
 				return problem.Field("case", "desk.question.other_service", c.Code, q.Service)
 			}
 			q.Service, q.ServiceVersion, q.CaseCode, caseID = c.Service, c.ServiceVersion, c.Code, c.ID
-			q.AskerPersonID, q.AskerOrgID = c.OwnerPersonID, c.OwnerOrgID
+			q.AskerPersonID, q.AskerOrgID = c.ApplicantPersonID, c.ApplicantOrgID
 		} else {
 			q.AskerOrgID = p.ApplicantOrgID()
 			if q.AskerOrgID == 0 {

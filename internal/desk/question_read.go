@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -192,7 +193,7 @@ func (d *Desk) MyQuestions(ctx context.Context, p *identity.Principal, limit int
 func (d *Desk) CaseQuestions(ctx context.Context, p *identity.Principal, code string) ([]Question, error) {
 	var id int64
 	err := d.view(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -70,7 +71,7 @@ func (d *Desk) RecordVisit(ctx context.Context, p *identity.Principal, code stri
 	}
 	var v *Visit
 	err := d.update(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func (d *Desk) RecordVisit(ctx context.Context, p *identity.Principal, code stri
 func (d *Desk) CaseVisits(ctx context.Context, p *identity.Principal, code string) (*Visits, error) {
 	var out *Visits
 	err := d.view(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}
