@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
@@ -36,7 +37,7 @@ func fixture(t *testing.T, db *store.DB) (*Service, *recorder, *identity.Princip
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	now := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran()) }
+	now := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()) }
 	return &Service{DB: db, Live: live, Deadlines: rec, Now: now},
 		rec, &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff, Admin: true}}
 }
@@ -59,7 +60,7 @@ func TestLiveCalendarNoticesAnotherInstancesEdit_SLAClock6(t *testing.T) {
 		if _, err := svc.AddHolidays(ctx, admin, []sla.Holiday{h}, "test"); err != nil {
 			t.Fatal(err)
 		}
-		sunday := time.Date(2026, 11, 22, 9, 0, 0, 0, sla.Tehran())
+		sunday := time.Date(2026, 11, 22, 9, 0, 0, 0, jalali.Tehran())
 		if svc.Live.Calendar().IsOpen(sunday) || len(rec.reasons) != 1 || rec.reasons[0] != "test" {
 			t.Fatalf("the editing instance did not reload and recompute (recomputes %q)", rec.reasons)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
@@ -30,7 +31,7 @@ func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.n
 
 // tehranAt is a wall time in Asia/Tehran; 2026-11-21 is a Saturday.
 func tehranAt(day, hour, minute int) time.Time {
-	return time.Date(2026, 11, day, hour, minute, 0, 0, sla.Tehran())
+	return time.Date(2026, 11, day, hour, minute, 0, 0, jalali.Tehran())
 }
 
 type fixture struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
@@ -47,7 +48,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	// 2026-11-21 is a Saturday, a working day in Tehran.
-	f := &fixture{db: db, clock: &fakeClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())}}
+	f := &fixture{db: db, clock: &fakeClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())}}
 	db.Now = f.clock.Now
 	f.d = &Desk{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
 	ids := map[string]int64{}

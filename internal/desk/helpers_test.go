@@ -11,6 +11,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
@@ -27,7 +28,7 @@ func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now =
 
 // tehranAt is a wall time in Asia/Tehran in November 2026; the 21st is a Saturday.
 func tehranAt(day, hour, minute int) time.Time {
-	return time.Date(2026, 11, day, hour, minute, 0, 0, sla.Tehran())
+	return time.Date(2026, 11, day, hour, minute, 0, 0, jalali.Tehran())
 }
 
 type fixture struct {

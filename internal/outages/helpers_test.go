@@ -9,7 +9,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -35,7 +35,7 @@ type fixture struct {
 }
 
 // start is Saturday 2026-11-21 09:00 in Tehran, inside working hours.
-var start = time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())
+var start = time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
