@@ -124,8 +124,5 @@ func (s *Store) now() time.Time {
 
 // update runs fn in a transaction whose Now is the store's clock.
 func (s *Store) update(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return s.DB.Update(ctx, func(tx *store.Tx) error {
-		tx.Now = s.now()
-		return fn(tx)
-	})
+	return s.DB.UpdateAt(ctx, s.Now, fn)
 }
