@@ -2,7 +2,6 @@ package outages
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,20 +10,12 @@ import (
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
-
-// fakeClock is the injected time; tests move it instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
 
 type fixture struct {
 	s     *Store
-	clock *fakeClock
+	clock *storetest.Clock
 	svcs  []*catalog.Service
 	admin *identity.Principal
 	// accounts by name: inflight and draft have open certify cases, closed a closed
@@ -44,7 +35,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{clock: &fakeClock{now: start}, svcs: svcs, accounts: map[string]int64{}, cases: map[string]int64{}, codes: map[string]string{}}
+	f := &fixture{clock: storetest.NewClock(start), svcs: svcs, accounts: map[string]int64{}, cases: map[string]int64{}, codes: map[string]string{}}
 	db.Now = f.clock.Now
 	f.s = &Store{DB: db, Now: f.clock.Now,
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil }}
