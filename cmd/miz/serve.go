@@ -184,11 +184,11 @@ func (m *Main) Run(ctx context.Context) error {
 	w.Registry, a.Registry, a.CertificatePDF = m.Registry, m.Registry, w.CertificatePDF
 	// Questions, visits and feedback (C-4.7–C-4.9), complaints (C-4.5), outages
 	// (C-4.4) and the public figures built from them.
-	dsk := &desk.Desk{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
-	cmp := complaints.NewDesk(m.Cases)
+	dsk := &desk.Service{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
+	cmp := complaints.New(m.Cases)
 	cmp.Wake, cmp.BaseURL = m.Runner, cfg.BaseURL
 	cmp.RegisterJobs(m.Runner) // negotiation and decision deadlines (SLA-CLOCK rules 7, 10)
-	out := &outages.Store{DB: db, Services: services}
+	out := &outages.Service{DB: db, Services: services}
 	k := newKPI(m, out)
 	w.Desk, w.Complaints, w.Outages, w.KPI, w.Banner = dsk, cmp, out, k, out.Banner
 	a.Desk, a.Complaints, a.Outages, a.KPI = dsk, cmp, out, k

@@ -58,7 +58,7 @@ func newDeskAPI(t *testing.T, db *store.DB) *deskAPI {
 	now := func() time.Time { return ca.now }
 	cat := cases.StaticCatalog(svcs)
 	a := &API{DB: db, Log: slog.New(slog.DiscardHandler), Cases: &cases.Engine{DB: db, Catalog: cat, Now: now},
-		Desk: &desk.Desk{DB: db, Catalog: cat, Now: now}}
+		Desk: &desk.Service{DB: db, Catalog: cat, Now: now}}
 	mux := http.NewServeMux()
 	a.Routes(mux)
 	ca.h = mux

@@ -41,7 +41,7 @@ func checkText(field, s string) (string, error) {
 // with its first message. The unit's answer is due within the catalog's
 // negotiation_response_time on the business calendar (SLA-CLOCK rule 10), checked by a
 // durable job at the deadline; the service's supervisors are told at once.
-func (d *Desk) OpenDispute(ctx context.Context, p *identity.Principal, caseCode string, in DisputeInput) (*Dispute, error) {
+func (d *Service) OpenDispute(ctx context.Context, p *identity.Principal, caseCode string, in DisputeInput) (*Dispute, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}

@@ -20,7 +20,7 @@ import (
 // fixture is one certify case of applicant worked by expert and signer; the committee
 // has four members, one of whom (expertMember) also took a step on the case.
 type fixture struct {
-	d     *Desk
+	d     *Service
 	db    *store.DB
 	clock *storetest.Clock
 	code  string
@@ -41,7 +41,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	// 2026-11-21 is a Saturday, a working day in Tehran.
 	f := &fixture{db: db, clock: storetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()))}
 	db.Now = f.clock.Now
-	f.d = &Desk{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
+	f.d = &Service{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
 	ids := map[string]int64{}
 	grants := map[string][]identity.Role{
 		"expert": {identity.Expert}, "signer": {identity.Signer}, "supervisor": {identity.Supervisor},

@@ -18,8 +18,8 @@ import (
 	"github.com/itoir/miz/internal/store"
 )
 
-// Desk runs the use cases of questions, visits and feedback.
-type Desk struct {
+// Service runs the use cases of questions, visits and feedback.
+type Service struct {
 	DB *store.DB
 	// Catalog resolves a service at a version (0: the version in force now).
 	Catalog cases.Catalog
@@ -29,14 +29,14 @@ type Desk struct {
 	Now func() time.Time
 }
 
-func (d *Desk) now() time.Time {
+func (d *Service) now() time.Time {
 	if d.Now == nil {
 		return time.Now()
 	}
 	return d.Now()
 }
 
-func (d *Desk) calendar() *sla.Calendar {
+func (d *Service) calendar() *sla.Calendar {
 	if d.Calendar == nil {
 		return sla.NationalDefault()
 	}
@@ -44,11 +44,11 @@ func (d *Desk) calendar() *sla.Calendar {
 }
 
 // update runs fn in a transaction whose Now is the desk's clock.
-func (d *Desk) update(ctx context.Context, fn func(tx *store.Tx) error) error {
+func (d *Service) update(ctx context.Context, fn func(tx *store.Tx) error) error {
 	return d.DB.UpdateAt(ctx, d.now, fn)
 }
 
-func (d *Desk) view(ctx context.Context, fn func(tx *store.Tx) error) error {
+func (d *Service) view(ctx context.Context, fn func(tx *store.Tx) error) error {
 	return d.DB.ViewAt(ctx, d.now, fn)
 }
 

@@ -45,7 +45,7 @@ type FeedbackInput struct {
 // notes the staff who acted on the case (its history's staff actors, its assignee and
 // those who recorded visits) for the per-staff aggregates. Only the case's applicant
 // may rate; before the case closes, or a second time, it is refused with Conflict.
-func (d *Desk) LeaveFeedback(ctx context.Context, p *identity.Principal, code string, in FeedbackInput) (*Feedback, error) {
+func (d *Service) LeaveFeedback(ctx context.Context, p *identity.Principal, code string, in FeedbackInput) (*Feedback, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -132,7 +132,7 @@ func caseStaff(ctx context.Context, tx *store.Tx, c *cases.Ref) ([]int64, error)
 // CaseFeedback returns a case's feedback to its applicant and the service's staff;
 // the comment only to the applicant and the service's supervisors (C-4.9). A case
 // not yet rated is NotFound.
-func (d *Desk) CaseFeedback(ctx context.Context, p *identity.Principal, code string) (*Feedback, error) {
+func (d *Service) CaseFeedback(ctx context.Context, p *identity.Principal, code string) (*Feedback, error) {
 	var f *Feedback
 	err := d.view(ctx, func(tx *store.Tx) error {
 		c, err := cases.LookupRef(ctx, tx, code)

@@ -25,7 +25,7 @@ func tehranAt(day, hour, minute int) time.Time {
 type fixture struct {
 	t     *testing.T
 	db    *store.DB
-	d     *Desk
+	d     *Service
 	clock *storetest.Clock
 	// org applies for a company, person for themself; outsider has no case.
 	org, person, outsider     *identity.Principal
@@ -50,7 +50,7 @@ func newFixture(t *testing.T, db *store.DB, maxVisits int) *fixture {
 	}
 	f := &fixture{t: t, db: db, clock: storetest.NewClock(tehranAt(24, 10, 30))}
 	db.Now = f.clock.Now
-	f.d = &Desk{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
+	f.d = &Service{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
 	var ids []int64
 	err = db.Update(ctx, func(tx *store.Tx) error {
 		pid, err := tx.InsertID(ctx, `INSERT INTO people (national_code, name_fa, created_at) VALUES ('0012345679', 'علی', 0)`)

@@ -81,7 +81,7 @@ type AskInput struct {
 // question_response_time, on the business calendar or 24×7 as its unit says
 // (SLA C-4.7, SLA-CLOCK rule 10). Anyone signed in may ask about a service; only a
 // case's own applicant may ask about the case.
-func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Question, error) {
+func (d *Service) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Question, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -149,7 +149,7 @@ func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Qu
 // Reply adds an answer to a question. The service's staff answer: the first answer
 // stops the first-response clock and records its time for the KPIs (C-4.7). The
 // asker may follow up, which puts the question back in the staff's list.
-func (d *Desk) Reply(ctx context.Context, p *identity.Principal, id int64, body string) (*Answer, error) {
+func (d *Service) Reply(ctx context.Context, p *identity.Principal, id int64, body string) (*Answer, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -197,7 +197,7 @@ func (d *Desk) Reply(ctx context.Context, p *identity.Principal, id int64, body 
 }
 
 // answered stops the wait; the first staff answer fixes the first response.
-func (d *Desk) answered(ctx context.Context, tx *store.Tx, p *identity.Principal, q *Question, summary map[string]any) error {
+func (d *Service) answered(ctx context.Context, tx *store.Tx, p *identity.Principal, q *Question, summary map[string]any) error {
 	if q.FirstResponseAt.IsZero() {
 		q.FirstResponseAt, q.FirstResponderID = tx.Now, p.ID
 		q.FirstResponseSeconds = d.clock(q, tx.Now).Used
@@ -214,7 +214,7 @@ func (d *Desk) answered(ctx context.Context, tx *store.Tx, p *identity.Principal
 
 // followedUp puts an answered question back in the wait with a fresh deadline; a
 // follow-up to a question still waiting keeps its deadline.
-func (d *Desk) followedUp(ctx context.Context, tx *store.Tx, q *Question) error {
+func (d *Service) followedUp(ctx context.Context, tx *store.Tx, q *Question) error {
 	if q.Status == StatusWaiting {
 		return nil
 	}

@@ -55,7 +55,7 @@ type VisitInput struct {
 // visits up to the catalog's max_visits at the case's version; one beyond that needs
 // a supervisor of the service acting with a recorded reason, or it is refused with
 // Conflict (SLA C-4.8).
-func (d *Desk) RecordVisit(ctx context.Context, p *identity.Principal, code string, in VisitInput) (*Visit, error) {
+func (d *Service) RecordVisit(ctx context.Context, p *identity.Principal, code string, in VisitInput) (*Visit, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -121,7 +121,7 @@ func (d *Desk) RecordVisit(ctx context.Context, p *identity.Principal, code stri
 
 // CaseVisits returns a case's visits, used of the published maximum, to its
 // applicant and the service's staff (C-4.8).
-func (d *Desk) CaseVisits(ctx context.Context, p *identity.Principal, code string) (*Visits, error) {
+func (d *Service) CaseVisits(ctx context.Context, p *identity.Principal, code string) (*Visits, error) {
 	var out *Visits
 	err := d.view(ctx, func(tx *store.Tx) error {
 		c, err := cases.LookupRef(ctx, tx, code)

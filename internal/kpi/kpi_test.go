@@ -109,7 +109,7 @@ func TestFiguresFromTheClock_C41(t *testing.T) {
 
 		c := &Computer{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: func() *sla.Calendar { return cal },
 			Now: func() time.Time { return now }, FirstResponse: firstResponses{},
-			Availability: &outages.Store{DB: db, Now: func() time.Time { return now }}}
+			Availability: &outages.Service{DB: db, Now: func() time.Time { return now }}}
 		year, _ := ParsePeriod("1405")
 		r, err := c.Compute(ctx, "certify", year)
 		if err != nil {

@@ -34,7 +34,7 @@ const maxNotice = 1000
 
 // validate checks an outage against the rules of C-4.4: planned work is announced
 // ahead and has an announced end; an unplanned outage is not recorded in advance.
-func (s *Store) validate(ctx context.Context, in *CreateInput, now time.Time) error {
+func (s *Service) validate(ctx context.Context, in *CreateInput, now time.Time) error {
 	if in.Impact == "" {
 		in.Impact = Down
 	}
@@ -80,7 +80,7 @@ func (s *Store) validate(ctx context.Context, in *CreateInput, now time.Time) er
 // notifies every applicant with a case in flight on an affected service, in-app and
 // by e-mail. A planned outage is thereby announced ahead of its start. The case
 // clocks are left alone (SLA-CLOCK rule 8).
-func (s *Store) Create(ctx context.Context, p *identity.Principal, in CreateInput) (*Outage, error) {
+func (s *Service) Create(ctx context.Context, p *identity.Principal, in CreateInput) (*Outage, error) {
 	if !authz.Decide(p, authz.Create, authz.Resource{Kind: authz.Outage}) {
 		if p == nil {
 			return nil, problem.New(problem.Unauthorized, "error.unauthorized")
@@ -132,7 +132,7 @@ func (s *Store) Create(ctx context.Context, p *identity.Principal, in CreateInpu
 }
 
 // End closes an ongoing outage now, or shortens a planned one that finished early.
-func (s *Store) End(ctx context.Context, p *identity.Principal, id int64) (*Outage, error) {
+func (s *Service) End(ctx context.Context, p *identity.Principal, id int64) (*Outage, error) {
 	if !authz.Decide(p, authz.Update, authz.Resource{Kind: authz.Outage}) {
 		if p == nil {
 			return nil, problem.New(problem.Unauthorized, "error.unauthorized")

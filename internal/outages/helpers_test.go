@@ -14,7 +14,7 @@ import (
 )
 
 type fixture struct {
-	s     *Store
+	s     *Service
 	clock *storetest.Clock
 	svcs  []*catalog.Service
 	admin *identity.Principal
@@ -37,7 +37,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	}
 	f := &fixture{clock: storetest.NewClock(start), svcs: svcs, accounts: map[string]int64{}, cases: map[string]int64{}, codes: map[string]string{}}
 	db.Now = f.clock.Now
-	f.s = &Store{DB: db, Now: f.clock.Now,
+	f.s = &Service{DB: db, Now: f.clock.Now,
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil }}
 	err = db.Update(ctx, func(tx *store.Tx) error {
 		id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('admin', 'staff', TRUE, 0)`)

@@ -38,7 +38,7 @@ func newDeskPages(t *testing.T, db *store.DB) (*casePages, *identity.Principal) 
 	now := func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, jalali.Tehran()) }
 	cat := cases.StaticCatalog(svcs)
 	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
-		Cases: &cases.Engine{DB: db, Catalog: cat, Now: now}, Desk: &desk.Desk{DB: db, Catalog: cat, Now: now}}
+		Cases: &cases.Engine{DB: db, Catalog: cat, Now: now}, Desk: &desk.Service{DB: db, Catalog: cat, Now: now}}
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
 			t.Fatal(err)
 		}
 		list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
-		o := &outages.Store{DB: db, Services: list, Now: clock}
+		o := &outages.Service{DB: db, Services: list, Now: clock}
 		s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: list, Banner: o.Banner, Outages: o,
 			Cases: &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Now: clock}}
 		if err := s.Init(); err != nil {

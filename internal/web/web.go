@@ -43,9 +43,9 @@ type Server struct {
 	Calendar *calendar.Service
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their pages out.
-	Desk *desk.Desk
-	// Complaints runs disputes and complaints; nil uses complaints.NewDesk(Cases).
-	Complaints *complaints.Desk
+	Desk *desk.Service
+	// Complaints runs disputes and complaints; nil uses complaints.New(Cases).
+	Complaints *complaints.Service
 	// OIDCEnabled shows the single sign-on button.
 	OIDCEnabled bool
 	// Registry is the public certificate registry (certify module); nil leaves the
@@ -60,7 +60,7 @@ type Server struct {
 	OIDC *identity.OIDC
 	// Outages and KPI serve /status, /admin/outages and the performance pages; nil
 	// builds them from DB, Services and Cases.
-	Outages *outages.Store
+	Outages *outages.Service
 	KPI     *kpi.Computer
 	// Catalog is the versioned service catalog behind /services, /changes and the
 	// editors' pages (SLA C-4.6); nil leaves those pages out.
