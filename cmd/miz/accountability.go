@@ -12,7 +12,7 @@ import (
 
 // newKPI assembles the public figures of a service (SLA C-4.1, C-4.4, C-4.5, C-4.7,
 // C-4.8, C-4.9) from the modules that keep them: counts and timings only (D-1).
-func newKPI(m *Main, out *outages.Store) *kpi.Computer {
+func newKPI(m *Main, out *outages.Service) *kpi.Computer {
 	db := m.DB
 	return &kpi.Computer{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now,
 		Availability: out,

@@ -12,7 +12,6 @@ import (
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
-	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -121,7 +120,7 @@ func milestoneAt(t *testing.T, m *Main, code, fraction string) time.Time {
 // escalated in-app to the service's supervisor (SLA-CLOCK rules 5–7).
 func TestClockSurvivesRestartsAndHolidays_C41(t *testing.T) {
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Date(2026, 11, 21, 8, 0, 0, 0, sla.Tehran())} // Saturday
+		clk := &testClock{t: time.Date(2026, 11, 21, 8, 0, 0, 0, jalali.Tehran())} // Saturday
 		m := bootAt(t, dbURL, data, clk)
 		code := submitCertify(t, m)
 		warn, due := milestoneAt(t, m, code, "0.75"), milestoneAt(t, m, code, "1")
@@ -142,7 +141,7 @@ func TestClockSurvivesRestartsAndHolidays_C41(t *testing.T) {
 		}
 
 		// A working day after today and before the deadline becomes a holiday.
-		day := clk.Now().In(sla.Tehran())
+		day := clk.Now().In(jalali.Tehran())
 		for {
 			day = day.AddDate(0, 0, 1)
 			if wd := day.Weekday(); wd != time.Thursday && wd != time.Friday {

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/itoir/miz/internal/api"
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
@@ -142,14 +143,15 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	// SLA-CLOCK rules 5, 6: the calendar reloads after an edit here, and within 10s of one elsewhere.
-	cal, err := cases.NewLiveCalendar(ctx, db, sla.Config{})
+	cal, err := calendar.NewLive(ctx, db, sla.Config{})
 	if err != nil {
 		return err
 	}
 	m.wg.Add(1)
 	go func() { defer m.wg.Done(); cal.Watch(runCtx, 10*time.Second, m.Log) }()
-	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar, ReloadCalendar: cal.Reload,
+	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar,
 		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
+	calAdmin := &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
 
 	// SLA Z-4.1: the public registry of certificates, its signing keys and its
@@ -196,14 +198,15 @@ func (m *Main) Run(ctx context.Context) error {
 	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: db})
+	w.Calendar, a.Calendar = calAdmin, calAdmin
 	w.Registry, a.Registry, a.CertificatePDF = m.Registry, m.Registry, w.CertificatePDF
 	// Questions, visits and feedback (C-4.7–C-4.9), complaints (C-4.5), outages
 	// (C-4.4) and the public figures built from them.
-	dsk := &desk.Desk{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
-	cmp := complaints.NewDesk(m.Cases)
+	dsk := &desk.Service{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
+	cmp := complaints.New(m.Cases)
 	cmp.Wake, cmp.BaseURL = m.Runner, cfg.BaseURL
 	cmp.RegisterJobs(m.Runner) // negotiation and decision deadlines (SLA-CLOCK rules 7, 10)
-	out := &outages.Store{DB: db, Services: services}
+	out := &outages.Service{DB: db, Services: services}
 	k := newKPI(m, out)
 	w.Desk, w.Complaints, w.Outages, w.KPI, w.Banner = dsk, cmp, out, k, out.Banner
 	a.Desk, a.Complaints, a.Outages, a.KPI = dsk, cmp, out, k

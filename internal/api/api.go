@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify"
@@ -41,17 +42,20 @@ type API struct {
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
 	Cases *cases.Engine
+	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6); nil edits it
+	// through Cases without reloading a live calendar.
+	Calendar *calendar.Service
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their routes out.
-	Desk *desk.Desk
+	Desk *desk.Service
 	// Registry is the public certificate registry (certify module).
 	Registry *certify.Registry
-	// Complaints runs disputes and complaints; nil uses complaints.NewDesk(Cases).
-	Complaints *complaints.Desk
+	// Complaints runs disputes and complaints; nil uses complaints.New(Cases).
+	Complaints *complaints.Service
 	// CertificatePDF renders a certificate's printable page as PDF; nil answers 503.
 	CertificatePDF func(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
 	// Outages and KPI serve /api/v1/status, outages and KPIs; nil builds them from DB and Cases.
-	Outages *outages.Store
+	Outages *outages.Service
 	KPI     *kpi.Computer
 
 	mux    *http.ServeMux

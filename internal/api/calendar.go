@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
 )
@@ -42,7 +42,7 @@ func (a *API) calendarRoutes() {
 }
 
 func (a *API) listHolidays(w http.ResponseWriter, r *http.Request) {
-	year := a.Cases.CurrentJalaliYear()
+	year := a.calendar().CurrentJalaliYear()
 	if v := r.URL.Query().Get("year"); v != "" {
 		var err error
 		if year, err = strconv.Atoi(v); err != nil {
@@ -50,19 +50,19 @@ func (a *API) listHolidays(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	hs, err := a.Cases.Holidays(r.Context(), year)
+	hs, err := a.calendar().Holidays(r.Context(), year)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	if hs == nil {
-		hs = []cases.HolidayRecord{}
+		hs = []calendar.HolidayRecord{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"year": year, "holidays": hs})
 }
 
 func (a *API) addHoliday(w http.ResponseWriter, r *http.Request) {
-	var in cases.HolidayInput
+	var in calendar.HolidayInput
 	if err := decode(r, &in); err != nil {
 		a.fail(w, r, err)
 		return
@@ -72,7 +72,7 @@ func (a *API) addHoliday(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	ids, err := a.Cases.AddHolidays(r.Context(), principal(r), []sla.Holiday{h}, "holiday of "+h.Date.String()+" added")
+	ids, err := a.calendar().AddHolidays(r.Context(), principal(r), []sla.Holiday{h}, "holiday of "+h.Date.String()+" added")
 	if err != nil && len(ids) == 0 {
 		a.fail(w, r, err)
 		return
@@ -80,7 +80,7 @@ func (a *API) addHoliday(w http.ResponseWriter, r *http.Request) {
 	if err != nil && a.Log != nil { // stored, but the recompute failed: the holiday stands
 		a.Log.Error("calendar: recompute after an added holiday", "err", err)
 	}
-	rec := cases.HolidayRecord{ID: ids[0], Date: h.Date.String(), NameFa: h.NameFa, NameEn: h.NameEn, Province: h.Province}
+	rec := calendar.HolidayRecord{ID: ids[0], Date: h.Date.String(), NameFa: h.NameFa, NameEn: h.NameEn, Province: h.Province}
 	if h.Closed != (sla.Span{}) {
 		rec.From, rec.To = in.From, in.To
 	}
@@ -93,7 +93,7 @@ func (a *API) deleteHoliday(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, problem.New(problem.NotFound, "calendar.holiday.not_found"))
 		return
 	}
-	if err := a.Cases.DeleteHoliday(r.Context(), principal(r), id); err != nil {
+	if err := a.calendar().DeleteHoliday(r.Context(), principal(r), id); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -105,10 +105,23 @@ func (a *API) importHolidays(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, problem.New(problem.Unsupported, "calendar.import.type"))
 		return
 	}
-	n, err := a.Cases.ImportHolidays(r.Context(), principal(r), r.Body)
+	n, err := a.calendar().ImportHolidays(r.Context(), principal(r), r.Body)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"imported": n})
+}
+
+// calendar is the calendar administration: Calendar, or one over Cases without a
+// live calendar to reload.
+func (a *API) calendar() *calendar.Service {
+	if a.Calendar != nil {
+		return a.Calendar
+	}
+	c := &calendar.Service{DB: a.DB}
+	if a.Cases != nil {
+		c.Deadlines, c.Now = a.Cases, a.Cases.Now
+	}
+	return c
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 	"github.com/itoir/miz/internal/web"
@@ -60,7 +60,7 @@ func newAdapters(t *testing.T, db *store.DB) *adapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 	engine := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now },
 		Modules: map[string]cases.Module{"certify": &application.Module{}}}
 	list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }

@@ -70,17 +70,5 @@ func openCaseDocument(r *http.Request, e *cases.Engine, code, idText string) (*c
 // origin: always an attachment, never sniffed, sandboxed by CSP if opened anyway,
 // and never cached by shared caches.
 func serveDocument(w http.ResponseWriter, doc *cases.Document, body io.Reader) {
-	h := w.Header()
-	mt := doc.MIME
-	if mt == "" {
-		mt = "application/octet-stream"
-	}
-	h.Set("Content-Type", mt)
-	h.Set("Content-Disposition", documents.ContentDisposition(doc.Filename))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.FormatInt(doc.Size, 10))
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.Copy(w, body)
+	documents.ServeDownload(w, doc.Filename, doc.MIME, doc.Size, body)
 }

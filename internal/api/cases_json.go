@@ -6,7 +6,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/i18n"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 )
 
 // isoTime writes an instant as ISO 8601 in Asia/Tehran with its offset; nil for none.
@@ -14,7 +14,7 @@ func isoTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := t.In(sla.Tehran()).Format(time.RFC3339)
+	s := t.In(jalali.Tehran()).Format(time.RFC3339)
 	return &s
 }
 

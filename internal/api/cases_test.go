@@ -19,7 +19,7 @@ import (
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -44,7 +44,7 @@ func newCaseAPI(t *testing.T, db *store.DB) *caseAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca := &caseAPI{t: t, now: time.Date(2026, 11, 21, 8, 0, 0, 0, sla.Tehran())}
+	ca := &caseAPI{t: t, now: time.Date(2026, 11, 21, 8, 0, 0, 0, jalali.Tehran())}
 	var ids [4]int64
 	err = db.Update(ctx, func(tx *store.Tx) error {
 		oid, err := tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`)

@@ -59,11 +59,11 @@ func pathID(r *http.Request, name string) (int64, error) {
 }
 
 // desk is the configured complaints desk, or one sharing the case engine.
-func (a *API) desk() *complaints.Desk {
+func (a *API) desk() *complaints.Service {
 	if a.Complaints != nil {
 		return a.Complaints
 	}
-	return complaints.NewDesk(a.Cases)
+	return complaints.New(a.Cases)
 }
 
 type disputeRequest struct {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/desk"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/sla"
 )
 
 // deskRoutes declares the desk's API: questions (SLA C-4.7), visits (C-4.8) and
@@ -188,6 +188,6 @@ func parseDay(s string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, true
 	}
-	t, err := time.ParseInLocation(time.DateOnly, s, sla.Tehran())
+	t, err := time.ParseInLocation(time.DateOnly, s, jalali.Tehran())
 	return t, err == nil
 }

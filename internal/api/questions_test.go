@@ -13,7 +13,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -33,7 +33,7 @@ func newDeskAPI(t *testing.T, db *store.DB) *deskAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca := &caseAPI{t: t, now: time.Date(2026, 11, 24, 10, 30, 0, 0, sla.Tehran())}
+	ca := &caseAPI{t: t, now: time.Date(2026, 11, 24, 10, 30, 0, 0, jalali.Tehran())}
 	var ids [5]int64
 	err = db.Update(ctx, func(tx *store.Tx) error {
 		if ids[0], err = tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`); err != nil {
@@ -58,7 +58,7 @@ func newDeskAPI(t *testing.T, db *store.DB) *deskAPI {
 	now := func() time.Time { return ca.now }
 	cat := cases.StaticCatalog(svcs)
 	a := &API{DB: db, Log: slog.New(slog.DiscardHandler), Cases: &cases.Engine{DB: db, Catalog: cat, Now: now},
-		Desk: &desk.Desk{DB: db, Catalog: cat, Now: now}}
+		Desk: &desk.Service{DB: db, Catalog: cat, Now: now}}
 	mux := http.NewServeMux()
 	a.Routes(mux)
 	ca.h = mux

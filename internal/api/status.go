@@ -31,11 +31,11 @@ func (a *API) accountabilityRoutes() {
 }
 
 // outageStore returns the wired outage store, or one over the API's database.
-func (a *API) outageStore() *outages.Store {
+func (a *API) outageStore() *outages.Service {
 	if a.Outages != nil {
 		return a.Outages
 	}
-	s := &outages.Store{DB: a.DB, Services: a.Services}
+	s := &outages.Service{DB: a.DB, Services: a.Services}
 	if a.Cases != nil {
 		s.Now = a.Cases.Now
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -13,17 +14,19 @@ import (
 	"github.com/itoir/miz/internal/store/storetest"
 )
 
-// liveFixture is the fixture on a LiveCalendar read from the database, with an admin.
-func liveFixture(t *testing.T, db *store.DB) (*fixture, *LiveCalendar, *identity.Principal) {
+// liveFixture is the fixture on a live calendar read from the database, the
+// calendar administration wired to recompute the fixture's cases, and an admin.
+func liveFixture(t *testing.T, db *store.DB) (*fixture, *calendar.Live, *calendar.Service, *identity.Principal) {
 	t.Helper()
 	f := newFixture(t, db)
-	live, err := NewLiveCalendar(context.Background(), db, sla.Config{})
+	live, err := calendar.NewLive(context.Background(), db, sla.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.e.Calendar, f.e.ReloadCalendar, f.e.Timers = live.Calendar, live.Reload, JobTimers{}
+	f.e.Calendar, f.e.Timers = live.Calendar, JobTimers{}
+	svc := &calendar.Service{DB: db, Live: live, Deadlines: f.e, Now: f.clock.Now}
 	admin := &identity.Principal{Account: identity.Account{ID: f.supervisor.ID, Kind: identity.KindStaff, Admin: true}}
-	return f, live, admin
+	return f, live, svc, admin
 }
 
 func breachRunAt(t *testing.T, db *store.DB, code string) time.Time {
@@ -58,17 +61,17 @@ func auditCount(t *testing.T, db *store.DB, action string) int {
 func TestThursdayClosedProvinceCountsNoThursday_C41(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		f, live, admin := liveFixture(t, db)
-		national := FormatWeek(sla.NationalWeek())
+		f, live, svc, admin := liveFixture(t, db)
+		national := calendar.FormatWeek(sla.NationalWeek())
 		national[time.Thursday] = "07:30-12:30"
-		if err := f.e.SetWorkingWeek(ctx, admin, "", &national); err != nil {
+		if err := svc.SetWorkingWeek(ctx, admin, "", &national); err != nil {
 			t.Fatal(err)
 		}
-		closed := FormatWeek(sla.NationalWeek())
-		if err := f.e.SetWorkingWeek(ctx, admin, "07", &closed); err != nil {
+		closed := calendar.FormatWeek(sla.NationalWeek())
+		if err := svc.SetWorkingWeek(ctx, admin, "07", &closed); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.e.SetWorkingWeek(ctx, f.expert, "08", &closed); problem.As(err).Code != problem.Forbidden {
+		if err := svc.SetWorkingWeek(ctx, f.expert, "08", &closed); problem.As(err).Code != problem.Forbidden {
 			t.Fatalf("expert sets a week: %v, want forbidden", err)
 		}
 		if err := db.Update(ctx, func(tx *store.Tx) error {
@@ -90,7 +93,7 @@ func TestThursdayClosedProvinceCountsNoThursday_C41(t *testing.T) {
 		if nat := live.Calendar().AddWorking(start, view.Clock.BudgetSeconds); !nat.Before(want) {
 			t.Fatalf("national due %v is not before the Thursday-closed province's %v", nat, want)
 		}
-		weeks, err := f.e.WorkingWeeks(ctx)
+		weeks, err := svc.WorkingWeeks(ctx)
 		if err != nil || len(weeks) != 2 || weeks[0].Days[time.Thursday] != "07:30-12:30" || weeks[1].Province != "07" || weeks[1].Days[time.Thursday] != "" {
 			t.Fatalf("weeks = %+v, %v", weeks, err)
 		}
@@ -104,7 +107,7 @@ func TestThursdayClosedProvinceCountsNoThursday_C41(t *testing.T) {
 func TestHolidayEditMovesDeadlineAndPendingJobs_SLAClock6(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		f, _, admin := liveFixture(t, db)
+		f, _, svc, admin := liveFixture(t, db)
 		c := f.submitted(t)
 		before, err := f.e.Get(ctx, f.org, c.TrackingCode)
 		if err != nil {
@@ -115,7 +118,7 @@ func TestHolidayEditMovesDeadlineAndPendingJobs_SLAClock6(t *testing.T) {
 			t.Fatalf("breach job at %v, want %v", breachRunAt(t, db, c.TrackingCode), due)
 		}
 		// Monday 1405-09-02 (2026-11-23), two days after submission, becomes a holiday.
-		n, err := f.e.ImportHolidays(ctx, admin, strings.NewReader("date,name_fa,name_en\n1405-09-02,تعطیل,Closure\n"))
+		n, err := svc.ImportHolidays(ctx, admin, strings.NewReader("date,name_fa,name_en\n1405-09-02,تعطیل,Closure\n"))
 		if err != nil || n != 1 {
 			t.Fatalf("import: %d, %v", n, err)
 		}
@@ -132,56 +135,26 @@ func TestHolidayEditMovesDeadlineAndPendingJobs_SLAClock6(t *testing.T) {
 		if auditCount(t, db, "case.clocks_recomputed") != 1 || auditCount(t, db, "calendar.holiday_added") != 1 {
 			t.Fatal("the holiday and the recompute are not both in the audit log")
 		}
-		list, err := f.e.Holidays(ctx, 1405)
+		list, err := svc.Holidays(ctx, 1405)
 		if err != nil || len(list) != 1 || list[0].Jalali != "1405-09-02" || list[0].Date != "2026-11-23" {
 			t.Fatalf("holidays of 1405 = %+v, %v", list, err)
 		}
-		_, err = f.e.ImportHolidays(ctx, admin, strings.NewReader("1405-09-03,الف,A\n1405-13-01,ب,B\n"))
+		_, err = svc.ImportHolidays(ctx, admin, strings.NewReader("1405-09-03,الف,A\n1405-13-01,ب,B\n"))
 		if pe := problem.As(err); pe.Code != problem.Invalid || pe.Key != "calendar.import.line" || pe.Args[0] != 2 {
 			t.Fatalf("bad import: %v", err)
 		}
-		if _, err := f.e.ImportHolidays(ctx, admin, strings.NewReader("1405-09-02,تعطیل,Closure\n")); problem.As(err).Code != problem.Conflict {
+		if _, err := svc.ImportHolidays(ctx, admin, strings.NewReader("1405-09-02,تعطیل,Closure\n")); problem.As(err).Code != problem.Conflict {
 			t.Fatalf("duplicate import: %v", err)
 		}
-		if list, _ := f.e.Holidays(ctx, 1405); len(list) != 1 {
+		if list, _ := svc.Holidays(ctx, 1405); len(list) != 1 {
 			t.Fatalf("a failed import stored %d holidays", len(list)-1)
 		}
-		if err := f.e.DeleteHoliday(ctx, admin, list[0].ID); err != nil {
+		if err := svc.DeleteHoliday(ctx, admin, list[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		back, _ := f.e.Get(ctx, f.org, c.TrackingCode)
 		if !back.Clock.DueAt.Equal(due) || !breachRunAt(t, db, c.TrackingCode).Equal(due) {
 			t.Fatalf("after deleting the holiday due %v, job %v, want %v", back.Clock.DueAt, breachRunAt(t, db, c.TrackingCode), due)
-		}
-	})
-}
-
-// TestLiveCalendarNoticesAnotherInstancesEdit_SLAClock6: a second LiveCalendar over
-// the same database reloads once the first one's edit bumped the generation.
-func TestLiveCalendarNoticesAnotherInstancesEdit_SLAClock6(t *testing.T) {
-	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		f, _, admin := liveFixture(t, db)
-		other, err := NewLiveCalendar(ctx, db, sla.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if changed, err := other.ReloadIfChanged(ctx); changed || err != nil {
-			t.Fatalf("reload without an edit: %v, %v", changed, err)
-		}
-		h := sla.Holiday{Date: sla.Date{Year: 2026, Month: 11, Day: 22}, NameFa: "تعطیل"}
-		if _, err := f.e.AddHolidays(ctx, admin, []sla.Holiday{h}, "test"); err != nil {
-			t.Fatal(err)
-		}
-		sunday := tehranAt(22, 9, 0)
-		if !other.Calendar().IsOpen(sunday) {
-			t.Fatal("the other instance saw the edit before checking")
-		}
-		if changed, err := other.ReloadIfChanged(ctx); !changed || err != nil {
-			t.Fatalf("reload after an edit: %v, %v", changed, err)
-		}
-		if other.Calendar().IsOpen(sunday) {
-			t.Fatal("the other instance still counts the holiday as working time")
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
@@ -21,10 +22,10 @@ func TestHolidayAddedLaterMovesOpenDeadlines_SLAClock6(t *testing.T) {
 		if err != nil || before.Clock.UsedSeconds != 2*businessDay {
 			t.Fatalf("before: %+v, %v", before, err)
 		}
-		if err := AddHoliday(ctx, db, "account:1", sla.Holiday{Date: sla.Date{Year: 2026, Month: 11, Day: 22}, NameFa: "تعطیل اعلام‌شده"}); err != nil {
+		if err := calendar.AddHoliday(ctx, db, "account:1", sla.Holiday{Date: sla.Date{Year: 2026, Month: 11, Day: 22}, NameFa: "تعطیل اعلام‌شده"}); err != nil {
 			t.Fatal(err)
 		}
-		cal, err := LoadCalendar(ctx, db, sla.Config{})
+		cal, err := calendar.Load(ctx, db, sla.Config{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
@@ -39,9 +40,6 @@ type Engine struct {
 	// Calendar returns the business calendar in force (holidays included); it is
 	// called per computation so that an edited holiday recomputes open cases.
 	Calendar func() *sla.Calendar
-	// ReloadCalendar, if set, rebuilds what Calendar returns after an administrator
-	// edits the calendar, before open cases are recomputed (LiveCalendar.Reload).
-	ReloadCalendar func(ctx context.Context) error
 	// Docs stores uploaded documents; uploads fail while it is nil.
 	Docs BlobStore
 	// Timers schedules SLA warnings and breaches; nil schedules nothing.
@@ -95,7 +93,7 @@ func actor(p *identity.Principal) string {
 	if p == nil {
 		return "anonymous"
 	}
-	return fmt.Sprintf("account:%d", p.ID)
+	return audit.AccountActor(p.ID)
 }
 
 // resource describes a case (or one of its parts) to the authorisation policy.

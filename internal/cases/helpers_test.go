@@ -6,36 +6,27 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
-
-// fakeClock is the injected time; tests move it instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Set(t time.Time)     { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
-func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
 
 // tehranAt is a wall time in Asia/Tehran; 2026-11-21 is a Saturday.
 func tehranAt(day, hour, minute int) time.Time {
-	return time.Date(2026, 11, day, hour, minute, 0, 0, sla.Tehran())
+	return time.Date(2026, 11, day, hour, minute, 0, 0, jalali.Tehran())
 }
 
 type fixture struct {
 	e     *Engine
-	clock *fakeClock
+	clock *storetest.Clock
 	cal   *sla.Calendar
 	// person applies for themself; org for a company; gov for a government agency.
 	person, org, gov *identity.Principal
@@ -57,7 +48,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{clock: &fakeClock{now: tehranAt(21, 7, 30)}, cal: sla.NationalDefault()}
+	f := &fixture{clock: storetest.NewClock(tehranAt(21, 7, 30)), cal: sla.NationalDefault()}
 	f.e = &Engine{DB: db, Catalog: StaticCatalog(svcs), Calendar: func() *sla.Calendar { return f.cal },
 		Docs: docs, Now: f.clock.Now}
 	db.Now = f.clock.Now

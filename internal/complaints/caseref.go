@@ -2,68 +2,15 @@ package complaints
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/itoir/miz/internal/authz"
 	"github.com/itoir/miz/internal/cases"
-	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
-
-// caseRef is what the dispute path needs to know about a case: whose it is and who
-// worked on it. It never reads the case's form or documents (D-1).
-type caseRef struct {
-	ID                 int64
-	Code               string
-	Service            string
-	ServiceVersion     int
-	ApplicantAccountID int64
-	ApplicantPersonID  int64
-	ApplicantOrgID     int64
-	AssigneeAccountID  int64
-}
-
-// resource describes the case's dispute or complaint to the policy.
-func (c *caseRef) resource(k authz.Kind) authz.Resource {
-	return authz.Resource{Kind: k, Service: c.Service, OwnerPersonID: c.ApplicantPersonID,
-		OwnerOrgID: c.ApplicantOrgID, OwnerAccountID: c.ApplicantAccountID}
-}
-
-// loadCaseByCode reads a case by a typed tracking code.
-func loadCaseByCode(ctx context.Context, tx *store.Tx, code string) (*caseRef, error) {
-	canon, err := cases.ParseTrackingCode(code)
-	if err != nil {
-		return nil, err
-	}
-	return loadCaseWhere(ctx, tx, "tracking_code = ?", canon)
-}
-
-// loadCaseByID reads a case by its id.
-func loadCaseByID(ctx context.Context, tx *store.Tx, id int64) (*caseRef, error) {
-	return loadCaseWhere(ctx, tx, "id = ?", id)
-}
-
-func loadCaseWhere(ctx context.Context, tx *store.Tx, where string, arg any) (*caseRef, error) {
-	var c caseRef
-	var person, org, assignee sql.NullInt64
-	err := tx.QueryRow(ctx, `SELECT id, tracking_code, service, service_version, applicant_account_id,
-		applicant_person_id, applicant_org_id, assignee_account_id FROM cases WHERE `+where, arg).Scan(
-		&c.ID, &c.Code, &c.Service, &c.ServiceVersion, &c.ApplicantAccountID, &person, &org, &assignee)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &problem.Error{Code: problem.NotFound, Key: "cases.not_found", Err: store.ErrNotFound}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("complaints: load case: %w", err)
-	}
-	c.ApplicantPersonID, c.ApplicantOrgID, c.AssigneeAccountID = person.Int64, org.Int64, assignee.Int64
-	return &c, nil
-}
 
 // involved lists every staff account that acted on the case (SLA C-4.5): whoever took
 // one of its staff transitions (expert, supervisor, signer, …), wrote to the applicant
@@ -73,7 +20,7 @@ func loadCaseWhere(ctx context.Context, tx *store.Tx, where string, arg any) (*c
 // committee's deliberation on a complaint about it. The list is computed afresh each
 // time, so an action taken after filing counts; a committee member reopening the case
 // to carry out the committee's decision (role committee) is not acting on it.
-func involved(ctx context.Context, tx *store.Tx, c *caseRef) ([]int64, error) {
+func involved(ctx context.Context, tx *store.Tx, c *cases.Ref) ([]int64, error) {
 	var out []int64
 	if c.AssigneeAccountID != 0 {
 		out = append(out, c.AssigneeAccountID)

@@ -76,7 +76,7 @@ func eligible(ctx context.Context, tx *store.Tx, l *loaded) (int, error) {
 
 // AddFinding records a committee member's finding; findings are part of the
 // deliberation and never shown outside the committee.
-func (d *Desk) AddFinding(ctx context.Context, p *identity.Principal, id int64, body string) error {
+func (d *Service) AddFinding(ctx context.Context, p *identity.Principal, id int64, body string) error {
 	return d.deliberate(ctx, p, id, "complaint.finding", func(tx *store.Tx, l *loaded) error {
 		body, err := checkText("body", body)
 		if err != nil {
@@ -89,7 +89,7 @@ func (d *Desk) AddFinding(ctx context.Context, p *identity.Principal, id int64, 
 // RequestInformation asks the applicant or the unit for information. While a request
 // is with the applicant the complaint's clock pauses (SLA-CLOCK rules 1, 10); a request
 // to the unit does not stop it.
-func (d *Desk) RequestInformation(ctx context.Context, p *identity.Principal, id int64, party, body string) error {
+func (d *Service) RequestInformation(ctx context.Context, p *identity.Principal, id int64, party, body string) error {
 	return d.deliberate(ctx, p, id, "complaint.info_requested", func(tx *store.Tx, l *loaded) error {
 		if party != PartyApplicant && party != PartyStaff {
 			return problem.Field("party", "complaints.party")
@@ -116,7 +116,7 @@ func (d *Desk) RequestInformation(ctx context.Context, p *identity.Principal, id
 
 // AnswerInformation answers the open requests addressed to p's side: the applicant
 // (the clock resumes and its deadline is scheduled again) or a supervisor of the service for the unit.
-func (d *Desk) AnswerInformation(ctx context.Context, p *identity.Principal, id int64, body string) error {
+func (d *Service) AnswerInformation(ctx context.Context, p *identity.Principal, id int64, body string) error {
 	return d.change(ctx, p, "complaint.info_answer", "complaint", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		l, err := loadComplaint(ctx, tx, id)
 		if err != nil {
@@ -170,7 +170,7 @@ func (d *Desk) AnswerInformation(ctx context.Context, p *identity.Principal, id 
 
 // deliberate runs a committee action: p must be a member who is not excluded, and the
 // decision must not have been announced. The action is audited without its text.
-func (d *Desk) deliberate(ctx context.Context, p *identity.Principal, id int64, action string, fn func(tx *store.Tx, l *loaded) error) error {
+func (d *Service) deliberate(ctx context.Context, p *identity.Principal, id int64, action string, fn func(tx *store.Tx, l *loaded) error) error {
 	return d.change(ctx, p, action, "complaint", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		l, err := loadComplaint(ctx, tx, id)
 		if err != nil {

@@ -27,7 +27,7 @@ type FileInput struct {
 // File records a direct complaint (A-4.2: the API and the web form are the channel).
 // The committee's decision is due within the catalog's decision_time on the business
 // calendar (SLA C-4.5, SLA-CLOCK rule 10).
-func (d *Desk) File(ctx context.Context, p *identity.Principal, in FileInput) (*Complaint, error) {
+func (d *Service) File(ctx context.Context, p *identity.Principal, in FileInput) (*Complaint, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -44,13 +44,13 @@ func (d *Desk) File(ctx context.Context, p *identity.Principal, in FileInput) (*
 		if err != nil {
 			return err
 		}
-		var c *caseRef
+		var c *cases.Ref
 		service := in.Service
 		if in.CaseCode != "" {
-			if c, err = loadCaseByCode(ctx, tx, in.CaseCode); err != nil {
+			if c, err = cases.LookupRef(ctx, tx, in.CaseCode); err != nil {
 				return problem.New(problem.NotFound, "complaints.case.not_yours")
 			}
-			if !authz.Decide(p, authz.Create, c.resource(authz.Complaint)) {
+			if !authz.Decide(p, authz.Create, c.Resource(authz.Complaint)) {
 				return problem.New(problem.NotFound, "complaints.case.not_yours")
 			}
 			service = c.Service
@@ -78,7 +78,7 @@ func (d *Desk) File(ctx context.Context, p *identity.Principal, in FileInput) (*
 
 // file inserts a complaint with its first clock event, audits it and tells the
 // applicant (with the tracking code) and the service's committee.
-func (d *Desk) file(ctx context.Context, tx *store.Tx, p *identity.Principal, c *caseRef, service, typ, body string, disputeID int64) (*Complaint, error) {
+func (d *Service) file(ctx context.Context, tx *store.Tx, p *identity.Principal, c *cases.Ref, service, typ, body string, disputeID int64) (*Complaint, error) {
 	version := 0
 	if c != nil {
 		version = c.ServiceVersion

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -82,7 +83,7 @@ func loadComplaint(ctx context.Context, tx *store.Tx, id int64) (*loaded, error)
 	l := &loaded{Complaint: k, res: authz.Resource{Kind: authz.Complaint, Service: k.Service,
 		OwnerPersonID: k.ApplicantPersonID, OwnerOrgID: k.ApplicantOrgID, OwnerAccountID: k.ApplicantAccountID}}
 	if caseID != 0 {
-		c, err := loadCaseByID(ctx, tx, caseID)
+		c, err := cases.LookupRefByID(ctx, tx, caseID)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +139,7 @@ func (l *loaded) mayDeliberate(p *identity.Principal) error {
 }
 
 // Get returns a complaint as p may see it.
-func (d *Desk) Get(ctx context.Context, p *identity.Principal, id int64) (*View, error) {
+func (d *Service) Get(ctx context.Context, p *identity.Principal, id int64) (*View, error) {
 	var v *View
 	err := d.view(ctx, func(tx *store.Tx) error {
 		l, err := loadComplaint(ctx, tx, id)
@@ -174,7 +175,7 @@ func (d *Desk) Get(ctx context.Context, p *identity.Principal, id int64) (*View,
 }
 
 // clock rebuilds the complaint's clock from its holder history (SLA-CLOCK rules 6, 10).
-func (d *Desk) clock(ctx context.Context, tx *store.Tx, k *Complaint, now time.Time) (sla.Status, error) {
+func (d *Service) clock(ctx context.Context, tx *store.Tx, k *Complaint, now time.Time) (sla.Status, error) {
 	svc, err := d.Catalog(ctx, k.Service, 0)
 	if err != nil {
 		return sla.Status{}, err

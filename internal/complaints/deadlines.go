@@ -35,14 +35,14 @@ type complaintDue struct {
 }
 
 // RegisterJobs registers the handlers of the negotiation and complaint deadlines on r.
-func (d *Desk) RegisterJobs(r *jobs.Runner) {
+func (d *Service) RegisterJobs(r *jobs.Runner) {
 	r.Handle(DisputeDueJob, d.handleDisputeDue)
 	r.Handle(ComplaintDueJob, d.handleComplaintDue)
 }
 
 // scheduleDispute enqueues the check of a negotiation's answer at its deadline, in
 // the transaction that opened it, so that it survives a restart.
-func (d *Desk) scheduleDispute(ctx context.Context, tx *store.Tx, dp *Dispute) error {
+func (d *Service) scheduleDispute(ctx context.Context, tx *store.Tx, dp *Dispute) error {
 	due := store.Millis(dp.DueAt)
 	key := "complaints:dispute:" + strconv.FormatInt(dp.ID, 10) + ":" + strconv.FormatInt(due, 10)
 	opts := append([]jobs.Option{jobs.At(dp.DueAt), jobs.Unique(key)}, d.queueOpts()...)
@@ -57,7 +57,7 @@ func (d *Desk) scheduleDispute(ctx context.Context, tx *store.Tx, dp *Dispute) e
 // out and stores that instant as the complaint's due date. While the applicant holds
 // it the clock is paused and nothing is scheduled: answering the request resumes it
 // and schedules again (SLA-CLOCK rules 1, 10).
-func (d *Desk) scheduleComplaint(ctx context.Context, tx *store.Tx, k *Complaint) error {
+func (d *Service) scheduleComplaint(ctx context.Context, tx *store.Tx, k *Complaint) error {
 	st, err := d.clock(ctx, tx, k, tx.Now)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func (d *Desk) scheduleComplaint(ctx context.Context, tx *store.Tx, k *Complaint
 // open, unanswered by the unit and due when the job was made, it records the overdue
 // answer in the audit log and tells the service's supervisors (in-app and e-mail).
 // A job made stale by an answer, a settlement or an escalation does nothing.
-func (d *Desk) handleDisputeDue(ctx context.Context, job jobs.Job) error {
+func (d *Service) handleDisputeDue(ctx context.Context, job jobs.Job) error {
 	var p disputeDue
 	if err := job.Decode(&p); err != nil {
 		return jobs.Permanent(err)
@@ -121,7 +121,7 @@ func (d *Desk) handleDisputeDue(ctx context.Context, job jobs.Job) error {
 // run out, it records the overdue decision in the audit log and tells the service's
 // supervisors (in-app and e-mail). A decision, a pause or a resumption makes the job
 // stale; a resumption has scheduled its own.
-func (d *Desk) handleComplaintDue(ctx context.Context, job jobs.Job) error {
+func (d *Service) handleComplaintDue(ctx context.Context, job jobs.Job) error {
 	var p complaintDue
 	if err := job.Decode(&p); err != nil {
 		return jobs.Permanent(err)

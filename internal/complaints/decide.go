@@ -17,7 +17,7 @@ import (
 
 // CastVote records p's vote on a complaint, replacing p's earlier vote. Only
 // committee members of the service who did not act on the case may vote (C-4.5).
-func (d *Desk) CastVote(ctx context.Context, p *identity.Principal, id int64, outcome, note string) error {
+func (d *Service) CastVote(ctx context.Context, p *identity.Principal, id int64, outcome, note string) error {
 	return d.deliberate(ctx, p, id, "complaint.vote", func(tx *store.Tx, l *loaded) error {
 		if !validOutcome(outcome) {
 			return problem.Field("outcome", "complaints.outcome.invalid")
@@ -57,7 +57,7 @@ type DecisionInput struct {
 // outcome only). It needs at least the catalog's quorum of votes from members who are
 // not excluded, and a clear majority among them; once announced a decision never
 // changes (corrections are new entries).
-func (d *Desk) Decide(ctx context.Context, p *identity.Principal, id int64, in DecisionInput) (*Complaint, error) {
+func (d *Service) Decide(ctx context.Context, p *identity.Principal, id int64, in DecisionInput) (*Complaint, error) {
 	var out *Complaint
 	err := d.change(ctx, p, "complaint.decide", "complaint", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		l, err := loadComplaint(ctx, tx, id)
@@ -180,7 +180,7 @@ func majority(ctx context.Context, tx *store.Tx, l *loaded) (string, error) {
 // announce tells the applicant (in-app and e-mail, with the reasons), writes the
 // decision on the case for the applicant to read there, and tells the staff involved
 // and the supervisors (who carry out remedies) the outcome only.
-func (d *Desk) announce(ctx context.Context, tx *store.Tx, p *identity.Principal, l *loaded, remedies bool) error {
+func (d *Service) announce(ctx context.Context, tx *store.Tx, p *identity.Principal, l *loaded, remedies bool) error {
 	outFa, outEn := i18n.T(i18n.Fa, "complaints.outcome."+l.Outcome), i18n.T(i18n.En, "complaints.outcome."+l.Outcome)
 	if err := d.tell(ctx, tx, []int64{l.ApplicantAccountID}, notice{key: "complaints.notice.announced",
 		args: []any{l.TrackingCode}, extra: outFa + " / " + outEn + "\n\n" + l.Reasons, link: complaintLink(l.ID),
@@ -205,7 +205,7 @@ func (d *Desk) announce(ctx context.Context, tx *store.Tx, p *identity.Principal
 
 // onCase writes a message on the underlying case, if any, so that the applicant finds
 // the result where the case is (the case's message thread, not an internal note).
-func (d *Desk) onCase(ctx context.Context, tx *store.Tx, p *identity.Principal, l *loaded, key, fa, en, text string) error {
+func (d *Service) onCase(ctx context.Context, tx *store.Tx, p *identity.Principal, l *loaded, key, fa, en, text string) error {
 	if l.CaseCode == "" {
 		return nil
 	}
@@ -224,7 +224,7 @@ func (d *Desk) onCase(ctx context.Context, tx *store.Tx, p *identity.Principal, 
 
 // Correct adds a correction to an announced decision: the decision itself never
 // changes; the correction is a new entry, announced like the decision.
-func (d *Desk) Correct(ctx context.Context, p *identity.Principal, id int64, body string) error {
+func (d *Service) Correct(ctx context.Context, p *identity.Principal, id int64, body string) error {
 	return d.change(ctx, p, "complaint.correct", "complaint", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		l, err := loadComplaint(ctx, tx, id)
 		if err != nil {
@@ -255,7 +255,7 @@ func (d *Desk) Correct(ctx context.Context, p *identity.Principal, id int64, bod
 
 // Acknowledge records that the applicant has read the announced decision; doing it
 // again changes nothing.
-func (d *Desk) Acknowledge(ctx context.Context, p *identity.Principal, id int64) error {
+func (d *Service) Acknowledge(ctx context.Context, p *identity.Principal, id int64) error {
 	return d.change(ctx, p, "complaint.acknowledge", "complaint", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		l, err := loadComplaint(ctx, tx, id)
 		if err != nil {

@@ -35,8 +35,8 @@ type OrderedReopener interface {
 	ReopenOrdered(ctx context.Context, tx *store.Tx, p *identity.Principal, code string, in cases.ReopenInput) error
 }
 
-// Desk runs the use cases of disputes and complaints.
-type Desk struct {
+// Service runs the use cases of disputes and complaints.
+type Service struct {
 	DB *store.DB
 	// Catalog resolves the service whose complaint clocks and quorum apply.
 	Catalog cases.Catalog
@@ -54,20 +54,20 @@ type Desk struct {
 	Rand io.Reader
 }
 
-// NewDesk returns a desk that shares the case engine's database, catalog, calendar
+// New returns the complaints service that shares the case engine's database, catalog, calendar
 // and clock, and carries out remedies through it.
-func NewDesk(e *cases.Engine) *Desk {
-	return &Desk{DB: e.DB, Catalog: e.Catalog, Calendar: e.Calendar, Cases: e, Now: e.Now, Rand: e.Rand}
+func New(e *cases.Engine) *Service {
+	return &Service{DB: e.DB, Catalog: e.Catalog, Calendar: e.Calendar, Cases: e, Now: e.Now, Rand: e.Rand}
 }
 
-func (d *Desk) now() time.Time {
+func (d *Service) now() time.Time {
 	if d.Now == nil {
 		return time.Now()
 	}
 	return d.Now()
 }
 
-func (d *Desk) calendar() *sla.Calendar {
+func (d *Service) calendar() *sla.Calendar {
 	if d.Calendar == nil {
 		return sla.NationalDefault()
 	}
@@ -75,24 +75,24 @@ func (d *Desk) calendar() *sla.Calendar {
 }
 
 // update runs fn in a transaction whose Now is the desk's clock.
-func (d *Desk) update(ctx context.Context, fn func(tx *store.Tx) error) error {
+func (d *Service) update(ctx context.Context, fn func(tx *store.Tx) error) error {
 	return d.DB.UpdateAt(ctx, d.now, fn)
 }
 
-func (d *Desk) view(ctx context.Context, fn func(tx *store.Tx) error) error {
+func (d *Service) view(ctx context.Context, fn func(tx *store.Tx) error) error {
 	return d.DB.ViewAt(ctx, d.now, fn)
 }
 
 // change runs a use case and, when it is refused (a problem a person is told about),
 // records the attempt in the audit log in a transaction of its own: the change rolled
 // back, the attempt must not.
-func (d *Desk) change(ctx context.Context, p *identity.Principal, action, kind, id string, fn func(tx *store.Tx) error) error {
+func (d *Service) change(ctx context.Context, p *identity.Principal, action, kind, id string, fn func(tx *store.Tx) error) error {
 	return d.refused(ctx, p, action, kind, id, d.update(ctx, fn))
 }
 
 // refused records err in the audit log, in a transaction of its own, when it is a
 // refusal a person is told about, and returns it; nil and internal errors pass.
-func (d *Desk) refused(ctx context.Context, p *identity.Principal, action, kind, id string, err error) error {
+func (d *Service) refused(ctx context.Context, p *identity.Principal, action, kind, id string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -114,11 +114,11 @@ func actor(p *identity.Principal) string {
 	if p == nil {
 		return "anonymous"
 	}
-	return fmt.Sprintf("account:%d", p.ID)
+	return audit.AccountActor(p.ID)
 }
 
 // queueOpts wakes the job runner on commit when one is set.
-func (d *Desk) queueOpts() []jobs.Option {
+func (d *Service) queueOpts() []jobs.Option {
 	if d.Wake == nil {
 		return nil
 	}

@@ -41,7 +41,7 @@ func checkText(field, s string) (string, error) {
 // with its first message. The unit's answer is due within the catalog's
 // negotiation_response_time on the business calendar (SLA-CLOCK rule 10), checked by a
 // durable job at the deadline; the service's supervisors are told at once.
-func (d *Desk) OpenDispute(ctx context.Context, p *identity.Principal, caseCode string, in DisputeInput) (*Dispute, error) {
+func (d *Service) OpenDispute(ctx context.Context, p *identity.Principal, caseCode string, in DisputeInput) (*Dispute, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -54,11 +54,11 @@ func (d *Desk) OpenDispute(ctx context.Context, p *identity.Principal, caseCode 
 		if err != nil {
 			return err
 		}
-		c, err := loadCaseByCode(ctx, tx, caseCode)
+		c, err := cases.LookupRef(ctx, tx, caseCode)
 		if err != nil {
 			return err
 		}
-		if !authz.Decide(p, authz.Create, c.resource(authz.Dispute)) {
+		if !authz.Decide(p, authz.Create, c.Resource(authz.Dispute)) {
 			return problem.New(problem.NotFound, "cases.not_found")
 		}
 		svc, err := d.Catalog(ctx, c.Service, c.ServiceVersion)
@@ -116,7 +116,7 @@ func addDisputeMessage(ctx context.Context, tx *store.Tx, disputeID int64, p *id
 
 // loadDispute reads a dispute and its case, and checks that p may apply verb to it;
 // someone who may not even see it gets NotFound, so that ids cannot be probed.
-func loadDispute(ctx context.Context, tx *store.Tx, p *identity.Principal, id int64, verb authz.Verb) (*Dispute, *caseRef, error) {
+func loadDispute(ctx context.Context, tx *store.Tx, p *identity.Principal, id int64, verb authz.Verb) (*Dispute, *cases.Ref, error) {
 	var dp Dispute
 	var caseID int64
 	var opened, due, responded, closed int64
@@ -135,12 +135,12 @@ func loadDispute(ctx context.Context, tx *store.Tx, p *identity.Principal, id in
 	dp.OpenedAt, dp.DueAt, dp.RespondedAt, dp.ClosedAt = store.FromMillis(opened), store.FromMillis(due),
 		store.FromMillis(responded), store.FromMillis(closed)
 	dp.ComplaintID = complaint.Int64
-	c, err := loadCaseByID(ctx, tx, caseID)
+	c, err := cases.LookupRefByID(ctx, tx, caseID)
 	if err != nil {
 		return nil, nil, err
 	}
 	dp.CaseCode = c.Code
-	r := c.resource(authz.Dispute)
+	r := c.Resource(authz.Dispute)
 	if !authz.Decide(p, verb, r) {
 		if p == nil {
 			return nil, nil, problem.New(problem.Unauthorized, "error.unauthorized")

@@ -14,7 +14,7 @@ import (
 
 // GetDispute returns a negotiation with its thread to its applicant or the service's
 // supervisors.
-func (d *Desk) GetDispute(ctx context.Context, p *identity.Principal, id int64) (*Dispute, error) {
+func (d *Service) GetDispute(ctx context.Context, p *identity.Principal, id int64) (*Dispute, error) {
 	var out *Dispute
 	err := d.view(ctx, func(tx *store.Tx) error {
 		dp, _, err := loadDispute(ctx, tx, p, id, authz.View)
@@ -44,7 +44,7 @@ func (d *Desk) GetDispute(ctx context.Context, p *identity.Principal, id int64) 
 
 // PostDisputeMessage adds a message to a negotiation; the unit's first message is its
 // answer, which the negotiation deadline measures (SLA-CLOCK rule 10).
-func (d *Desk) PostDisputeMessage(ctx context.Context, p *identity.Principal, id int64, body string) error {
+func (d *Service) PostDisputeMessage(ctx context.Context, p *identity.Principal, id int64, body string) error {
 	return d.change(ctx, p, "dispute.message", "dispute", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		dp, _, err := loadDispute(ctx, tx, p, id, authz.Act)
 		if err != nil {
@@ -62,7 +62,7 @@ func (d *Desk) PostDisputeMessage(ctx context.Context, p *identity.Principal, id
 
 // disputeSays records a message of kind on the thread, marks the unit's first answer,
 // audits the action and tells the other side.
-func (d *Desk) disputeSays(ctx context.Context, tx *store.Tx, p *identity.Principal, dp *Dispute, kind, body, action string) error {
+func (d *Service) disputeSays(ctx context.Context, tx *store.Tx, p *identity.Principal, dp *Dispute, kind, body, action string) error {
 	if err := addDisputeMessage(ctx, tx, dp.ID, p, kind, body); err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (d *Desk) disputeSays(ctx context.Context, tx *store.Tx, p *identity.Princi
 
 // ProposeSettlement puts a settlement on the table; either side may (§7). A new
 // proposal replaces the previous one.
-func (d *Desk) ProposeSettlement(ctx context.Context, p *identity.Principal, id int64, text string) error {
+func (d *Service) ProposeSettlement(ctx context.Context, p *identity.Principal, id int64, text string) error {
 	return d.change(ctx, p, "dispute.propose", "dispute", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		dp, _, err := loadDispute(ctx, tx, p, id, authz.Act)
 		if err != nil {
@@ -110,7 +110,7 @@ func (d *Desk) ProposeSettlement(ctx context.Context, p *identity.Principal, id 
 
 // AcceptSettlement accepts the proposal on the table and closes the negotiation as
 // settled. The side that made the proposal cannot accept it.
-func (d *Desk) AcceptSettlement(ctx context.Context, p *identity.Principal, id int64) error {
+func (d *Service) AcceptSettlement(ctx context.Context, p *identity.Principal, id int64) error {
 	return d.change(ctx, p, "dispute.accept", "dispute", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		dp, _, err := loadDispute(ctx, tx, p, id, authz.Act)
 		if err != nil {
@@ -145,14 +145,14 @@ func isStaffAccount(ctx context.Context, tx *store.Tx, id int64) (bool, error) {
 
 // Escalate turns a failed negotiation into a formal complaint (§7) and returns it.
 // Only the applicant may, once: a second escalation is refused and audited.
-func (d *Desk) Escalate(ctx context.Context, p *identity.Principal, id int64, body string) (*Complaint, error) {
+func (d *Service) Escalate(ctx context.Context, p *identity.Principal, id int64, body string) (*Complaint, error) {
 	var out *Complaint
 	err := d.change(ctx, p, "dispute.escalate", "dispute", strconv.FormatInt(id, 10), func(tx *store.Tx) error {
 		dp, c, err := loadDispute(ctx, tx, p, id, authz.View)
 		if err != nil {
 			return err
 		}
-		if !authz.Decide(p, authz.Create, c.resource(authz.Complaint)) {
+		if !authz.Decide(p, authz.Create, c.Resource(authz.Complaint)) {
 			return problem.New(problem.Forbidden, "complaints.forbidden")
 		}
 		if dp.State == DisputeEscalated || dp.ComplaintID != 0 {

@@ -4,33 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
-
-// fakeClock is the injected time; tests move it instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
 
 // fixture is one certify case of applicant worked by expert and signer; the committee
 // has four members, one of whom (expertMember) also took a step on the case.
 type fixture struct {
-	d     *Desk
+	d     *Service
 	db    *store.DB
-	clock *fakeClock
+	clock *storetest.Clock
 	code  string
 	// applicant owns the case; other is another applicant.
 	applicant, other                     *identity.Principal
@@ -47,9 +39,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	// 2026-11-21 is a Saturday, a working day in Tehran.
-	f := &fixture{db: db, clock: &fakeClock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())}}
+	f := &fixture{db: db, clock: storetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()))}
 	db.Now = f.clock.Now
-	f.d = &Desk{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
+	f.d = &Service{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
 	ids := map[string]int64{}
 	grants := map[string][]identity.Role{
 		"expert": {identity.Expert}, "signer": {identity.Signer}, "supervisor": {identity.Supervisor},

@@ -30,7 +30,7 @@ type Summary struct {
 
 // Mine lists p's own disputes and complaints, newest first (applicants see only
 // their own).
-func (d *Desk) Mine(ctx context.Context, p *identity.Principal) ([]Summary, error) {
+func (d *Service) Mine(ctx context.Context, p *identity.Principal) ([]Summary, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -49,7 +49,7 @@ func (d *Desk) Mine(ctx context.Context, p *identity.Principal) ([]Summary, erro
 
 // ForCommittee lists the complaints of every service on whose committee p sits,
 // marking those p is excluded from, open ones first.
-func (d *Desk) ForCommittee(ctx context.Context, p *identity.Principal) ([]Summary, error) {
+func (d *Service) ForCommittee(ctx context.Context, p *identity.Principal) ([]Summary, error) {
 	return d.forRole(ctx, p, identity.Committee, `SELECT 'complaint', k.id, k.tracking_code, k.service,
 		COALESCE(c.tracking_code, ''), k.type, k.state, k.outcome, k.filed_at, k.due_at FROM complaints k
 		LEFT JOIN cases c ON c.id = k.case_id WHERE k.service = ?`)
@@ -57,12 +57,12 @@ func (d *Desk) ForCommittee(ctx context.Context, p *identity.Principal) ([]Summa
 
 // ForUnit lists the disputes of every service p supervises: the unit's side of the
 // negotiation.
-func (d *Desk) ForUnit(ctx context.Context, p *identity.Principal) ([]Summary, error) {
+func (d *Service) ForUnit(ctx context.Context, p *identity.Principal) ([]Summary, error) {
 	return d.forRole(ctx, p, identity.Supervisor, `SELECT 'dispute', d.id, d.tracking_code, d.service, c.tracking_code,
 		d.subject, d.state, '', d.opened_at, d.due_at FROM disputes d JOIN cases c ON c.id = d.case_id WHERE d.service = ?`)
 }
 
-func (d *Desk) forRole(ctx context.Context, p *identity.Principal, role identity.Role, q string) ([]Summary, error) {
+func (d *Service) forRole(ctx context.Context, p *identity.Principal, role identity.Role, q string) ([]Summary, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}

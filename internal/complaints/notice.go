@@ -27,7 +27,7 @@ type notice struct {
 // tell stores an in-app notice for each account and, when n.email is set, queues an
 // e-mail to each account that has an address, all in tx: the notice exists exactly
 // when the change it reports commits.
-func (d *Desk) tell(ctx context.Context, tx *store.Tx, accounts []int64, n notice) error {
+func (d *Service) tell(ctx context.Context, tx *store.Tx, accounts []int64, n notice) error {
 	slices.Sort(accounts)
 	accounts = slices.Compact(accounts)
 	in := notify.InApp{
@@ -68,7 +68,7 @@ func (d *Desk) tell(ctx context.Context, tx *store.Tx, accounts []int64, n notic
 
 // absolute turns a path inside Miz into a link for e-mail; without a BaseURL there
 // is no link.
-func (d *Desk) absolute(path string) string {
+func (d *Service) absolute(path string) string {
 	if d.BaseURL == "" || path == "" {
 		return ""
 	}

@@ -51,7 +51,7 @@ type RemedyDone struct {
 // transaction as the remedy's record (OrderedReopener), or through its Reopen
 // (Reopener), and is otherwise done through the case's own steps and reported here;
 // redo_step and apology are tracked. The applicant is told.
-func (d *Desk) CompleteRemedy(ctx context.Context, p *identity.Principal, id, remedyID int64, in RemedyDone) error {
+func (d *Service) CompleteRemedy(ctx context.Context, p *identity.Principal, id, remedyID int64, in RemedyDone) error {
 	object := strconv.FormatInt(id, 10)
 	var caseCode, kind string
 	err := d.view(ctx, func(tx *store.Tx) error {
@@ -135,7 +135,7 @@ func markRemedyDone(ctx context.Context, tx *store.Tx, id, remedyID, by int64, n
 
 // reopenCase reopens the complaint's case on the committee's authority, in tx. The
 // reason shown on the case names the complaint; a note, when given, follows it.
-func (d *Desk) reopenCase(ctx context.Context, tx *store.Tx, r OrderedReopener, p *identity.Principal, l *loaded, state, note string) error {
+func (d *Service) reopenCase(ctx context.Context, tx *store.Tx, r OrderedReopener, p *identity.Principal, l *loaded, state, note string) error {
 	reason := i18n.T(i18n.Fa, "complaints.remedy.reopen") + " — " + l.TrackingCode + " / " +
 		i18n.T(i18n.En, "complaints.remedy.reopen") + " — " + l.TrackingCode
 	if note = strings.TrimSpace(note); note != "" {
@@ -149,7 +149,7 @@ func (d *Desk) reopenCase(ctx context.Context, tx *store.Tx, r OrderedReopener, 
 // it when the case is closed now and the engine can (OrderedReopener): Miz does it,
 // and the remedy is recorded done by the member who recorded the decision. Otherwise
 // the remedy waits for a supervisor (CompleteRemedy). It reports whether it was done.
-func (d *Desk) reopenOnDecision(ctx context.Context, tx *store.Tx, p *identity.Principal, l *loaded, state string) (bool, error) {
+func (d *Service) reopenOnDecision(ctx context.Context, tx *store.Tx, p *identity.Principal, l *loaded, state string) (bool, error) {
 	r, ok := d.Cases.(OrderedReopener)
 	if !ok || l.CaseCode == "" {
 		return false, nil

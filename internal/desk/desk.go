@@ -7,11 +7,9 @@ package desk
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 
+	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
@@ -20,8 +18,8 @@ import (
 	"github.com/itoir/miz/internal/store"
 )
 
-// Desk runs the use cases of questions, visits and feedback.
-type Desk struct {
+// Service runs the use cases of questions, visits and feedback.
+type Service struct {
 	DB *store.DB
 	// Catalog resolves a service at a version (0: the version in force now).
 	Catalog cases.Catalog
@@ -31,14 +29,14 @@ type Desk struct {
 	Now func() time.Time
 }
 
-func (d *Desk) now() time.Time {
+func (d *Service) now() time.Time {
 	if d.Now == nil {
 		return time.Now()
 	}
 	return d.Now()
 }
 
-func (d *Desk) calendar() *sla.Calendar {
+func (d *Service) calendar() *sla.Calendar {
 	if d.Calendar == nil {
 		return sla.NationalDefault()
 	}
@@ -46,67 +44,25 @@ func (d *Desk) calendar() *sla.Calendar {
 }
 
 // update runs fn in a transaction whose Now is the desk's clock.
-func (d *Desk) update(ctx context.Context, fn func(tx *store.Tx) error) error {
+func (d *Service) update(ctx context.Context, fn func(tx *store.Tx) error) error {
 	return d.DB.UpdateAt(ctx, d.now, fn)
 }
 
-func (d *Desk) view(ctx context.Context, fn func(tx *store.Tx) error) error {
+func (d *Service) view(ctx context.Context, fn func(tx *store.Tx) error) error {
 	return d.DB.ViewAt(ctx, d.now, fn)
-}
-
-// caseRef is the part of a case the desk needs: who owns it, which service version
-// it runs under, whether it is closed and who works it.
-type caseRef struct {
-	ID             int64
-	Code           string
-	Service        string
-	ServiceVersion int
-	OwnerAccountID int64
-	OwnerPersonID  int64
-	OwnerOrgID     int64
-	AssigneeID     int64
-	ClosedAt       time.Time
-}
-
-func (c *caseRef) resource(k authz.Kind) authz.Resource {
-	return authz.Resource{Kind: k, Service: c.Service, OwnerPersonID: c.OwnerPersonID,
-		OwnerOrgID: c.OwnerOrgID, OwnerAccountID: c.OwnerAccountID}
-}
-
-// loadCase parses a typed tracking code and reads its case.
-func loadCase(ctx context.Context, tx *store.Tx, code string) (*caseRef, error) {
-	canon, err := cases.ParseTrackingCode(code)
-	if err != nil {
-		return nil, err
-	}
-	var c caseRef
-	var person, org, assignee sql.NullInt64
-	var closed int64
-	err = tx.QueryRow(ctx, `SELECT id, tracking_code, service, service_version, applicant_account_id,
-		applicant_person_id, applicant_org_id, assignee_account_id, closed_at FROM cases WHERE tracking_code = ?`, canon).
-		Scan(&c.ID, &c.Code, &c.Service, &c.ServiceVersion, &c.OwnerAccountID, &person, &org, &assignee, &closed)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &problem.Error{Code: problem.NotFound, Key: "cases.not_found", Err: store.ErrNotFound}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("desk: load case %s: %w", canon, err)
-	}
-	c.OwnerPersonID, c.OwnerOrgID, c.AssigneeID = person.Int64, org.Int64, assignee.Int64
-	c.ClosedAt = store.FromMillis(closed)
-	return &c, nil
 }
 
 // may asks the policy about a case, answering NotFound rather than Forbidden to
 // someone who may not even see the case, as the case engine does, so that tracking
 // codes cannot be probed.
-func may(p *identity.Principal, v authz.Verb, c *caseRef, k authz.Kind) error {
-	if authz.Decide(p, v, c.resource(k)) {
+func may(p *identity.Principal, v authz.Verb, c *cases.Ref, k authz.Kind) error {
+	if authz.Decide(p, v, c.Resource(k)) {
 		return nil
 	}
 	if p == nil {
 		return problem.New(problem.Unauthorized, "error.unauthorized")
 	}
-	if !authz.Decide(p, authz.View, c.resource(authz.Case)) {
+	if !authz.Decide(p, authz.View, c.Resource(authz.Case)) {
 		return problem.New(problem.NotFound, "cases.not_found")
 	}
 	return problem.New(problem.Forbidden, "cases.forbidden")
@@ -119,7 +75,7 @@ func isStaffOf(p *identity.Principal, service string) bool {
 
 // actor names a principal in the audit log, as the case engine does.
 func actor(p *identity.Principal) string {
-	return fmt.Sprintf("account:%d", p.ID)
+	return audit.AccountActor(p.ID)
 }
 
 // nullID stores 0 as NULL, for optional references.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -44,7 +45,7 @@ type FeedbackInput struct {
 // notes the staff who acted on the case (its history's staff actors, its assignee and
 // those who recorded visits) for the per-staff aggregates. Only the case's applicant
 // may rate; before the case closes, or a second time, it is refused with Conflict.
-func (d *Desk) LeaveFeedback(ctx context.Context, p *identity.Principal, code string, in FeedbackInput) (*Feedback, error) {
+func (d *Service) LeaveFeedback(ctx context.Context, p *identity.Principal, code string, in FeedbackInput) (*Feedback, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -60,7 +61,7 @@ func (d *Desk) LeaveFeedback(ctx context.Context, p *identity.Principal, code st
 	}
 	var f *Feedback
 	err := d.update(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}
@@ -107,12 +108,12 @@ func (d *Desk) LeaveFeedback(ctx context.Context, p *identity.Principal, code st
 
 // caseStaff lists the staff who acted on a case: staff actors of its history, its
 // assignee, and those who recorded its visits, in account order.
-func caseStaff(ctx context.Context, tx *store.Tx, c *caseRef) ([]int64, error) {
+func caseStaff(ctx context.Context, tx *store.Tx, c *cases.Ref) ([]int64, error) {
 	rows, err := tx.Query(ctx, `SELECT actor_account_id FROM case_events WHERE case_id = ? AND actor_role <> 'applicant'
 		AND actor_role <> '' AND actor_account_id <> ? AND actor_account_id <> 0
 		UNION SELECT recorded_by FROM case_visits WHERE case_id = ?
 		UNION SELECT assignee_account_id FROM cases WHERE id = ? AND assignee_account_id IS NOT NULL
-		ORDER BY 1`, c.ID, c.OwnerAccountID, c.ID, c.ID)
+		ORDER BY 1`, c.ID, c.ApplicantAccountID, c.ID, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("desk: %s: staff: %w", c.Code, err)
 	}
@@ -131,10 +132,10 @@ func caseStaff(ctx context.Context, tx *store.Tx, c *caseRef) ([]int64, error) {
 // CaseFeedback returns a case's feedback to its applicant and the service's staff;
 // the comment only to the applicant and the service's supervisors (C-4.9). A case
 // not yet rated is NotFound.
-func (d *Desk) CaseFeedback(ctx context.Context, p *identity.Principal, code string) (*Feedback, error) {
+func (d *Service) CaseFeedback(ctx context.Context, p *identity.Principal, code string) (*Feedback, error) {
 	var f *Feedback
 	err := d.view(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}
@@ -152,7 +153,7 @@ func (d *Desk) CaseFeedback(ctx context.Context, p *identity.Principal, code str
 			return fmt.Errorf("desk: %s: feedback: %w", c.Code, err)
 		}
 		f.At = store.FromMillis(at)
-		if !authz.Decide(p, authz.Update, c.resource(authz.Case)) && !p.HasRole(c.Service, identity.Supervisor) {
+		if !authz.Decide(p, authz.Update, c.Resource(authz.Case)) && !p.HasRole(c.Service, identity.Supervisor) {
 			f.Comment = ""
 		}
 		return nil

@@ -4,37 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
-
-// fakeClock is the injected time; tests move it instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 // tehranAt is a wall time in Asia/Tehran in November 2026; the 21st is a Saturday.
 func tehranAt(day, hour, minute int) time.Time {
-	return time.Date(2026, 11, day, hour, minute, 0, 0, sla.Tehran())
+	return time.Date(2026, 11, day, hour, minute, 0, 0, jalali.Tehran())
 }
 
 type fixture struct {
 	t     *testing.T
 	db    *store.DB
-	d     *Desk
-	clock *fakeClock
+	d     *Service
+	clock *storetest.Clock
 	// org applies for a company, person for themself; outsider has no case.
 	org, person, outsider     *identity.Principal
 	expert, supervisor, other *identity.Principal
@@ -56,9 +48,9 @@ func newFixture(t *testing.T, db *store.DB, maxVisits int) *fixture {
 			svcs[i] = &cp
 		}
 	}
-	f := &fixture{t: t, db: db, clock: &fakeClock{now: tehranAt(24, 10, 30)}}
+	f := &fixture{t: t, db: db, clock: storetest.NewClock(tehranAt(24, 10, 30))}
 	db.Now = f.clock.Now
-	f.d = &Desk{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
+	f.d = &Service{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
 	var ids []int64
 	err = db.Update(ctx, func(tx *store.Tx) error {
 		pid, err := tx.InsertID(ctx, `INSERT INTO people (national_code, name_fa, created_at) VALUES ('0012345679', 'علی', 0)`)

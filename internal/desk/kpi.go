@@ -152,7 +152,7 @@ type FeedbackSummary struct {
 // Summary returns the feedback of a service's cases in [from, to) per staff member
 // who acted on the rated cases, with the latest comments, to the service's
 // supervisors only (C-4.9).
-func (d *Desk) Summary(ctx context.Context, p *identity.Principal, service string, from, to time.Time) (*FeedbackSummary, error) {
+func (d *Service) Summary(ctx context.Context, p *identity.Principal, service string, from, to time.Time) (*FeedbackSummary, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}

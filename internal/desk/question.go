@@ -10,6 +10,7 @@ import (
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -80,7 +81,7 @@ type AskInput struct {
 // question_response_time, on the business calendar or 24×7 as its unit says
 // (SLA C-4.7, SLA-CLOCK rule 10). Anyone signed in may ask about a service; only a
 // case's own applicant may ask about the case.
-func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Question, error) {
+func (d *Service) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Question, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -97,7 +98,7 @@ func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Qu
 		q = &Question{Service: in.Service, AskerAccountID: p.ID, Body: body, Status: StatusWaiting, AskedAt: tx.Now}
 		var caseID int64
 		if in.Case != "" {
-			c, err := loadCase(ctx, tx, in.Case)
+			c, err := cases.LookupRef(ctx, tx, in.Case)
 			if err != nil {
 				return err
 			}
@@ -108,7 +109,7 @@ func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Qu
 				return problem.Field("case", "desk.question.other_service", c.Code, q.Service)
 			}
 			q.Service, q.ServiceVersion, q.CaseCode, caseID = c.Service, c.ServiceVersion, c.Code, c.ID
-			q.AskerPersonID, q.AskerOrgID = c.OwnerPersonID, c.OwnerOrgID
+			q.AskerPersonID, q.AskerOrgID = c.ApplicantPersonID, c.ApplicantOrgID
 		} else {
 			q.AskerOrgID = p.ApplicantOrgID()
 			if q.AskerOrgID == 0 {
@@ -148,7 +149,7 @@ func (d *Desk) Ask(ctx context.Context, p *identity.Principal, in AskInput) (*Qu
 // Reply adds an answer to a question. The service's staff answer: the first answer
 // stops the first-response clock and records its time for the KPIs (C-4.7). The
 // asker may follow up, which puts the question back in the staff's list.
-func (d *Desk) Reply(ctx context.Context, p *identity.Principal, id int64, body string) (*Answer, error) {
+func (d *Service) Reply(ctx context.Context, p *identity.Principal, id int64, body string) (*Answer, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -196,7 +197,7 @@ func (d *Desk) Reply(ctx context.Context, p *identity.Principal, id int64, body 
 }
 
 // answered stops the wait; the first staff answer fixes the first response.
-func (d *Desk) answered(ctx context.Context, tx *store.Tx, p *identity.Principal, q *Question, summary map[string]any) error {
+func (d *Service) answered(ctx context.Context, tx *store.Tx, p *identity.Principal, q *Question, summary map[string]any) error {
 	if q.FirstResponseAt.IsZero() {
 		q.FirstResponseAt, q.FirstResponderID = tx.Now, p.ID
 		q.FirstResponseSeconds = d.clock(q, tx.Now).Used
@@ -213,7 +214,7 @@ func (d *Desk) answered(ctx context.Context, tx *store.Tx, p *identity.Principal
 
 // followedUp puts an answered question back in the wait with a fresh deadline; a
 // follow-up to a question still waiting keeps its deadline.
-func (d *Desk) followedUp(ctx context.Context, tx *store.Tx, q *Question) error {
+func (d *Service) followedUp(ctx context.Context, tx *store.Tx, q *Question) error {
 	if q.Status == StatusWaiting {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -16,7 +17,7 @@ import (
 
 // deadline is when a wait that starts at from uses up the budget; zero when the
 // catalog states no question response time.
-func (d *Desk) deadline(from time.Time, b sla.Budget) time.Time {
+func (d *Service) deadline(from time.Time, b sla.Budget) time.Time {
 	if b.Validate() != nil {
 		return time.Time{}
 	}
@@ -26,7 +27,7 @@ func (d *Desk) deadline(from time.Time, b sla.Budget) time.Time {
 // clock is a question's first-response clock as of now, on the same rules as a
 // case's (SLA-CLOCK rule 10): it runs from the question until the first staff
 // answer, on the business calendar or 24×7 as the budget's unit says.
-func (d *Desk) clock(q *Question, now time.Time) sla.Status {
+func (d *Service) clock(q *Question, now time.Time) sla.Status {
 	hist := []sla.Event{{At: q.AskedAt, Holder: sla.HolderOrganization}}
 	if !q.FirstResponseAt.IsZero() {
 		hist = append(hist, sla.Event{At: q.FirstResponseAt, Holder: sla.HolderNone})
@@ -110,7 +111,7 @@ func loadAnswers(ctx context.Context, tx *store.Tx, q *Question) error {
 
 // Question returns a question with its answers and clock to the asker's side and
 // the service's staff; others get NotFound.
-func (d *Desk) Question(ctx context.Context, p *identity.Principal, id int64) (*Question, error) {
+func (d *Service) Question(ctx context.Context, p *identity.Principal, id int64) (*Question, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -144,7 +145,7 @@ type QuestionFilter struct {
 // Questions lists a service's questions for its staff: those waiting for the
 // Organization first, nearest deadline first and the oldest first on equal deadlines
 // (SLA C-4.7), then the answered ones, newest first.
-func (d *Desk) Questions(ctx context.Context, p *identity.Principal, f QuestionFilter) ([]Question, error) {
+func (d *Service) Questions(ctx context.Context, p *identity.Principal, f QuestionFilter) ([]Question, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -173,7 +174,7 @@ func (d *Desk) Questions(ctx context.Context, p *identity.Principal, f QuestionF
 
 // MyQuestions lists the questions p asked (as a person, or for the organisation p
 // acts for), newest first, with their answers.
-func (d *Desk) MyQuestions(ctx context.Context, p *identity.Principal, limit int) ([]Question, error) {
+func (d *Service) MyQuestions(ctx context.Context, p *identity.Principal, limit int) ([]Question, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -189,10 +190,10 @@ func (d *Desk) MyQuestions(ctx context.Context, p *identity.Principal, limit int
 
 // CaseQuestions lists the questions about one case, oldest first, to the case's
 // applicant and the service's staff.
-func (d *Desk) CaseQuestions(ctx context.Context, p *identity.Principal, code string) ([]Question, error) {
+func (d *Service) CaseQuestions(ctx context.Context, p *identity.Principal, code string) ([]Question, error) {
 	var id int64
 	err := d.view(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}
@@ -206,7 +207,7 @@ func (d *Desk) CaseQuestions(ctx context.Context, p *identity.Principal, code st
 }
 
 // listQuestions runs a question query and loads each question's answers and clock.
-func (d *Desk) listQuestions(ctx context.Context, query string, args ...any) ([]Question, error) {
+func (d *Service) listQuestions(ctx context.Context, query string, args ...any) ([]Question, error) {
 	var out []Question
 	err := d.view(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, query, args...)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -54,7 +55,7 @@ type VisitInput struct {
 // visits up to the catalog's max_visits at the case's version; one beyond that needs
 // a supervisor of the service acting with a recorded reason, or it is refused with
 // Conflict (SLA C-4.8).
-func (d *Desk) RecordVisit(ctx context.Context, p *identity.Principal, code string, in VisitInput) (*Visit, error) {
+func (d *Service) RecordVisit(ctx context.Context, p *identity.Principal, code string, in VisitInput) (*Visit, error) {
 	if p == nil {
 		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 	}
@@ -70,7 +71,7 @@ func (d *Desk) RecordVisit(ctx context.Context, p *identity.Principal, code stri
 	}
 	var v *Visit
 	err := d.update(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}
@@ -120,10 +121,10 @@ func (d *Desk) RecordVisit(ctx context.Context, p *identity.Principal, code stri
 
 // CaseVisits returns a case's visits, used of the published maximum, to its
 // applicant and the service's staff (C-4.8).
-func (d *Desk) CaseVisits(ctx context.Context, p *identity.Principal, code string) (*Visits, error) {
+func (d *Service) CaseVisits(ctx context.Context, p *identity.Principal, code string) (*Visits, error) {
 	var out *Visits
 	err := d.view(ctx, func(tx *store.Tx) error {
-		c, err := loadCase(ctx, tx, code)
+		c, err := cases.LookupRef(ctx, tx, code)
 		if err != nil {
 			return err
 		}

@@ -45,7 +45,7 @@ var (
 
 func (a Admin) actor() string {
 	if a.Principal != nil {
-		return accountActor(a.Principal.ID)
+		return audit.AccountActor(a.Principal.ID)
 	}
 	return "operator:" + a.Operator
 }

@@ -85,7 +85,7 @@ func ResendMobileCode(ctx context.Context, db *store.DB, accountID int64) error 
 		if err := issueMobileCode(ctx, tx, p.ID, p.Mobile); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, accountActor(accountID), "identity.mobile_code_sent", "person", fmt.Sprint(p.ID), map[string]any{"mobile": p.Mobile})
+		return audit.Record(ctx, tx, audit.AccountActor(accountID), "identity.mobile_code_sent", "person", fmt.Sprint(p.ID), map[string]any{"mobile": p.Mobile})
 	})
 }
 
@@ -110,7 +110,7 @@ func ChangeMobile(ctx context.Context, db *store.DB, accountID int64, mobile str
 		if err := issueMobileCode(ctx, tx, p.ID, canon); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, accountActor(accountID), "identity.mobile_changed", "person", fmt.Sprint(p.ID),
+		return audit.Record(ctx, tx, audit.AccountActor(accountID), "identity.mobile_changed", "person", fmt.Sprint(p.ID),
 			map[string]any{"before": p.Mobile, "after": canon, "was_verified": p.MobileVerified})
 	})
 	return canon, err
@@ -162,7 +162,7 @@ func VerifyMobile(ctx context.Context, db *store.DB, accountID int64, code strin
 		if !hmac.Equal([]byte(hash), []byte(hashCode(hash, target, code))) {
 			result = &problem.Error{Code: problem.Invalid, Key: "mobile.code.wrong", Args: []any{MobileCodeMaxAttempts - attempts},
 				Field: "code", Err: ErrCodeWrong}
-			return audit.Record(ctx, tx, accountActor(accountID), "identity.mobile_code_failed", "person", fmt.Sprint(p.ID),
+			return audit.Record(ctx, tx, audit.AccountActor(accountID), "identity.mobile_code_failed", "person", fmt.Sprint(p.ID),
 				map[string]any{"attempts": attempts})
 		}
 		if _, err := tx.Exec(ctx, `UPDATE otp_codes SET used_at = ? WHERE id = ?`, store.Millis(tx.Now), id); err != nil {
@@ -171,7 +171,7 @@ func VerifyMobile(ctx context.Context, db *store.DB, accountID int64, code strin
 		if _, err := tx.Exec(ctx, `UPDATE people SET mobile_verified = TRUE WHERE id = ?`, p.ID); err != nil {
 			return fmt.Errorf("identity: verify mobile: %w", err)
 		}
-		return audit.Record(ctx, tx, accountActor(accountID), "identity.mobile_verified", "person", fmt.Sprint(p.ID),
+		return audit.Record(ctx, tx, audit.AccountActor(accountID), "identity.mobile_verified", "person", fmt.Sprint(p.ID),
 			map[string]any{"mobile": p.Mobile})
 	})
 	if err != nil {
@@ -253,5 +253,3 @@ func personOfAccount(ctx context.Context, tx *store.Tx, accountID int64) (Person
 func codeProblem(code problem.Code, key string, cause error) error {
 	return &problem.Error{Code: code, Key: key, Field: "code", Err: cause}
 }
-
-func accountActor(id int64) string { return fmt.Sprintf("account:%d", id) }

@@ -43,7 +43,7 @@ func oidcAccount(ctx context.Context, db *store.DB, c oidcClaims, ip string) (Ac
 		if err != nil {
 			return err
 		}
-		actor := accountActor(row.ID)
+		actor := audit.AccountActor(row.ID)
 		if row.disabled || row.lockedUntil > store.Millis(tx.Now) {
 			loginErr = ErrLocked
 			return audit.Record(ctx, tx, actor, "auth.login_refused", "account", fmt.Sprint(row.ID), map[string]any{"reason": "locked", "method": "oidc"})
@@ -111,7 +111,7 @@ func linkByNationalCode(ctx context.Context, tx *store.Tx, c oidcClaims) (loginR
 	if _, err := tx.Exec(ctx, `UPDATE accounts SET oidc_subject = ? WHERE id = ?`, c.Subject, row.ID); err != nil {
 		return row, fmt.Errorf("identity: link oidc subject: %w", err)
 	}
-	err = audit.Record(ctx, tx, accountActor(row.ID), "auth.oidc_linked", "account", fmt.Sprint(row.ID),
+	err = audit.Record(ctx, tx, audit.AccountActor(row.ID), "auth.oidc_linked", "account", fmt.Sprint(row.ID),
 		map[string]any{"sub": c.Subject, "national_code": code})
 	return row, err
 }

@@ -136,7 +136,7 @@ func Register(ctx context.Context, db *store.DB, in Registration) (Registered, e
 			return err
 		}
 		out = Registered{AccountID: aid, PersonID: pid, Username: r.NationalCode, Mobile: r.Mobile}
-		return audit.Record(ctx, tx, accountActor(aid), "identity.registered", "account", fmt.Sprint(aid),
+		return audit.Record(ctx, tx, audit.AccountActor(aid), "identity.registered", "account", fmt.Sprint(aid),
 			map[string]any{"person": pid, "mobile": r.Mobile, "ip": r.ClientIP})
 	})
 	return out, err

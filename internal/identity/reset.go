@@ -315,7 +315,7 @@ func CompletePasswordReset(ctx context.Context, db *store.DB, c ResetCompletion)
 		if err := notifyPasswordChanged(ctx, tx, accountID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, accountActor(accountID), "auth.password_reset", "account", fmt.Sprint(accountID),
+		return audit.Record(ctx, tx, audit.AccountActor(accountID), "auth.password_reset", "account", fmt.Sprint(accountID),
 			map[string]any{"ip": c.ClientIP, "channel": map[bool]string{true: "email", false: "sms"}[c.Token != ""], "sessions_ended": ended})
 	})
 	if err != nil {

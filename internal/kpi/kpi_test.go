@@ -9,6 +9,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -93,8 +94,8 @@ func TestFiguresFromTheClock_C41(t *testing.T) {
 		cal := sla.NationalDefault()
 		day := int64(cal.DayLength() / time.Second)
 		add := func(t0 time.Time, days int64) time.Time { return cal.AddWorking(t0, days*day) }
-		sub := time.Date(2026, 4, 4, 9, 0, 0, 0, sla.Tehran()) // Saturday 15 Farvardin 1405
-		now := time.Date(2026, 12, 1, 12, 0, 0, 0, sla.Tehran())
+		sub := time.Date(2026, 4, 4, 9, 0, 0, 0, jalali.Tehran()) // Saturday 15 Farvardin 1405
+		now := time.Date(2026, 12, 1, 12, 0, 0, 0, jalali.Tehran())
 		draft := ev{sub.Add(-time.Hour), "applicant", "draft", false}
 		insertCase(t, db, "certify", "application", sub, add(sub, 10), []ev{draft, {sub, "organization", "", false}, {add(sub, 10), "none", "", false}})
 		p1 := add(sub, 5)
@@ -108,7 +109,7 @@ func TestFiguresFromTheClock_C41(t *testing.T) {
 
 		c := &Computer{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: func() *sla.Calendar { return cal },
 			Now: func() time.Time { return now }, FirstResponse: firstResponses{},
-			Availability: &outages.Store{DB: db, Now: func() time.Time { return now }}}
+			Availability: &outages.Service{DB: db, Now: func() time.Time { return now }}}
 		year, _ := ParsePeriod("1405")
 		r, err := c.Compute(ctx, "certify", year)
 		if err != nil {

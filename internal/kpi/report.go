@@ -75,7 +75,7 @@ type Satisfaction struct {
 }
 
 // AvailabilitySource gives a service's availability over [from, to);
-// outages.Store satisfies it.
+// outages.Service satisfies it.
 type AvailabilitySource interface {
 	Availability(ctx context.Context, service string, from, to time.Time) (outages.Availability, error)
 }

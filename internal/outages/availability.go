@@ -27,7 +27,7 @@ type Availability struct {
 
 // Availability computes a service's availability over [from, to), counting only
 // the time elapsed by now; overlapping outages are counted once.
-func (s *Store) Availability(ctx context.Context, service string, from, to time.Time) (Availability, error) {
+func (s *Service) Availability(ctx context.Context, service string, from, to time.Time) (Availability, error) {
 	now := s.now()
 	if to.After(now) {
 		to = now

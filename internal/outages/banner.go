@@ -12,7 +12,7 @@ import (
 // under way, and a warning of planned maintenance starting within AnnounceAhead.
 // It returns "" when all is well, and also when the database cannot answer, so a
 // page never fails because of its banner. Its signature is web.Server.Banner's.
-func (s *Store) Banner(ctx context.Context, lang i18n.Lang) string {
+func (s *Service) Banner(ctx context.Context, lang i18n.Lang) string {
 	now := s.now()
 	var list []Outage
 	err := s.DB.View(ctx, func(tx *store.Tx) error {

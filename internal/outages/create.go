@@ -34,7 +34,7 @@ const maxNotice = 1000
 
 // validate checks an outage against the rules of C-4.4: planned work is announced
 // ahead and has an announced end; an unplanned outage is not recorded in advance.
-func (s *Store) validate(ctx context.Context, in *CreateInput, now time.Time) error {
+func (s *Service) validate(ctx context.Context, in *CreateInput, now time.Time) error {
 	if in.Impact == "" {
 		in.Impact = Down
 	}
@@ -80,7 +80,7 @@ func (s *Store) validate(ctx context.Context, in *CreateInput, now time.Time) er
 // notifies every applicant with a case in flight on an affected service, in-app and
 // by e-mail. A planned outage is thereby announced ahead of its start. The case
 // clocks are left alone (SLA-CLOCK rule 8).
-func (s *Store) Create(ctx context.Context, p *identity.Principal, in CreateInput) (*Outage, error) {
+func (s *Service) Create(ctx context.Context, p *identity.Principal, in CreateInput) (*Outage, error) {
 	if !authz.Decide(p, authz.Create, authz.Resource{Kind: authz.Outage}) {
 		if p == nil {
 			return nil, problem.New(problem.Unauthorized, "error.unauthorized")
@@ -121,7 +121,7 @@ func (s *Store) Create(ctx context.Context, p *identity.Principal, in CreateInpu
 		if _, err := tx.Exec(ctx, "UPDATE outages SET notified = ? WHERE id = ?", n, id); err != nil {
 			return fmt.Errorf("outages: create: %w", err)
 		}
-		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", p.ID), "outage.create", "outage", fmt.Sprint(id),
+		return audit.Record(ctx, tx, audit.AccountActor(p.ID), "outage.create", "outage", fmt.Sprint(id),
 			map[string]any{"kind": string(o.Kind), "impact": string(o.Impact), "services": strings.Join(o.Services, ","),
 				"start": store.Millis(o.Start), "end": store.Millis(o.End), "notified": n})
 	})
@@ -132,7 +132,7 @@ func (s *Store) Create(ctx context.Context, p *identity.Principal, in CreateInpu
 }
 
 // End closes an ongoing outage now, or shortens a planned one that finished early.
-func (s *Store) End(ctx context.Context, p *identity.Principal, id int64) (*Outage, error) {
+func (s *Service) End(ctx context.Context, p *identity.Principal, id int64) (*Outage, error) {
 	if !authz.Decide(p, authz.Update, authz.Resource{Kind: authz.Outage}) {
 		if p == nil {
 			return nil, problem.New(problem.Unauthorized, "error.unauthorized")
@@ -156,7 +156,7 @@ func (s *Store) End(ctx context.Context, p *identity.Principal, id int64) (*Outa
 		if _, err := tx.Exec(ctx, "UPDATE outages SET ends_at = ?, ended_by = ? WHERE id = ?", store.Millis(o.End), p.ID, id); err != nil {
 			return fmt.Errorf("outages: end %d: %w", id, err)
 		}
-		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", p.ID), "outage.end", "outage", fmt.Sprint(id),
+		return audit.Record(ctx, tx, audit.AccountActor(p.ID), "outage.end", "outage", fmt.Sprint(id),
 			map[string]any{"end": store.Millis(o.End)})
 	})
 	if err != nil {

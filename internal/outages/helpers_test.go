@@ -2,29 +2,20 @@ package outages
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
 
-// fakeClock is the injected time; tests move it instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
-
 type fixture struct {
-	s     *Store
-	clock *fakeClock
+	s     *Service
+	clock *storetest.Clock
 	svcs  []*catalog.Service
 	admin *identity.Principal
 	// accounts by name: inflight and draft have open certify cases, closed a closed
@@ -35,7 +26,7 @@ type fixture struct {
 }
 
 // start is Saturday 2026-11-21 09:00 in Tehran, inside working hours.
-var start = time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())
+var start = time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
@@ -44,9 +35,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{clock: &fakeClock{now: start}, svcs: svcs, accounts: map[string]int64{}, cases: map[string]int64{}, codes: map[string]string{}}
+	f := &fixture{clock: storetest.NewClock(start), svcs: svcs, accounts: map[string]int64{}, cases: map[string]int64{}, codes: map[string]string{}}
 	db.Now = f.clock.Now
-	f.s = &Store{DB: db, Now: f.clock.Now,
+	f.s = &Service{DB: db, Now: f.clock.Now,
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil }}
 	err = db.Update(ctx, func(tx *store.Tx) error {
 		id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('admin', 'staff', TRUE, 0)`)

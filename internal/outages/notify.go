@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/store"
@@ -14,44 +15,27 @@ import (
 // included) on an affected service about the outage, in-app and by e-mail, within
 // tx (SLA C-4.4). It returns how many accounts were told.
 func notifyApplicants(ctx context.Context, tx *store.Tx, o Outage) (int, error) {
-	q := `SELECT DISTINCT c.applicant_account_id, a.email FROM cases c JOIN accounts a ON a.id = c.applicant_account_id
-		WHERE c.closed_at = 0`
-	args := []any{}
+	var services []string // every service's applicants
 	if !o.AllServices {
-		q += " AND c.service IN (SELECT service FROM outage_services WHERE outage_id = ?)"
-		args = append(args, o.ID)
-	}
-	rows, err := tx.Query(ctx, q+" ORDER BY c.applicant_account_id", args...)
-	if err != nil {
-		return 0, fmt.Errorf("outages: applicants in flight: %w", err)
-	}
-	type recipient struct {
-		id    int64
-		email string
-	}
-	var to []recipient
-	for rows.Next() {
-		var r recipient
-		if err := rows.Scan(&r.id, &r.email); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("outages: applicants in flight: %w", err)
+		if len(o.Services) == 0 {
+			return 0, nil
 		}
-		to = append(to, r)
+		services = o.Services
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("outages: applicants in flight: %w", err)
+	to, err := cases.ApplicantsWithOpenCases(ctx, tx, services...)
+	if err != nil {
+		return 0, fmt.Errorf("outages: %w", err)
 	}
 	notice := noticeOf(o)
 	for _, r := range to {
-		if err := notify.Notify(ctx, tx, r.id, notice); err != nil {
+		if err := notify.Notify(ctx, tx, r.AccountID, notice); err != nil {
 			return 0, err
 		}
-		if r.email == "" {
+		if r.Email == "" {
 			continue
 		}
 		msg := notify.Bilingual{SubjectFa: notice.TitleFa, SubjectEn: notice.TitleEn, BodyFa: notice.BodyFa,
-			BodyEn: notice.BodyEn}.Email(r.email)
+			BodyEn: notice.BodyEn}.Email(r.Email)
 		msg.RefKind, msg.RefID = "outage", fmt.Sprint(o.ID)
 		if err := notify.Queue(ctx, tx, msg); err != nil {
 			return 0, err

@@ -105,8 +105,9 @@ func (o Outage) Notice(en bool) string {
 	return o.NoticeFa
 }
 
-// Store keeps outages in the database.
-type Store struct {
+// Service runs the use cases of outages: announcing and ending them, the status
+// page, the banner and the availability figures, kept in the database.
+type Service struct {
 	DB *store.DB
 	// Services lists the services of the catalog, to check the affected ones and to
 	// show every service on the status page; nil accepts any service name.
@@ -115,7 +116,7 @@ type Store struct {
 	Now func() time.Time
 }
 
-func (s *Store) now() time.Time {
+func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now().UTC().Truncate(time.Millisecond)
 	}
@@ -123,9 +124,6 @@ func (s *Store) now() time.Time {
 }
 
 // update runs fn in a transaction whose Now is the store's clock.
-func (s *Store) update(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return s.DB.Update(ctx, func(tx *store.Tx) error {
-		tx.Now = s.now()
-		return fn(tx)
-	})
+func (s *Service) update(ctx context.Context, fn func(tx *store.Tx) error) error {
+	return s.DB.UpdateAt(ctx, s.Now, fn)
 }

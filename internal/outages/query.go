@@ -72,7 +72,7 @@ func query(ctx context.Context, tx *store.Tx, where string, args ...any) ([]Outa
 }
 
 // Get returns one outage.
-func (s *Store) Get(ctx context.Context, id int64) (*Outage, error) {
+func (s *Service) Get(ctx context.Context, id int64) (*Outage, error) {
 	var out []Outage
 	err := s.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -90,7 +90,7 @@ func (s *Store) Get(ctx context.Context, id int64) (*Outage, error) {
 
 // Overlapping lists the outages that overlap [from, to), oldest first; an ongoing
 // outage overlaps everything after its start.
-func (s *Store) Overlapping(ctx context.Context, from, to time.Time) ([]Outage, error) {
+func (s *Service) Overlapping(ctx context.Context, from, to time.Time) ([]Outage, error) {
 	var out []Outage
 	err := s.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -106,7 +106,7 @@ func overlapping(ctx context.Context, tx *store.Tx, from, to time.Time) ([]Outag
 }
 
 // Recent lists outages that started since a time, newest first, at most limit.
-func (s *Store) Recent(ctx context.Context, since time.Time, limit int) ([]Outage, error) {
+func (s *Service) Recent(ctx context.Context, since time.Time, limit int) ([]Outage, error) {
 	var out []Outage
 	err := s.DB.View(ctx, func(tx *store.Tx) error {
 		var err error

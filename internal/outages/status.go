@@ -46,7 +46,7 @@ func severity(s State) int {
 }
 
 // Status returns the desk's public status now.
-func (s *Store) Status(ctx context.Context) (*Status, error) {
+func (s *Service) Status(ctx context.Context) (*Status, error) {
 	now := s.now()
 	st := &Status{AsOf: now, State: Operational, Current: []Outage{}, Upcoming: []Outage{}, History: []Outage{}}
 	var all []Outage

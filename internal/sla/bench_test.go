@@ -3,6 +3,8 @@ package sla
 import (
 	"testing"
 	"time"
+
+	"github.com/itoir/miz/internal/jalali"
 )
 
 // benchConfig is the national week with about 26 holidays a year for
@@ -42,7 +44,7 @@ func newMinuteScan(cfg Config) *minuteScan {
 }
 
 func (m *minuteScan) open(t time.Time) bool {
-	lt := t.In(Tehran())
+	lt := t.In(jalali.Tehran())
 	mod := lt.Hour()*60 + lt.Minute()
 	y, mo, d := lt.Date()
 	for _, s := range m.closed[Date{y, mo, d}] {

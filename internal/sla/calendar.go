@@ -5,29 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
-	_ "time/tzdata" // Asia/Tehran must not depend on the host's zone files.
+
+	"github.com/itoir/miz/internal/jalali"
 )
 
 const (
 	minutesPerDay = 24 * 60
 	secondsPerDay = 24 * 60 * 60
 )
-
-// tehran loads the zone once; the data is embedded, so loading cannot fail
-// unless the Go distribution itself is broken.
-var tehran = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Tehran")
-	if err != nil {
-		panic("sla: embedded zone data lacks Asia/Tehran: " + err.Error())
-	}
-	return loc
-})
-
-// Tehran returns the Asia/Tehran location, in which every calendar computes
-// unless its Config names another.
-func Tehran() *time.Location { return tehran() }
 
 // Week gives the working hours of each weekday, indexed by time.Weekday
 // (time.Sunday is 0, time.Saturday is 6); a day without spans is closed.
@@ -111,7 +97,7 @@ func NationalDefault() *Calendar {
 // budgets in calendar hours or minutes such as incident response (SLA-CLOCK
 // rule 4). Its business day is 24 hours.
 func AlwaysOpen() *Calendar {
-	return &Calendar{loc: Tehran(), always: true, daySec: secondsPerDay}
+	return &Calendar{loc: jalali.Tehran(), always: true, daySec: secondsPerDay}
 }
 
 // New builds a calendar from cfg, validating it. The result is the national
@@ -181,7 +167,7 @@ func (c *Calendar) DateOf(t time.Time) Date {
 func build(cfg Config, province string, week Week) (*Calendar, error) {
 	c := &Calendar{loc: cfg.Location, province: province}
 	if c.loc == nil {
-		c.loc = Tehran()
+		c.loc = jalali.Tehran()
 	}
 	if cfg.DayLength < time.Second || cfg.DayLength > 24*time.Hour {
 		return nil, fmt.Errorf("day length %v is not between 1s and 24h", cfg.DayLength)

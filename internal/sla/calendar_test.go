@@ -3,6 +3,8 @@ package sla
 import (
 	"testing"
 	"time"
+
+	"github.com/itoir/miz/internal/jalali"
 )
 
 func TestWorkingSecondsNationalWeek(t *testing.T) {
@@ -49,7 +51,7 @@ func TestDeadlineAcrossWeekendAndHoliday(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Deadline(tt.start, tt.budget, cal); !got.Equal(tt.want) {
-				t.Errorf("Deadline = %v, want %v", got.In(Tehran()), tt.want)
+				t.Errorf("Deadline = %v, want %v", got.In(jalali.Tehran()), tt.want)
 			}
 			if got := Deadline(tt.start, tt.budget, cal); got.Location() != time.UTC {
 				t.Errorf("Deadline location = %v, want UTC", got.Location())
@@ -65,10 +67,10 @@ func TestPartialClosureForAirPollution(t *testing.T) {
 		t.Errorf("working time on the closure day = %ds, want %ds", got, want)
 	}
 	if got, want := cal.AddWorking(at(2025, 11, 23, 9, 0), 3600), at(2025, 11, 23, 10, 0); !got.Equal(want) {
-		t.Errorf("AddWorking up to the closure = %v, want %v", got.In(Tehran()), want)
+		t.Errorf("AddWorking up to the closure = %v, want %v", got.In(jalali.Tehran()), want)
 	}
 	if got, want := cal.AddWorking(at(2025, 11, 23, 9, 0), 2*3600), at(2025, 11, 24, 8, 30); !got.Equal(want) {
-		t.Errorf("AddWorking = %v, want %v", got.In(Tehran()), want)
+		t.Errorf("AddWorking = %v, want %v", got.In(jalali.Tehran()), want)
 	}
 	if cal.IsOpen(at(2025, 11, 23, 10, 0)) || !cal.IsOpen(at(2025, 11, 23, 9, 59)) {
 		t.Error("IsOpen disagrees with the closure from 10:00")

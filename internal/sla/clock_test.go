@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/itoir/miz/internal/jalali"
 )
 
 // testCalendar is the national week with Saturday 2025-11-29 a holiday.
@@ -56,7 +58,7 @@ func TestClockPausesWhileWithApplicant_C41(t *testing.T) {
 				t.Errorf("pause reason %q", s.PauseReason)
 			}
 			if !s.DueAt.Equal(tt.due) {
-				t.Errorf("due %v, want %v", s.DueAt.In(Tehran()), tt.due)
+				t.Errorf("due %v, want %v", s.DueAt.In(jalali.Tehran()), tt.due)
 			}
 			if !slices.Equal(s.Pauses, tt.pauses) {
 				t.Errorf("pauses %v, want %v", s.Pauses, tt.pauses)
@@ -99,7 +101,7 @@ func TestClockRestartPolicy(t *testing.T) {
 	cal := testCalendar(t)
 	s := Compute(returnedOnce, Budget{3, BusinessDays}, cal, Restart, at(2025, 11, 25, 12, 0))
 	if s.Used != hours(3) || !s.DueAt.Equal(at(2025, 12, 1, 9, 0)) {
-		t.Errorf("used %v due %v, want 3h since resubmission, due Monday 09:00", time.Duration(s.Used)*time.Second, s.DueAt.In(Tehran()))
+		t.Errorf("used %v due %v, want 3h since resubmission, due Monday 09:00", time.Duration(s.Used)*time.Second, s.DueAt.In(jalali.Tehran()))
 	}
 	if !s.StartedAt.Equal(at(2025, 11, 22, 8, 0)) {
 		t.Errorf("StartedAt moved to %v", s.StartedAt)
@@ -169,7 +171,7 @@ func TestClockIncidentResponseInHours(t *testing.T) {
 	}
 	s := Compute(hist, Budget{4, Hours}, testCalendar(t), Resume, at(2025, 11, 28, 2, 0))
 	if s.Used != hours(2) || !s.DueAt.Equal(at(2025, 11, 28, 4, 0)) {
-		t.Errorf("used %d due %v, want 2h used and due 04:00", s.Used, s.DueAt.In(Tehran()))
+		t.Errorf("used %d due %v, want 2h used and due 04:00", s.Used, s.DueAt.In(jalali.Tehran()))
 	}
 	if d, h, m := s.RemainingParts(nil); d != 0 || h != 2 || m != 0 {
 		t.Errorf("remaining %dd %dh %dm, want 2h", d, h, m)

@@ -3,11 +3,13 @@ package sla
 import (
 	"testing"
 	"time"
+
+	"github.com/itoir/miz/internal/jalali"
 )
 
 // at returns a wall-clock instant in Asia/Tehran.
 func at(y int, m time.Month, d, hh, mm int) time.Time {
-	return time.Date(y, m, d, hh, mm, 0, 0, Tehran())
+	return time.Date(y, m, d, hh, mm, 0, 0, jalali.Tehran())
 }
 
 // hm builds a span from wall-clock hours and minutes.
@@ -32,7 +34,7 @@ func mustNew(t testing.TB, cfg Config) *Calendar {
 func openAt(cfg Config, province string, t time.Time) bool {
 	loc := cfg.Location
 	if loc == nil {
-		loc = Tehran()
+		loc = jalali.Tehran()
 	}
 	lt := t.In(loc)
 	week := cfg.Week

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/itoir/miz/internal/jalali"
 )
 
 // randomConfig draws a working week, two province weeks and holidays and
@@ -61,7 +63,7 @@ func TestWorkingSecondsMatchesMinuteScan(t *testing.T) {
 			from := randomInstant(r)
 			to := from.Add(time.Duration(r.IntN(6*24*60)) * time.Minute)
 			if i%5 == 0 { // Tehran's daylight-saving changes at 00:00 on 22 March and 22 September
-				from = time.Date(2021, []time.Month{3, 9}[r.IntN(2)], 18+r.IntN(3), r.IntN(24), 0, 0, 0, Tehran())
+				from = time.Date(2021, []time.Month{3, 9}[r.IntN(2)], 18+r.IntN(3), r.IntN(24), 0, 0, 0, jalali.Tehran())
 				to = from.Add(time.Duration(r.IntN(6*24*60)) * time.Minute)
 			}
 			got, want := c.WorkingSeconds(from, to), naiveWorkingSeconds(cfg, province, from, to)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/authz"
-	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
@@ -34,8 +34,8 @@ type calendarDay struct {
 // adminCalendarData is what the admin calendar page shows.
 type adminCalendarData struct {
 	Year     int
-	Holidays []cases.HolidayRecord
-	Weeks    []cases.WorkingWeek
+	Holidays []calendar.HolidayRecord
+	Weeks    []calendar.WorkingWeek
 	Days     []calendarDay
 }
 
@@ -52,13 +52,13 @@ func (s *Server) renderAdminCalendar(w http.ResponseWriter, r *http.Request, sta
 	}
 	p := s.page(r, "calendar.title")
 	clearFlash(w, r)
-	d := adminCalendarData{Year: s.Cases.CurrentJalaliYear()}
+	d := adminCalendarData{Year: s.calendar().CurrentJalaliYear()}
 	if y, err := strconv.Atoi(r.FormValue("year")); err == nil {
 		d.Year = y
 	}
 	var err error
-	if d.Holidays, err = s.Cases.Holidays(r.Context(), d.Year); err == nil {
-		d.Weeks, err = s.Cases.WorkingWeeks(r.Context())
+	if d.Holidays, err = s.calendar().Holidays(r.Context(), d.Year); err == nil {
+		d.Weeks, err = s.calendar().WorkingWeeks(r.Context())
 	}
 	if err != nil {
 		s.Fail(w, r, err)
@@ -87,20 +87,20 @@ func (s *Server) calendarDone(w http.ResponseWriter, r *http.Request, key string
 	flash(w, key)
 	u := "/admin/calendar"
 	if y := r.PostFormValue("year"); y != "" {
-		u += "?year=" + strconv.Itoa(atoiOr(y, s.Cases.CurrentJalaliYear()))
+		u += "?year=" + strconv.Itoa(atoiOr(y, s.calendar().CurrentJalaliYear()))
 	}
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
 func (s *Server) adminCalendarAdd(w http.ResponseWriter, r *http.Request) {
-	in := cases.HolidayInput{Date: r.PostFormValue("date"), NameFa: r.PostFormValue("name_fa"), NameEn: r.PostFormValue("name_en"),
+	in := calendar.HolidayInput{Date: r.PostFormValue("date"), NameFa: r.PostFormValue("name_fa"), NameEn: r.PostFormValue("name_en"),
 		Province: r.PostFormValue("province")}
 	if r.PostFormValue("span") == "part" {
 		in.From, in.To = r.PostFormValue("from"), r.PostFormValue("to")
 	}
 	h, err := in.Holiday()
 	if err == nil {
-		_, err = s.Cases.AddHolidays(r.Context(), httpauth.FromContext(r.Context()).Principal, []sla.Holiday{h},
+		_, err = s.calendar().AddHolidays(r.Context(), httpauth.FromContext(r.Context()).Principal, []sla.Holiday{h},
 			"holiday of "+h.Date.String()+" added")
 	}
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Server) adminCalendarDelete(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	if err := s.Cases.DeleteHoliday(r.Context(), httpauth.FromContext(r.Context()).Principal, id); err != nil {
+	if err := s.calendar().DeleteHoliday(r.Context(), httpauth.FromContext(r.Context()).Principal, id); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -124,7 +124,7 @@ func (s *Server) adminCalendarDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminCalendarImport(w http.ResponseWriter, r *http.Request) {
-	_, err := s.Cases.ImportHolidays(r.Context(), httpauth.FromContext(r.Context()).Principal, strings.NewReader(r.PostFormValue("csv")))
+	_, err := s.calendar().ImportHolidays(r.Context(), httpauth.FromContext(r.Context()).Principal, strings.NewReader(r.PostFormValue("csv")))
 	if err != nil {
 		s.renderAdminCalendar(w, r, problem.Status(problem.As(err).Code), err)
 		return
@@ -135,14 +135,14 @@ func (s *Server) adminCalendarImport(w http.ResponseWriter, r *http.Request) {
 // adminCalendarWeek sets the national week or a province's; "remove" drops a
 // province's override so that it follows the national week again.
 func (s *Server) adminCalendarWeek(w http.ResponseWriter, r *http.Request) {
-	var days *cases.WeekDays
+	var days *calendar.WeekDays
 	if r.PostFormValue("remove") == "" {
-		days = new(cases.WeekDays)
+		days = new(calendar.WeekDays)
 		for i := range days {
 			days[i] = r.PostFormValue("day" + strconv.Itoa(i))
 		}
 	}
-	err := s.Cases.SetWorkingWeek(r.Context(), httpauth.FromContext(r.Context()).Principal, r.PostFormValue("province"), days)
+	err := s.calendar().SetWorkingWeek(r.Context(), httpauth.FromContext(r.Context()).Principal, r.PostFormValue("province"), days)
 	if err != nil {
 		s.renderAdminCalendar(w, r, problem.Status(problem.As(err).Code), err)
 		return
@@ -155,4 +155,17 @@ func atoiOr(s string, def int) int {
 		return n
 	}
 	return def
+}
+
+// calendar is the calendar administration: Calendar, or one over Cases without a
+// live calendar to reload.
+func (s *Server) calendar() *calendar.Service {
+	if s.Calendar != nil {
+		return s.Calendar
+	}
+	c := &calendar.Service{DB: s.DB}
+	if s.Cases != nil {
+		c.Deadlines, c.Now = s.Cases, s.Cases.Now
+	}
+	return c
 }

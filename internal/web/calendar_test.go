@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
@@ -27,7 +29,7 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		clock := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran()) } // 1405
+		clock := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()) } // 1405
 		var adminID int64
 		if err := db.Update(ctx, func(tx *store.Tx) error {
 			adminID, err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('root', 'staff', TRUE, 0)`)
@@ -35,13 +37,14 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		live, err := cases.NewLiveCalendar(ctx, db, sla.Config{})
+		live, err := calendar.NewLive(ctx, db, sla.Config{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
-		s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: list, Cases: &cases.Engine{DB: db,
-			Catalog: cases.StaticCatalog(svcs), Now: clock, Calendar: live.Calendar, ReloadCalendar: live.Reload}}
+		engine := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Now: clock, Calendar: live.Calendar}
+		s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: list, Cases: engine,
+			Calendar: &calendar.Service{DB: db, Live: live, Deadlines: engine, Now: clock}}
 		if err := s.Init(); err != nil {
 			t.Fatal(err)
 		}
@@ -67,13 +70,13 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 			t.Fatalf("import: %d %s", w.Code, w.Body)
 		}
 		week := url.Values{"province": {"07"}}
-		for i, d := range cases.FormatWeek(sla.NationalWeek()) {
+		for i, d := range calendar.FormatWeek(sla.NationalWeek()) {
 			week.Set("day"+string(rune('0'+i)), d)
 		}
 		if w := cp.post(admin, "/admin/calendar/weeks", week); w.Code != http.StatusSeeOther {
 			t.Fatalf("province week: %d %s", w.Code, w.Body)
 		}
-		hs, err := s.Cases.Holidays(ctx, 1405)
+		hs, err := s.Calendar.Holidays(ctx, 1405)
 		if err != nil || len(hs) != 2 || hs[1].From != "10:00" || hs[1].Province != "23" {
 			t.Fatalf("holidays = %+v, %v", hs, err)
 		}
@@ -86,7 +89,7 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 		if w := cp.post(admin, "/admin/calendar/holidays/"+itoa(hs[0].ID)+"/delete", url.Values{}); w.Code != http.StatusSeeOther {
 			t.Fatalf("delete: %d", w.Code)
 		}
-		if hs, _ := s.Cases.Holidays(ctx, 1405); len(hs) != 1 {
+		if hs, _ := s.Calendar.Holidays(ctx, 1405); len(hs) != 1 {
 			t.Fatalf("%d holidays after a delete, want 1", len(hs))
 		}
 	})

@@ -20,7 +20,7 @@ import (
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -77,7 +77,7 @@ func newCasePages(t *testing.T, db *store.DB) *casePages {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler),
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
 		Cases:    &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now }}}

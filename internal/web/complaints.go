@@ -25,11 +25,11 @@ func (s *Server) complaintRoutes(mux *http.ServeMux) {
 }
 
 // desk is the configured complaints desk, or one sharing the case engine.
-func (s *Server) desk() *complaints.Desk {
+func (s *Server) desk() *complaints.Service {
 	if s.Complaints != nil {
 		return s.Complaints
 	}
-	return complaints.NewDesk(s.Cases)
+	return complaints.New(s.Cases)
 }
 
 func idOf(r *http.Request, name string) (int64, error) {

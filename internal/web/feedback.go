@@ -10,8 +10,8 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/sla"
 )
 
 // deskPanels adds the desk's parts of the case page to its data: visits used of the
@@ -70,7 +70,7 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) {
 		if v == "" {
 			return time.Time{}, true
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, sla.Tehran())
+		t, err := time.ParseInLocation(time.DateOnly, v, jalali.Tehran())
 		return t, err == nil
 	}
 	from, ok1 := day("from")

@@ -13,7 +13,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -35,10 +35,10 @@ func newDeskPages(t *testing.T, db *store.DB) (*casePages, *identity.Principal) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, sla.Tehran()) }
+	now := func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, jalali.Tehran()) }
 	cat := cases.StaticCatalog(svcs)
 	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
-		Cases: &cases.Engine{DB: db, Catalog: cat, Now: now}, Desk: &desk.Desk{DB: db, Catalog: cat, Now: now}}
+		Cases: &cases.Engine{DB: db, Catalog: cat, Now: now}, Desk: &desk.Service{DB: db, Catalog: cat, Now: now}}
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

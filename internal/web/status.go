@@ -18,11 +18,11 @@ func (s *Server) accountabilityRoutes(mux *http.ServeMux) {
 }
 
 // outageStore returns the wired outage store, or one over the server's database.
-func (s *Server) outageStore() *outages.Store {
+func (s *Server) outageStore() *outages.Service {
 	if s.Outages != nil {
 		return s.Outages
 	}
-	o := &outages.Store{DB: s.DB, Services: s.Services}
+	o := &outages.Service{DB: s.DB, Services: s.Services}
 	if s.Cases != nil {
 		o.Now = s.Cases.Now
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/outages"
-	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -25,7 +25,7 @@ func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		now := time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran()) // 30 Aban 1405
+		now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()) // 30 Aban 1405
 		clock := func() time.Time { return now }
 		var adminID int64
 		err = db.Update(ctx, func(tx *store.Tx) error {
@@ -36,7 +36,7 @@ func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
 			t.Fatal(err)
 		}
 		list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
-		o := &outages.Store{DB: db, Services: list, Now: clock}
+		o := &outages.Service{DB: db, Services: list, Now: clock}
 		s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: list, Banner: o.Banner, Outages: o,
 			Cases: &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Now: clock}}
 		if err := s.Init(); err != nil {

@@ -5,14 +5,14 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/desk"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/sla"
 )
 
 // recordVisit records an in-person visit from the case page (SLA C-4.8); the date
 // is a day (YYYY-MM-DD), taken as the start of that day in Tehran.
 func (s *Server) recordVisit(w http.ResponseWriter, r *http.Request) {
-	at, err := time.ParseInLocation(time.DateOnly, r.PostFormValue("date"), sla.Tehran())
+	at, err := time.ParseInLocation(time.DateOnly, r.PostFormValue("date"), jalali.Tehran())
 	if err != nil {
 		s.Fail(w, r, problem.Field("date", "desk.visit.date"))
 		return

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
@@ -41,11 +42,14 @@ type Server struct {
 	Banner func(ctx context.Context, lang i18n.Lang) string
 	// Cases is the case engine behind /cases, /queue and /track.
 	Cases *cases.Engine
+	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6); nil edits it
+	// through Cases without reloading a live calendar.
+	Calendar *calendar.Service
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their pages out.
-	Desk *desk.Desk
-	// Complaints runs disputes and complaints; nil uses complaints.NewDesk(Cases).
-	Complaints *complaints.Desk
+	Desk *desk.Service
+	// Complaints runs disputes and complaints; nil uses complaints.New(Cases).
+	Complaints *complaints.Service
 	// OIDCEnabled shows the single sign-on button.
 	OIDCEnabled bool
 	// Registry is the public certificate registry (certify module); nil leaves the
@@ -64,7 +68,7 @@ type Server struct {
 	OIDC *identity.OIDC
 	// Outages and KPI serve /status, /admin/outages and the performance pages; nil
 	// builds them from DB, Services and Cases.
-	Outages *outages.Store
+	Outages *outages.Service
 	KPI     *kpi.Computer
 	// Catalog is the versioned service catalog behind /services, /changes and the
 	// editors' pages (SLA C-4.6); nil leaves those pages out.

@@ -20,7 +20,7 @@ const maxDraftSize = 1 << 20
 var serviceID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)
 
 // actor names a principal in the audit log.
-func actor(p *identity.Principal) string { return fmt.Sprintf("account:%d", p.ID) }
+func actor(p *identity.Principal) string { return audit.AccountActor(p.ID) }
 
 // allow asks the one policy whether p may apply verb to drafts of service.
 func allow(p *identity.Principal, verb authz.Verb, service string) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,23 +12,15 @@ import (
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
-
-// fakeClock is the injected time; tests move it instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 // tehranDay is 10:00 on a day of November 2026 in Tehran.
 func tehranDay(day int) time.Time { return time.Date(2026, 11, day, 10, 0, 0, 0, jalali.Tehran()) }
 
 type fixture struct {
 	st    *catalogdb.Store
-	clock *fakeClock
+	clock *storetest.Clock
 	// editor writes drafts; editor2 is another editor; supervisor publishes.
 	editor, editor2, supervisor, admin *identity.Principal
 	// alice and bob are applicants (persons); carol is a third.
@@ -39,7 +30,7 @@ type fixture struct {
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{clock: &fakeClock{now: tehranDay(21)}}
+	f := &fixture{clock: storetest.NewClock(tehranDay(21))}
 	db.Now = f.clock.Now
 	f.st = catalogdb.New(db)
 	f.st.Now = f.clock.Now

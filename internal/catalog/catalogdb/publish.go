@@ -8,6 +8,7 @@ import (
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
@@ -126,29 +127,13 @@ func (s *Store) Publish(ctx context.Context, p *identity.Principal, service stri
 // tellApplicants notifies every applicant with a case not yet closed on the service,
 // once each, and returns how many were told (C-4.6).
 func (s *Store) tellApplicants(ctx context.Context, tx *store.Tx, ch Change) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT c.applicant_account_id, a.email FROM cases c
-		JOIN accounts a ON a.id = c.applicant_account_id
-		WHERE c.service = ? AND c.closed_at = 0 ORDER BY c.applicant_account_id`, ch.Service)
+	applicants, err := cases.ApplicantsWithOpenCases(ctx, tx, ch.Service)
 	if err != nil {
-		return 0, fmt.Errorf("applicants in flight: %w", err)
-	}
-	var to []Notice
-	for rows.Next() {
-		var n Notice
-		var email *string
-		if err := rows.Scan(&n.AccountID, &email); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		if email != nil {
-			n.Email = *email
-		}
-		n.Change = ch
-		to = append(to, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
+	}
+	to := make([]Notice, len(applicants))
+	for i, a := range applicants {
+		to[i] = Notice{AccountID: a.AccountID, Email: a.Email, Change: ch}
 	}
 	tell := s.Notify
 	if tell == nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -32,7 +32,7 @@ func TestCertifyExpertIsOfferedTheChecklistNotBarePassFail(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		now := time.Date(2026, 11, 21, 9, 0, 0, 0, sla.Tehran())
+		now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 		e := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now },
 			Modules: map[string]cases.Module{"certify": &Module{}}}
 		var ids [3]int64

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify"
@@ -32,7 +33,7 @@ func (m *Module) issue(ctx context.Context, tx *store.Tx, c *cases.Case, svc *ca
 		ProductName: certify.Bilingual{FA: f.ProductNameFa, EN: f.ProductNameEn},
 		Versions:    []string{f.Version}, Category: f.Category, Platform: f.Platform, Deployment: f.Deployment,
 		Validity: svc.ModuleConfig.Periods["certificate_validity"], CaseCode: c.TrackingCode,
-		PreviousNumber: f.PreviousCertificate, Actor: fmt.Sprintf("account:%d", p.ID)})
+		PreviousNumber: f.PreviousCertificate, Actor: audit.AccountActor(p.ID)})
 	if err != nil {
 		return fmt.Errorf("certify: approve %s: %w", c.TrackingCode, err)
 	}

@@ -1,4 +1,4 @@
-package cases
+package calendar
 
 import (
 	"context"
@@ -33,13 +33,13 @@ type HolidayRecord struct {
 }
 
 // Holidays lists the holidays and closures of a Jalali year, by date.
-func (e *Engine) Holidays(ctx context.Context, jalaliYear int) ([]HolidayRecord, error) {
+func (s *Service) Holidays(ctx context.Context, jalaliYear int) ([]HolidayRecord, error) {
 	if jalaliYear < 1300 || jalaliYear > 1600 {
 		return nil, problem.Field("year", "calendar.year.invalid")
 	}
 	from, to := gregorianISO(jalali.Date{Year: jalaliYear, Month: 1, Day: 1}), gregorianISO(jalali.Date{Year: jalaliYear + 1, Month: 1, Day: 1})
 	var out []HolidayRecord
-	err := e.view(ctx, func(tx *store.Tx) error {
+	err := s.view(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id, day, province, name_fa, name_en, closed_start, closed_end FROM holidays
 			WHERE day >= ? AND day < ? ORDER BY day, province, closed_start`, from, to)
 		if err != nil {
@@ -64,7 +64,7 @@ func (e *Engine) Holidays(ctx context.Context, jalaliYear int) ([]HolidayRecord,
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cases: holidays of %d: %w", jalaliYear, err)
+		return nil, fmt.Errorf("calendar: holidays of %d: %w", jalaliYear, err)
 	}
 	return out, nil
 }
@@ -72,7 +72,7 @@ func (e *Engine) Holidays(ctx context.Context, jalaliYear int) ([]HolidayRecord,
 // AddHolidays stores holidays or closures in one transaction, all or none, with an
 // audit entry each, then reloads the calendar and recomputes every open case's
 // deadline (SLA-CLOCK rules 5 and 6). A holiday already stored is a Conflict.
-func (e *Engine) AddHolidays(ctx context.Context, p *identity.Principal, hs []sla.Holiday, reason string) ([]int64, error) {
+func (s *Service) AddHolidays(ctx context.Context, p *identity.Principal, hs []sla.Holiday, reason string) ([]int64, error) {
 	if !authz.Decide(p, authz.Create, authz.Resource{Kind: authz.Calendar}) {
 		return nil, problem.New(problem.Forbidden, "calendar.forbidden")
 	}
@@ -89,7 +89,7 @@ func (e *Engine) AddHolidays(ctx context.Context, p *identity.Principal, hs []sl
 	}
 	by := actor(p)
 	var ids []int64
-	err := e.update(ctx, func(tx *store.Tx) error {
+	err := s.update(ctx, func(tx *store.Tx) error {
 		ids = ids[:0]
 		for _, h := range hs {
 			id, err := tx.InsertID(ctx, `INSERT INTO holidays (day, province, name_fa, name_en, closed_start, closed_end, created_at)
@@ -106,23 +106,23 @@ func (e *Engine) AddHolidays(ctx context.Context, p *identity.Principal, hs []sl
 				return err
 			}
 		}
-		return bumpCalendarGeneration(ctx, tx)
+		return bumpGeneration(ctx, tx)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cases: add holidays: %w", err)
+		return nil, fmt.Errorf("calendar: add holidays: %w", err)
 	}
-	return ids, e.calendarChanged(ctx, by, reason)
+	return ids, s.changed(ctx, by, reason)
 }
 
 // DeleteHoliday removes a holiday, then reloads the calendar and recomputes open
 // cases as AddHolidays does.
-func (e *Engine) DeleteHoliday(ctx context.Context, p *identity.Principal, id int64) error {
+func (s *Service) DeleteHoliday(ctx context.Context, p *identity.Principal, id int64) error {
 	if !authz.Decide(p, authz.Update, authz.Resource{Kind: authz.Calendar}) {
 		return problem.New(problem.Forbidden, "calendar.forbidden")
 	}
 	by := actor(p)
 	var day string
-	err := e.update(ctx, func(tx *store.Tx) error {
+	err := s.update(ctx, func(tx *store.Tx) error {
 		var province, name string
 		if err := tx.QueryRow(ctx, `SELECT day, province, name_fa FROM holidays WHERE id = ?`, id).Scan(&day, &province, &name); err != nil {
 			return &problem.Error{Code: problem.NotFound, Key: "calendar.holiday.not_found", Err: err}
@@ -134,18 +134,18 @@ func (e *Engine) DeleteHoliday(ctx context.Context, p *identity.Principal, id in
 			map[string]any{"id": id, "province": province, "name_fa": name}); err != nil {
 			return err
 		}
-		return bumpCalendarGeneration(ctx, tx)
+		return bumpGeneration(ctx, tx)
 	})
 	if err != nil {
-		return fmt.Errorf("cases: delete holiday %d: %w", id, err)
+		return fmt.Errorf("calendar: delete holiday %d: %w", id, err)
 	}
-	return e.calendarChanged(ctx, by, "holiday of "+day+" deleted")
+	return s.changed(ctx, by, "holiday of "+day+" deleted")
 }
 
 // ImportHolidays reads a year's holiday CSV (sla.ParseHolidays; Jalali dates such as
 // 1405-01-01 are accepted) and stores it with AddHolidays, all or nothing. A line that
 // cannot be read is an Invalid error naming the line.
-func (e *Engine) ImportHolidays(ctx context.Context, p *identity.Principal, r io.Reader) (int, error) {
+func (s *Service) ImportHolidays(ctx context.Context, p *identity.Principal, r io.Reader) (int, error) {
 	if !authz.Decide(p, authz.Create, authz.Resource{Kind: authz.Calendar}) {
 		return 0, problem.New(problem.Forbidden, "calendar.forbidden")
 	}
@@ -157,7 +157,7 @@ func (e *Engine) ImportHolidays(ctx context.Context, p *identity.Principal, r io
 	if err != nil {
 		return 0, problem.Wrap(problem.Invalid, "calendar.import.unreadable", err)
 	}
-	ids, err := e.AddHolidays(ctx, p, hs, fmt.Sprintf("%d holidays imported", len(hs)))
+	ids, err := s.AddHolidays(ctx, p, hs, fmt.Sprintf("%d holidays imported", len(hs)))
 	return len(ids), err
 }
 
@@ -170,22 +170,4 @@ func JalaliToGregorian(text string) (y, m, d int, ok bool) {
 	}
 	y, m, d = j.Gregorian()
 	return y, m, d, true
-}
-
-// calendarChanged makes an edit take effect: this instance reloads at once (others
-// on their next check of the generation) and every open case's deadline is rebuilt,
-// saying why in the audit log (SLA-CLOCK rule 6).
-func (e *Engine) calendarChanged(ctx context.Context, by, reason string) error {
-	if e.ReloadCalendar != nil {
-		if err := e.ReloadCalendar(ctx); err != nil {
-			return err
-		}
-	}
-	_, err := e.RecomputeOpen(ctx, by, reason)
-	return err
-}
-
-func gregorianISO(d jalali.Date) string {
-	y, m, dd := d.Gregorian()
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, dd)
 }

@@ -1,10 +1,9 @@
-package cases
+package calendar
 
 import (
 	"strings"
 	"time"
 
-	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/persian"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/sla"
@@ -56,6 +55,3 @@ func (in HolidayInput) Holiday() (sla.Holiday, error) {
 	h.Closed = span
 	return h, nil
 }
-
-// CurrentJalaliYear returns the Jalali year of the engine's now in Tehran.
-func (e *Engine) CurrentJalaliYear() int { return jalali.FromTime(e.now()).Year }

@@ -1,4 +1,4 @@
-package cases
+package calendar
 
 import (
 	"context"
@@ -63,9 +63,9 @@ type WorkingWeek struct {
 
 // WorkingWeeks returns the national week (stored, or the default) first, then each
 // province's override by code.
-func (e *Engine) WorkingWeeks(ctx context.Context) ([]WorkingWeek, error) {
+func (s *Service) WorkingWeeks(ctx context.Context) ([]WorkingWeek, error) {
 	var out []WorkingWeek
-	err := e.view(ctx, func(tx *store.Tx) error {
+	err := s.view(ctx, func(tx *store.Tx) error {
 		var cfg sla.Config
 		if err := applyStoredWeeks(ctx, tx, &cfg); err != nil {
 			return err
@@ -85,7 +85,7 @@ func (e *Engine) WorkingWeeks(ctx context.Context) ([]WorkingWeek, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cases: working weeks: %w", err)
+		return nil, fmt.Errorf("calendar: working weeks: %w", err)
 	}
 	return out, nil
 }
@@ -93,7 +93,7 @@ func (e *Engine) WorkingWeeks(ctx context.Context) ([]WorkingWeek, error) {
 // SetWorkingWeek stores the national week (province "") or a province's override,
 // then reloads the calendar and recomputes open cases (SLA-CLOCK rules 5 and 6).
 // A nil week removes a province's override.
-func (e *Engine) SetWorkingWeek(ctx context.Context, p *identity.Principal, province string, days *WeekDays) error {
+func (s *Service) SetWorkingWeek(ctx context.Context, p *identity.Principal, province string, days *WeekDays) error {
 	if !authz.Decide(p, authz.Update, authz.Resource{Kind: authz.Calendar}) {
 		return problem.New(problem.Forbidden, "calendar.forbidden")
 	}
@@ -110,7 +110,7 @@ func (e *Engine) SetWorkingWeek(ctx context.Context, p *identity.Principal, prov
 		return problem.Field("province", "calendar.week.national")
 	}
 	by := actor(p)
-	err := e.update(ctx, func(tx *store.Tx) error {
+	err := s.update(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM calendar_weeks WHERE province = ?`, province); err != nil {
 			return err
 		}
@@ -125,12 +125,12 @@ func (e *Engine) SetWorkingWeek(ctx context.Context, p *identity.Principal, prov
 		if err := audit.Record(ctx, tx, by, action, "calendar", "week:"+province, map[string]any{"province": province, "week": text}); err != nil {
 			return err
 		}
-		return bumpCalendarGeneration(ctx, tx)
+		return bumpGeneration(ctx, tx)
 	})
 	if err != nil {
-		return fmt.Errorf("cases: set working week %q: %w", province, err)
+		return fmt.Errorf("calendar: set working week %q: %w", province, err)
 	}
-	return e.calendarChanged(ctx, by, "working week of "+provinceLabel(province)+" changed")
+	return s.changed(ctx, by, "working week of "+provinceLabel(province)+" changed")
 }
 
 // applyStoredWeeks puts the stored weeks into cfg: the national row replaces
