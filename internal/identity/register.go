@@ -78,15 +78,24 @@ func (r Registration) Validate() (Registration, error) {
 			return r, problem.Field("email", "register.email.invalid")
 		}
 	}
-	switch n := utf8.RuneCountInString(r.Password); {
-	case n == 0:
-		return r, problem.Field("password", "error.required")
-	case n < PasswordMinLength:
-		return r, problem.Field("password", "register.password.short", PasswordMinLength)
-	case n > passwordMaxLength:
-		return r, problem.Field("password", "register.password.long", passwordMaxLength)
+	if err := ValidatePassword("password", r.Password); err != nil {
+		return r, err
 	}
 	return r, nil
+}
+
+// ValidatePassword applies the password policy (length in characters) to a new
+// password typed in field; registration and password change share it.
+func ValidatePassword(field, password string) error {
+	switch n := utf8.RuneCountInString(password); {
+	case n == 0:
+		return problem.Field(field, "error.required")
+	case n < PasswordMinLength:
+		return problem.Field(field, "register.password.short", PasswordMinLength)
+	case n > passwordMaxLength:
+		return problem.Field(field, "register.password.long", passwordMaxLength)
+	}
+	return nil
 }
 
 // Register creates a natural person and their account (username: the national code),
@@ -110,7 +119,7 @@ func Register(ctx context.Context, db *store.DB, in Registration) (Registered, e
 			return fmt.Errorf("identity: registration rate: %w", err)
 		}
 		if recent >= registrationsPerAddress {
-			return problem.New(problem.RateLimited, "error.rate_limited")
+			return &problem.Error{Code: problem.RateLimited, Key: "error.rate_limited", Err: &RateLimitError{RetryAfter: registrationAddressReset}}
 		}
 		var taken int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE national_code = ?`, r.NationalCode).Scan(&taken); err != nil {
