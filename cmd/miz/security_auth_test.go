@@ -355,3 +355,29 @@ func decodeBody(t *testing.T, resp *http.Response, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestRegistrationDoesNotConfirmANationalCode: Security #5. A national code that has
+// an account and a new one get the same answer, through the API and the web.
+func TestRegistrationDoesNotConfirmANationalCode(t *testing.T) {
+	m := startDemo(t, "")
+	reg := func(code string) (int, string) {
+		body := `{"national_code":"` + code + `","name_fa":"رضا","mobile":"09121112233","password":"long enough password"}`
+		resp, got := doJSON(t, "POST", m.URL()+"/api/v1/auth/register", "", "application/json", body)
+		delete(got, "username")
+		b, _ := json.Marshal(got)
+		return resp.StatusCode, string(b)
+	}
+	s1, b1 := reg("0499370899") // the demo applicant's
+	s2, b2 := reg(validCode("444555666"))
+	if s1 != s2 || b1 != b2 {
+		t.Fatalf("registered code: %d %s; new code: %d %s", s1, b1, s2, b2)
+	}
+	web := func(code string) string {
+		fc := newFormClient(t, m.URL(), nil)
+		status, _, resp := fc.post("/register", url.Values{"national_code": {code}, "name_fa": {"رضا"}, "mobile": {"09121112234"}, "password": {"long enough password"}})
+		return strconv.Itoa(status) + " " + resp.Header.Get("Location")
+	}
+	if a, b := web("0499370899"), web(validCode("777888999")); a != b {
+		t.Fatalf("web: registered code %q, new code %q", a, b)
+	}
+}
