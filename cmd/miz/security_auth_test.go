@@ -52,14 +52,14 @@ func TestWebPendingSessionCannotTakeOverTOTP(t *testing.T) {
 		if status, _, _ := fc.post("/login", url.Values{"username": {"demo-expert"}, "password": {demo.Password}}); status != http.StatusSeeOther {
 			t.Fatalf("password step: %d", status)
 		}
-		if status, _, h := fc.get("/totp/enrol"); status != http.StatusSeeOther || h.Get("Location") != "/login/totp" {
-			t.Fatalf("enrol form shown to a pending session: %d", status)
-		}
 		evil, _ := identity.NewTOTPSecret()
 		code, _ := identity.TOTPCode(evil, clk.Now())
 		status, _, resp := fc.post("/totp/enrol", url.Values{"secret": {evil}, "totp": {code}})
 		if status != http.StatusForbidden {
 			t.Fatalf("pending session re-enrolled TOTP: %d %s", status, resp.Header.Get("Location"))
+		}
+		if status, _, h := fc.get("/totp/enrol"); status != http.StatusSeeOther || h.Get("Location") != "/login/totp" {
+			t.Fatalf("enrol form shown to a pending session: %d", status)
 		}
 		if st, _, _ := fc.get("/profile"); st == http.StatusOK {
 			t.Fatal("the attacker is signed in")
@@ -142,7 +142,23 @@ func TestDisabledAccountAndRevocationThroughTheAPI(t *testing.T) {
 		if me(other) != 401 || me(tok) != 200 {
 			t.Fatal("sign out everywhere ended the wrong sessions")
 		}
-		// A web session and an API token of an account that is then disabled.
+	})
+}
+
+// TestDisabledAccountSessionsStopWorking: Security #2. An account disabled in the
+// database (as the admin's disable does) loses its web session and API tokens within
+// the 1 s caller cache.
+func TestDisabledAccountSessionsStopWorking(t *testing.T) {
+	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
+		clk := &testClock{t: time.Now()}
+		m := bootAt(t, dbURL, data, clk)
+		u := m.URL() + "/api/v1"
+		tick := func() { clk.Set(clk.Now().Add(1100 * time.Millisecond)) }
+		me := func(tok string) int { resp, _ := doJSON(t, "GET", u+"/me", tok, "", ""); return resp.StatusCode }
+		tok := apiLogin(t, m, "demo-applicant", "")
+		if me(tok) != 200 {
+			t.Fatal("token")
+		}
 		fc := newFormClient(t, m.URL(), nil)
 		if status, _, _ := fc.post("/login", url.Values{"username": {"demo-applicant"}, "password": {demo.Password}}); status != http.StatusSeeOther {
 			t.Fatal("web login")
