@@ -397,3 +397,49 @@ func TestRegistrationDoesNotConfirmANationalCode(t *testing.T) {
 		t.Fatalf("web: registered code %q, new code %q", a, b)
 	}
 }
+
+// TestProfileTokensSignOutAndPasswordInTheBrowser: Security #2 on the profile page.
+func TestProfileTokensSignOutAndPasswordInTheBrowser(t *testing.T) {
+	clk := &testClock{t: time.Now()}
+	m := bootAt(t, "", t.TempDir(), clk)
+	tok := apiLogin(t, m, "demo-applicant", "")
+	_, body := doJSON(t, "POST", m.URL()+"/api/v1/tokens", tok, "application/json", `{"name":"laptop script","scopes":["cases:read"]}`)
+	pat := body["token"].(string)
+	fc := newFormClient(t, m.URL(), nil)
+	if status, _, _ := fc.post("/login", url.Values{"username": {"demo-applicant"}, "password": {demo.Password}}); status != http.StatusSeeOther {
+		t.Fatal("login")
+	}
+	status, page, _ := fc.get("/profile")
+	id := identity.TokenID(pat)
+	if status != 200 || !strings.Contains(page, "laptop script") || !strings.Contains(page, `id="revoke-`+id+`"`) || strings.Contains(page, pat) {
+		t.Fatalf("profile token list: %d", status)
+	}
+	fc.csrf = csrfField.FindStringSubmatch(page)[1]
+	if status, _, _ := fc.post("/profile/tokens/"+id+"/revoke", url.Values{}); status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", status)
+	}
+	tick := func() { clk.Set(clk.Now().Add(1100 * time.Millisecond)) }
+	tick()
+	if resp, _ := doJSON(t, "GET", m.URL()+"/api/v1/me", pat, "", ""); resp.StatusCode != 401 {
+		t.Fatal("revoked token still works")
+	}
+	if status, _, _ := fc.post("/profile/signout-everywhere", url.Values{}); status != http.StatusSeeOther {
+		t.Fatal("sign out everywhere")
+	}
+	tick()
+	if resp, _ := doJSON(t, "GET", m.URL()+"/api/v1/me", tok, "", ""); resp.StatusCode != 401 {
+		t.Fatal("the API session survived sign out everywhere")
+	}
+	if status, _, _ := fc.get("/profile"); status != 200 {
+		t.Fatal("sign out everywhere ended the current session")
+	}
+	if status, page, _ := fc.post("/profile/password", url.Values{"current_password": {"wrong"}, "new_password": {"another long password"}}); status != 400 || !strings.Contains(page, `id="current_password-error"`) {
+		t.Fatalf("wrong current password: %d", status)
+	}
+	if status, _, _ := fc.post("/profile/password", url.Values{"current_password": {demo.Password}, "new_password": {"another long password"}}); status != http.StatusSeeOther {
+		t.Fatal("password change")
+	}
+	if countWhere(t, m, `SELECT COUNT(*) FROM audit_log WHERE action IN ('auth.token_revoked', 'auth.signed_out_everywhere', 'auth.password_changed')`) != 3 {
+		t.Fatal("not audited")
+	}
+}

@@ -2,6 +2,7 @@ package httpauth_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
@@ -220,4 +222,24 @@ func TestHostPrefixedCookiesUnderTLS(t *testing.T) {
 			t.Fatalf("csrf cookie %+v", w.Result().Cookies())
 		}
 	})
+}
+
+// Security #4: a 429 says how many seconds to wait, from the refusal's own wait.
+func TestRetryAfterCarriesTheSeconds(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{&identity.RateLimitError{RetryAfter: 90 * time.Second}, "90"},
+		{&identity.RateLimitError{RetryAfter: 1500 * time.Millisecond}, "2"},
+		{&problem.Error{Code: problem.RateLimited, Err: errors.Join(errors.New("x"), &identity.RateLimitError{RetryAfter: time.Minute})}, "60"},
+		{problem.New(problem.RateLimited, "error.rate_limited"), "60"},
+	}
+	for _, tc := range cases {
+		w := httptest.NewRecorder()
+		httpauth.SetRetryAfter(w, tc.err)
+		if got := w.Header().Get("Retry-After"); got != tc.want {
+			t.Errorf("%v: Retry-After %q, want %q", tc.err, got, tc.want)
+		}
+	}
 }

@@ -60,5 +60,8 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, p *Page, pa
 	} else {
 		p.Error = msg
 	}
+	if pe.Code == problem.RateLimited {
+		httpauth.SetRetryAfter(w, err) // Security #4
+	}
 	s.render(w, r, problem.Status(pe.Code), page, p)
 }
