@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
 
 // staffWebLogin signs demo-expert in through both web steps at the clock's time.
@@ -441,5 +443,21 @@ func TestProfileTokensSignOutAndPasswordInTheBrowser(t *testing.T) {
 	}
 	if countWhere(t, m, `SELECT COUNT(*) FROM audit_log WHERE action IN ('auth.token_revoked', 'auth.signed_out_everywhere', 'auth.password_changed')`) != 3 {
 		t.Fatal("not audited")
+	}
+}
+
+// TestInstanceWithAnotherTOTPKeyRefusesToStart: Security #8b. A second instance on
+// the same database with a key of its own stops at start with a clear error rather
+// than failing every staff login.
+func TestInstanceWithAnotherTOTPKeyRefusesToStart(t *testing.T) {
+	dbURL := storetest.PostgresURL(t)
+	startDemo(t, dbURL)
+	cfg := defaultConfig()
+	cfg.Addr, cfg.Data, cfg.Demo, cfg.DB = "127.0.0.1:0", t.TempDir(), true, dbURL
+	m := &Main{Config: cfg, Out: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	err := m.Run(context.Background())
+	t.Cleanup(func() { _ = m.Close() })
+	if !errors.Is(err, identity.ErrTOTPKeyMismatch) {
+		t.Fatalf("start with another key: %v", err)
 	}
 }

@@ -384,6 +384,9 @@ func openTOTPKey(ctx context.Context, db *store.DB, cfg Config) (*identity.TOTPK
 	if err != nil {
 		return nil, err
 	}
+	if err := identity.CheckTOTPKey(ctx, db, k); err != nil {
+		return nil, err
+	}
 	if _, err := identity.SealTOTPSecrets(ctx, db, k); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -118,6 +119,30 @@ func (k *TOTPKey) open(accountID int64, stored string) (string, error) {
 		return "", fmt.Errorf("identity: totp secret of account %d does not decrypt (wrong key?): %w", accountID, err)
 	}
 	return string(plain), nil
+}
+
+// ErrTOTPKeyMismatch: the database holds TOTP secrets this key cannot decrypt (another
+// instance made its own key, or the key was lost or changed).
+var ErrTOTPKeyMismatch = errors.New("identity: the TOTP key does not decrypt the secrets in the database; give every instance the same --totp-key (MIZ_TOTP_KEY)")
+
+// CheckTOTPKey verifies that k decrypts an encrypted secret of the database, if there
+// is one, so that a wrong key stops the start instead of every staff login.
+func CheckTOTPKey(ctx context.Context, db *store.DB, k *TOTPKey) error {
+	var id int64
+	var stored string
+	err := db.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `SELECT id, totp_secret FROM accounts WHERE totp_secret LIKE 'v1:%' ORDER BY id LIMIT 1`).Scan(&id, &stored)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("identity: check totp key: %w", err)
+	}
+	if _, err := k.open(id, stored); err != nil {
+		return fmt.Errorf("%w (%v)", ErrTOTPKeyMismatch, err)
+	}
+	return nil
 }
 
 // SealTOTPSecrets encrypts every TOTP secret still stored in plain text (the upgrade
