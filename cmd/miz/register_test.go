@@ -198,7 +198,6 @@ func TestRegisterRefusesBadInputAndCreatesNothing(t *testing.T) {
 			{"bad mobile", with("mobile", "02188776655"), 400, "mobile", "با ۰۹ شروع شود"},
 			{"short password", with("password", "short"), 400, "password", "۱۰ نویسه"},
 			{"no name", with("name_fa", "  "), 400, "name_fa", "لازم"},
-			{"duplicate", with("national_code", "0499370899"), 409, "national_code", "پیش‌تر حساب ساخته شده"},
 			{"unknown field", `{"national_code":"x","admin":true}`, 400, "", ""},
 			{"injection", with("name_fa", "<script>alert(1)</script>'; DROP TABLE people; --") + "x", 400, "", ""},
 		}
@@ -208,6 +207,13 @@ func TestRegisterRefusesBadInputAndCreatesNothing(t *testing.T) {
 			if resp.StatusCode != tc.status || field != tc.field || !strings.Contains(msg, tc.msg) {
 				t.Errorf("%s: %d %v", tc.name, resp.StatusCode, got)
 			}
+		}
+		// Security #5: a registered national code answers like a new one (201 with the
+		// input echoed), and creates and sends nothing.
+		dup := with("national_code", "0499370899")
+		resp, got := doJSON(t, "POST", u, "", "application/json", dup)
+		if resp.StatusCode != 201 || got["username"] != "0499370899" || got["id"] != nil {
+			t.Errorf("duplicate: %d %v", resp.StatusCode, got)
 		}
 		for _, tb := range tables {
 			if n := rows(t, m, tb); n != before[tb] {
@@ -256,8 +262,18 @@ func TestRegisterAndVerifyInTheBrowser(t *testing.T) {
 		}
 		form.Set("national_code", validCode("333444555"))
 		resp, _ = post("/register", form)
-		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/profile/mobile" {
+		// Security #5: nobody is signed in by registering (a registered national code
+		// must answer alike); the person logs in next.
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login" {
 			t.Fatalf("register: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		_, page = get("/login")
+		if !strings.Contains(page, "پیامک") {
+			t.Fatal("the login page does not say that an SMS was sent")
+		}
+		tok = csrfField.FindStringSubmatch(page)
+		if resp, _ = post("/login", url.Values{"csrf": {tok[1]}, "username": {form.Get("national_code")}, "password": {"a long passphrase"}}); resp.StatusCode != 303 {
+			t.Fatalf("login after registering: %d", resp.StatusCode)
 		}
 		code := gw.waitCode(t, m, 1, "09124445566")
 		status, page := get("/profile/mobile")

@@ -14,8 +14,10 @@ import (
 // and tokens live in the database, so a token issued by one instance works on both.
 func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	url := storetest.PostgresURL(t)
-	a := startDemo(t, url)
-	b := startDemo(t, url) // same database, its own data dir; migrations and demo seed run once
+	// Instances share the key of TOTP secrets (Security #8b); each has its own data dir.
+	key := func(c *Config) { c.TOTPKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" }
+	a := startDemoWith(t, url, key)
+	b := startDemoWith(t, url, key) // same database, its own data dir; migrations and demo seed run once
 	tok := apiLogin(t, a, "10101234565", "")
 	resp, body := doJSON(t, "POST", a.URL()+"/api/v1/cases", tok, "application/json",
 		`{"service":"cert","kind":"incident","form":{"summary":"ransomware on file server"}}`)

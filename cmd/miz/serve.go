@@ -186,7 +186,14 @@ func (m *Main) Run(ctx context.Context) error {
 		// outages to report), so there each request asks the database.
 		auth.CacheTTL = time.Second
 	}
+	if auth.TrustedProxies, err = httpauth.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+		return err
+	}
+	auth.IdleTimeout = cfg.IdleTimeout
 	pol := identity.DefaultLoginPolicy()
+	if pol.TOTP, err = openTOTPKey(ctx, db, cfg); err != nil {
+		return err
+	}
 	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases, Catalog: m.Catalog}
 	if cfg.OIDCIssuer != "" { // single sign-on; discovery happens at the first login
 		w.OIDC, w.OIDCEnabled = identity.NewOIDC(identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
@@ -401,4 +408,27 @@ func openDocuments(ctx context.Context, cfg Config) (documents.Store, error) {
 			TempDir: filepath.Join(cfg.Data, "tmp")}, opts)
 	}
 	return documents.NewDisk(filepath.Join(cfg.Data, "documents"), opts)
+}
+
+// openTOTPKey loads the key that encrypts TOTP secrets (--totp-key, or keys/totp.key
+// in --data, made on first start) and encrypts any secret still stored in plain text.
+// Security #8b.
+func openTOTPKey(ctx context.Context, db *store.DB, cfg Config) (*identity.TOTPKey, error) {
+	var k *identity.TOTPKey
+	var err error
+	if cfg.TOTPKey != "" {
+		k, err = identity.ParseTOTPKey(cfg.TOTPKey)
+	} else {
+		k, err = identity.LoadOrCreateTOTPKey(filepath.Join(keysDir(cfg), "totp.key"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := identity.CheckTOTPKey(ctx, db, k); err != nil {
+		return nil, err
+	}
+	if _, err := identity.SealTOTPSecrets(ctx, db, k); err != nil {
+		return nil, err
+	}
+	return k, nil
 }

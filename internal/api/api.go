@@ -171,6 +171,9 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if pe.Code == problem.Unavailable {
 		w.Header().Set("Retry-After", "5")
 	}
+	if pe.Code == problem.RateLimited {
+		httpauth.SetRetryAfter(w, err) // Security #4: every 429 says when to come back
+	}
 	if pe.Code == problem.Unauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="miz"`)
 	}

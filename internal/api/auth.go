@@ -29,6 +29,7 @@ func (a *API) authRoutes() {
 	a.route("POST", "/api/v1/tokens", a.createToken, Op{ID: "createToken", Tag: "auth", Summary: "Create a personal access token with scopes", Auth: true,
 		Body:     obj([]string{"name", "scopes"}, map[string]any{"name": str, "scopes": map[string]any{"type": "array", "items": str}, "days": map[string]any{"type": "integer"}}),
 		Response: obj(nil, map[string]any{"token": str, "expires_at": str}), Status: 201, Errors: []int{400, 401}})
+	a.securityRoutes()
 }
 
 type loginRequest struct {
@@ -56,7 +57,10 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, problem.Field("password", "error.required"))
 		return
 	}
-	acct, err := identity.Login(r.Context(), a.DB, a.Login, identity.Credentials{Username: req.Username, Password: req.Password, TOTP: req.TOTP, ClientIP: httpauth.ClientIP(r)})
+	// Security #5: both factors at once, so a missing or wrong code fails like a wrong
+	// password and a password-only guess learns nothing.
+	acct, err := identity.Login(r.Context(), a.DB, a.Login, identity.Credentials{Username: req.Username, Password: req.Password,
+		TOTP: req.TOTP, ClientIP: httpauth.ClientIP(r), OneStep: true})
 	if err != nil {
 		a.fail(w, r, loginProblem(err))
 		return
@@ -75,20 +79,16 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// loginProblem answers every failed API login alike (Security #5): unknown, locked,
+// wrong password and missing or wrong one-time code are one message; only a throttled
+// attempt differs (429 with Retry-After).
 func loginProblem(err error) error {
 	switch {
 	case errors.Is(err, identity.ErrRateLimited):
-		return problem.New(problem.RateLimited, "login.ratelimited")
-	case errors.Is(err, identity.ErrLocked):
-		return problem.New(problem.Unauthorized, "login.locked")
-	case errors.Is(err, identity.ErrTOTPRequired):
-		return &problem.Error{Code: problem.Unauthorized, Key: "login.totp.required", Field: "totp"}
-	case errors.Is(err, identity.ErrTOTPNotEnrolled):
-		return problem.New(problem.Unauthorized, "login.totp.enrol")
-	case errors.Is(err, identity.ErrTOTPInvalid):
-		return &problem.Error{Code: problem.Unauthorized, Key: "login.totp.invalid", Field: "totp"}
-	case errors.Is(err, identity.ErrBadCredentials):
-		return problem.New(problem.Unauthorized, "login.failed")
+		return &problem.Error{Code: problem.RateLimited, Key: "login.ratelimited", Err: err}
+	case errors.Is(err, identity.ErrLocked), errors.Is(err, identity.ErrBadCredentials), errors.Is(err, identity.ErrTOTPRequired),
+		errors.Is(err, identity.ErrTOTPNotEnrolled), errors.Is(err, identity.ErrTOTPInvalid):
+		return problem.New(problem.Unauthorized, "security.login.failed")
 	}
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -17,11 +18,31 @@ import (
 	"github.com/itoir/miz/internal/store"
 )
 
-// Cookie names.
+// Cookie names over plain HTTP. Under TLS the __Host- prefixed names are used
+// instead (Security #10): the browser then insists on Secure, Path=/ and no Domain,
+// so a sibling subdomain cannot plant or shadow them.
 const (
 	SessionCookie = "miz_session"
 	CSRFCookie    = "miz_csrf"
 )
+
+const hostPrefix = "__Host-"
+
+// SessionCookieName is the session cookie's name as this server writes and reads it.
+func (a *Auth) SessionCookieName() string {
+	if a.Secure {
+		return hostPrefix + SessionCookie
+	}
+	return SessionCookie
+}
+
+// CSRFCookieName is the anonymous CSRF cookie's name as this server writes and reads it.
+func (a *Auth) CSRFCookieName() string {
+	if a.Secure {
+		return hostPrefix + CSRFCookie
+	}
+	return CSRFCookie
+}
 
 // Auth holds what the middleware needs.
 type Auth struct {
@@ -33,7 +54,13 @@ type Auth struct {
 	// CacheTTL is how long a resolved caller is remembered per token (0: not at
 	// all); see principalCache for what that allows to be stale.
 	CacheTTL time.Duration
-	Log      *slog.Logger
+	// IdleTimeout ends a staff browser session after this long without a request
+	// (0: never). Security #2.
+	IdleTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and Forwarded
+	// headers are believed when finding the client's address (Security #4).
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
 
 	cache principalCache
 }
@@ -58,6 +85,8 @@ type Caller struct {
 	CSRF string
 	// Unavailable is set when the database could not be asked.
 	Unavailable bool
+	// IP is the client's address as Auth.TrustedProxies allow it to be known.
+	IP string
 }
 
 type ctxKey struct{}
@@ -78,14 +107,14 @@ func WithCaller(ctx context.Context, c *Caller) context.Context {
 // Middleware resolves the caller and puts it in the request context.
 func (a *Auth) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &Caller{}
+		c := &Caller{IP: a.clientIP(r)}
 		if h := r.Header.Get("Authorization"); h != "" {
 			if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
 				c.Bearer = true
 				c.Token = strings.TrimSpace(tok)
 				a.load(r.Context(), c, identity.SessionAPI, identity.SessionPAT)
 			}
-		} else if ck, err := r.Cookie(SessionCookie); err == nil && ck.Value != "" {
+		} else if ck, err := r.Cookie(a.SessionCookieName()); err == nil && ck.Value != "" {
 			c.Token = ck.Value
 			a.load(r.Context(), c, identity.SessionWeb, identity.SessionPending)
 		}
@@ -134,8 +163,14 @@ func (a *Auth) load(ctx context.Context, c *Caller, kinds ...identity.SessionKin
 		c.Principal = p
 		return nil
 	})
+	if err == nil && c.Principal != nil && c.Session.Kind == identity.SessionWeb && c.Principal.IsStaff() {
+		err = a.idle(ctx, c)
+	}
 	if err == nil && c.Principal != nil && a.CacheTTL > 0 {
 		a.cache.put(c.Token, c.Session, c.Principal, now, now.Add(a.CacheTTL))
+	}
+	if err != nil {
+		c.Principal, c.Session = nil, identity.Session{}
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		if errors.Is(err, store.ErrUnavailable) {
@@ -148,13 +183,32 @@ func (a *Auth) load(ctx context.Context, c *Caller, kinds ...identity.SessionKin
 	}
 }
 
+// idle ends a staff browser session that has been idle longer than IdleTimeout (it
+// then resolves to nobody) and otherwise refreshes its last-seen time, at most about
+// once a minute so that most requests write nothing. Security #2.
+func (a *Auth) idle(ctx context.Context, c *Caller) error {
+	expired, touch := identity.IdleCheck(c.Session, a.DB.Now(), a.IdleTimeout)
+	switch {
+	case expired:
+		tok, s := c.Token, c.Session
+		c.Principal, c.Session = nil, identity.Session{}
+		a.cache.forget(tok)
+		return identity.EndIdleSession(ctx, a.DB, s, tok)
+	case touch:
+		if err := identity.TouchSession(ctx, a.DB, c.Token); err != nil && a.Log != nil {
+			a.Log.Warn("session last-seen update failed", "err", err) // the request itself goes on
+		}
+	}
+	return nil
+}
+
 // anonCSRF returns the double-submit token for visitors without a session.
 func (a *Auth) anonCSRF(w http.ResponseWriter, r *http.Request) string {
-	if ck, err := r.Cookie(CSRFCookie); err == nil && len(ck.Value) >= 20 {
+	if ck, err := r.Cookie(a.CSRFCookieName()); err == nil && len(ck.Value) >= 20 {
 		return ck.Value
 	}
 	tok := identity.RandomToken(24)
-	http.SetCookie(w, &http.Cookie{Name: CSRFCookie, Value: tok, Path: "/", HttpOnly: true, Secure: a.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: a.CSRFCookieName(), Value: tok, Path: "/", HttpOnly: true, Secure: a.Secure, SameSite: http.SameSiteLaxMode})
 	return tok
 }
 
@@ -176,22 +230,22 @@ func CheckCSRF(r *http.Request) bool {
 // SetSessionCookie sets the browser session cookie: HttpOnly, SameSite=Lax, Secure
 // under TLS.
 func (a *Auth) SetSessionCookie(w http.ResponseWriter, token string, ttl time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: a.SessionCookieName(), Value: token, Path: "/", HttpOnly: true,
 		Secure: a.Secure, SameSite: http.SameSiteLaxMode, MaxAge: int(ttl.Seconds())})
 }
 
 // ClearSessionCookie removes the browser session cookie.
 func (a *Auth) ClearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: a.SessionCookieName(), Value: "", Path: "/", HttpOnly: true,
 		Secure: a.Secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// ClientIP is the address used for rate limits: the connection's remote address
-// (a trusted proxy's X-Forwarded-For handling is configured at the proxy).
+// ClientIP is the address used for rate limits and the audit log: the one the
+// middleware resolved under Auth.TrustedProxies, or the connection's remote address
+// outside the middleware.
 func ClientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndex(host, ":"); i > 0 {
-		host = host[:i]
+	if c, ok := r.Context().Value(ctxKey{}).(*Caller); ok && c.IP != "" {
+		return c.IP
 	}
-	return strings.Trim(host, "[]")
+	return remoteIP(r)
 }

@@ -13,18 +13,28 @@ import (
 	"github.com/itoir/miz/internal/store"
 )
 
-// LoginPolicy holds the throttling and lockout limits.
+// LoginPolicy holds the throttling and lockout limits and the key of TOTP secrets.
 type LoginPolicy struct {
 	MaxFailures  int           // consecutive failures before an account locks
 	LockFor      time.Duration // how long a lock lasts
-	Window       time.Duration // rate-limit window per client address
-	MaxPerWindow int           // attempts per client address per window
+	Window       time.Duration // how long a failure counts towards the throttles below
+	MaxPerWindow int           // failures per client address per window (credential stuffing)
+	// FreeFailures failures of one account from one address cost nothing; each further
+	// one doubles the wait before the next attempt, from BackoffBase up to BackoffMax.
+	FreeFailures int
+	BackoffBase  time.Duration
+	BackoffMax   time.Duration
+	// TOTP encrypts second-factor secrets at rest (Security #8b).
+	TOTP *TOTPKey
 }
 
-// DefaultLoginPolicy locks an account for 15 minutes after 5 failures and allows 30
-// attempts per address per 10 minutes.
+// DefaultLoginPolicy locks an account for 15 minutes after 5 failures; from one
+// address, one account gets 3 free failures and then waits 1 s, 2 s, 4 s … (at most 15
+// minutes), and an address may fail 200 times per 10 minutes over all accounts (an
+// office behind one NAT address is not blocked by one person's typos).
 func DefaultLoginPolicy() LoginPolicy {
-	return LoginPolicy{MaxFailures: 5, LockFor: 15 * time.Minute, Window: 10 * time.Minute, MaxPerWindow: 30}
+	return LoginPolicy{MaxFailures: 5, LockFor: 15 * time.Minute, Window: 10 * time.Minute, MaxPerWindow: 200,
+		FreeFailures: 3, BackoffBase: time.Second, BackoffMax: 15 * time.Minute}
 }
 
 // Credentials is one login attempt.
@@ -33,6 +43,28 @@ type Credentials struct {
 	Password string
 	TOTP     string // required for staff
 	ClientIP string
+	// OneStep is set by callers that take both factors at once (the API): a missing or
+	// wrong second factor then fails exactly like a wrong password, so that a
+	// password-only guess learns nothing (Security #5).
+	OneStep bool
+}
+
+// RateLimitError is a refused attempt and when to try again; it is ErrRateLimited.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("identity: too many attempts, retry after %s", e.RetryAfter)
+}
+
+// Is makes errors.Is(err, ErrRateLimited) hold.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+// RetryAfterSeconds is the whole number of seconds to wait (at least 1), for a
+// Retry-After header.
+func (e *RateLimitError) RetryAfterSeconds() int {
+	return max(1, int((e.RetryAfter+time.Second-1)/time.Second))
 }
 
 type loginRow struct {
@@ -46,79 +78,157 @@ type loginRow struct {
 	hasGrants   bool
 }
 
-// Login checks credentials and the second factor. Failures count towards lockout and
-// the per-address rate limit; both are kept in the database so that every instance
-// behind a load balancer enforces the same limits. Successful and failed logins are
-// audited.
+// Login checks credentials and the second factor. Only failures count: towards the
+// account's lockout, towards a growing delay for that account from that address, and
+// towards a larger cap per address; all are kept in the database so that every
+// instance behind a load balancer enforces the same limits. An unknown, disabled or
+// locked account fails exactly like a wrong password (same error, same work).
+// Successful and failed logins are audited.
 func Login(ctx context.Context, db *store.DB, pol LoginPolicy, c Credentials) (Account, error) {
 	var result Account
 	var loginErr error
+	name := strings.ToLower(persian.Normalize(c.Username))
+	keys := failureKeys(name, c.ClientIP)
 	err := db.Update(ctx, func(tx *store.Tx) error {
-		now := tx.Now
-		ipKey := "ip:" + c.ClientIP
-		var recent int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE key = ? AND at > ?`,
-			ipKey, store.Millis(now.Add(-pol.Window))).Scan(&recent); err != nil {
-			return fmt.Errorf("identity: login rate: %w", err)
-		}
-		if recent >= pol.MaxPerWindow {
-			loginErr = ErrRateLimited
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO login_attempts (key, at) VALUES (?, ?)`, ipKey, store.Millis(now)); err != nil {
+		if wait, err := throttled(ctx, tx, pol, keys); err != nil || wait > 0 {
+			if wait > 0 {
+				loginErr = &RateLimitError{RetryAfter: wait}
+			}
 			return err
 		}
 		row, err := findLogin(ctx, tx, c.Username)
 		if errors.Is(err, store.ErrNotFound) {
 			_, _ = CheckPassword(dummyHash, c.Password) // same cost as a real check
 			loginErr = ErrBadCredentials
+			if err := recordFailure(ctx, tx, keys); err != nil {
+				return err
+			}
 			return audit.Record(ctx, tx, "anonymous", "auth.login_failed", "account", "", map[string]any{"reason": "unknown", "ip": c.ClientIP})
 		}
 		if err != nil {
 			return err
 		}
 		actor := fmt.Sprintf("account:%d", row.ID)
-		if row.disabled || row.lockedUntil > store.Millis(now) {
-			loginErr = ErrLocked
-			return audit.Record(ctx, tx, actor, "auth.login_refused", "account", fmt.Sprint(row.ID), map[string]any{"reason": "locked"})
+		if row.disabled || row.lockedUntil > store.Millis(tx.Now) {
+			_, _ = CheckPassword(row.hash, c.Password) // as slow as any other failure
+			loginErr = ErrBadCredentials               // Security #5: locked answers like unknown
+			if err := recordFailure(ctx, tx, keys); err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, actor, "auth.login_refused", "account", fmt.Sprint(row.ID), map[string]any{"reason": "locked", "ip": c.ClientIP})
 		}
 		ok, err := CheckPassword(row.hash, c.Password)
 		if err != nil || !ok {
 			loginErr = ErrBadCredentials
+			if err := recordFailure(ctx, tx, keys); err != nil {
+				return err
+			}
 			return fail(ctx, tx, pol, row, "password")
 		}
 		staff := row.Kind == KindStaff || row.Admin || row.hasGrants
 		if staff || row.TOTPEnabled {
+			secret, err := pol.TOTP.open(row.ID, row.totpSecret)
+			if err != nil {
+				return err
+			}
+			reason := ""
 			switch {
 			case !row.TOTPEnabled:
-				loginErr = ErrTOTPNotEnrolled
+				loginErr, reason = ErrTOTPNotEnrolled, "totp_not_enrolled"
 			case strings.TrimSpace(c.TOTP) == "":
-				loginErr = ErrTOTPRequired
+				loginErr, reason = ErrTOTPRequired, "totp_missing"
 			default:
-				step, ok := CheckTOTP(row.totpSecret, persian.ASCIIDigits(c.TOTP), now, row.lastStep)
+				step, ok := CheckTOTP(secret, persian.ASCIIDigits(c.TOTP), tx.Now, row.lastStep)
 				if !ok {
-					loginErr = ErrTOTPInvalid
-					return fail(ctx, tx, pol, row, "totp")
+					loginErr, reason = ErrTOTPInvalid, "totp"
+					break
 				}
 				if _, err := tx.Exec(ctx, `UPDATE accounts SET totp_last_step = ? WHERE id = ?`, step, row.ID); err != nil {
 					return err
 				}
+				if err := sealOnUse(ctx, tx, pol, row.ID, row.totpSecret, secret); err != nil {
+					return err
+				}
 			}
 			if loginErr != nil {
-				result = row.Account // password was right: the caller may continue to the second step
+				if c.OneStep || reason == "totp" {
+					// A wrong code, or (one-step) a missing one, is a failed login like
+					// a wrong password: counted and answered alike.
+					if c.OneStep {
+						loginErr = ErrBadCredentials
+					}
+					if err := recordFailure(ctx, tx, keys); err != nil {
+						return err
+					}
+					return fail(ctx, tx, pol, row, reason)
+				}
+				result = row.Account // password was right: the web continues to the second step
 				return nil
 			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = ?`, row.ID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE key = ?`, keys[0]); err != nil {
+			return err
+		}
 		result = row.Account
 		return audit.Record(ctx, tx, actor, "auth.login", "account", fmt.Sprint(row.ID), map[string]any{"ip": c.ClientIP})
 	})
 	if err != nil {
-		return Account{}, err
+		return Account{}, fmt.Errorf("identity: login: %w", err)
+	}
+	if loginErr != nil && !errors.Is(loginErr, ErrTOTPRequired) && !errors.Is(loginErr, ErrTOTPNotEnrolled) {
+		result = Account{}
 	}
 	return result, loginErr
+}
+
+// failureKeys are the login_attempts keys of an attempt: the account typed from this
+// address, then the address.
+func failureKeys(name, ip string) [2]string {
+	return [2]string{"fail:" + ip + "|" + name, "failip:" + ip}
+}
+
+// throttled returns how long the attempt must wait (0: go ahead). Only failures are
+// stored, so successful logins from a shared address never block anyone.
+func throttled(ctx context.Context, tx *store.Tx, pol LoginPolicy, keys [2]string) (time.Duration, error) {
+	since := store.Millis(tx.Now.Add(-pol.Window))
+	var n int
+	var oldest sql.NullInt64
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*), MIN(at) FROM login_attempts WHERE key = ? AND at > ?`, keys[1], since).Scan(&n, &oldest); err != nil {
+		return 0, fmt.Errorf("identity: login rate: %w", err)
+	}
+	if pol.MaxPerWindow > 0 && n >= pol.MaxPerWindow {
+		return atLeastSecond(store.FromMillis(oldest.Int64).Add(pol.Window).Sub(tx.Now)), nil
+	}
+	var last sql.NullInt64
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*), MAX(at) FROM login_attempts WHERE key = ? AND at > ?`, keys[0], since).Scan(&n, &last); err != nil {
+		return 0, fmt.Errorf("identity: login rate: %w", err)
+	}
+	if n < pol.FreeFailures || pol.BackoffBase <= 0 {
+		return 0, nil
+	}
+	delay := pol.BackoffBase
+	for i := pol.FreeFailures; i < n && delay < pol.BackoffMax; i++ {
+		delay *= 2
+	}
+	delay = min(delay, pol.BackoffMax)
+	if wait := store.FromMillis(last.Int64).Add(delay).Sub(tx.Now); wait > 0 {
+		return atLeastSecond(wait), nil
+	}
+	return 0, nil
+}
+
+func atLeastSecond(d time.Duration) time.Duration { return max(d, time.Second) }
+
+func recordFailure(ctx context.Context, tx *store.Tx, keys [2]string) error {
+	for _, k := range keys {
+		if _, err := tx.Exec(ctx, `INSERT INTO login_attempts (key, at) VALUES (?, ?)`, k, store.Millis(tx.Now)); err != nil {
+			return fmt.Errorf("identity: record failure: %w", err)
+		}
+	}
+	return nil
 }
 
 func fail(ctx context.Context, tx *store.Tx, pol LoginPolicy, row loginRow, reason string) error {
@@ -180,23 +290,9 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// EnrollTOTP stores a verified TOTP secret for an account: the code proves the person
-// set up their authenticator correctly.
-func EnrollTOTP(ctx context.Context, db *store.DB, accountID int64, secret, code string) error {
-	return db.Update(ctx, func(tx *store.Tx) error {
-		step, ok := CheckTOTP(secret, persian.ASCIIDigits(code), tx.Now, 0)
-		if !ok {
-			return ErrTOTPInvalid
-		}
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET totp_secret = ?, totp_enabled = TRUE, totp_last_step = ? WHERE id = ?`, secret, step, accountID); err != nil {
-			return fmt.Errorf("identity: enrol totp: %w", err)
-		}
-		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", accountID), "auth.totp_enrolled", "account", fmt.Sprint(accountID), nil)
-	})
-}
-
 // VerifySecondFactor checks the TOTP code of an account whose password was already
-// accepted (the web's two-step login). Failures count towards the lockout.
+// accepted (the web's two-step login). Failures count towards the lockout; a disabled
+// or locked account fails like a wrong code.
 func VerifySecondFactor(ctx context.Context, db *store.DB, pol LoginPolicy, accountID int64, code, clientIP string) error {
 	var result error
 	err := db.Update(ctx, func(tx *store.Tx) error {
@@ -207,15 +303,22 @@ func VerifySecondFactor(ctx context.Context, db *store.DB, pol LoginPolicy, acco
 			return fmt.Errorf("identity: second factor: %w", err)
 		}
 		if r.disabled || r.lockedUntil > store.Millis(tx.Now) {
-			result = ErrLocked
+			result = ErrTOTPInvalid
 			return nil
 		}
-		step, ok := CheckTOTP(r.totpSecret, persian.ASCIIDigits(code), tx.Now, r.lastStep)
+		secret, err := pol.TOTP.open(r.ID, r.totpSecret)
+		if err != nil {
+			return err
+		}
+		step, ok := CheckTOTP(secret, persian.ASCIIDigits(code), tx.Now, r.lastStep)
 		if !r.TOTPEnabled || !ok {
 			result = ErrTOTPInvalid
 			return fail(ctx, tx, pol, r, "totp")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE accounts SET totp_last_step = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, step, accountID); err != nil {
+			return err
+		}
+		if err := sealOnUse(ctx, tx, pol, r.ID, r.totpSecret, secret); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", accountID), "auth.login", "account", fmt.Sprint(accountID), map[string]any{"ip": clientIP, "factor": "totp"})
@@ -224,4 +327,18 @@ func VerifySecondFactor(ctx context.Context, db *store.DB, pol LoginPolicy, acco
 		return err
 	}
 	return result
+}
+
+// sealOnUse encrypts a secret still stored in plain text once it has been used (the
+// upgrade path for rows written after the start-up pass, e.g. by a seed).
+func sealOnUse(ctx context.Context, tx *store.Tx, pol LoginPolicy, id int64, stored, secret string) error {
+	if pol.TOTP == nil || strings.HasPrefix(stored, sealedPrefix) {
+		return nil
+	}
+	sealed, err := pol.TOTP.seal(id, secret)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE accounts SET totp_secret = ? WHERE id = ?`, sealed, id)
+	return err
 }

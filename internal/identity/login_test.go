@@ -76,11 +76,14 @@ func TestLockoutAfterFailuresAndRateLimit(t *testing.T) {
 		setup(t, db, &now)
 		pol := identity.DefaultLoginPolicy()
 		for i := 0; i < pol.MaxFailures; i++ {
+			now = now.Add(time.Minute) // past the growing per-address delay (Security #4)
 			if _, err := identity.Login(ctx, db, pol, identity.Credentials{Username: "ali", Password: "wrong", ClientIP: "a"}); !errors.Is(err, identity.ErrBadCredentials) {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
 		}
-		if _, err := identity.Login(ctx, db, pol, identity.Credentials{Username: "ali", Password: "pw-applicant", ClientIP: "a"}); !errors.Is(err, identity.ErrLocked) {
+		now = now.Add(time.Minute)
+		// Security #5: a locked account answers like a wrong password.
+		if _, err := identity.Login(ctx, db, pol, identity.Credentials{Username: "ali", Password: "pw-applicant", ClientIP: "a"}); !errors.Is(err, identity.ErrBadCredentials) {
 			t.Fatalf("locked account logged in: %v", err)
 		}
 		now = now.Add(pol.LockFor + time.Minute)

@@ -191,7 +191,8 @@ func issueMobileCode(ctx context.Context, tx *store.Tx, personID int64, mobile s
 	}
 	if wait := store.FromMillis(last).Add(MobileCodeResendAfter).Sub(tx.Now); last != 0 && wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
-		return &problem.Error{Code: problem.RateLimited, Key: "mobile.code.throttled", Args: []any{secs}, Err: ErrCodeThrottled}
+		return &problem.Error{Code: problem.RateLimited, Key: "mobile.code.throttled", Args: []any{secs},
+			Err: errors.Join(ErrCodeThrottled, &RateLimitError{RetryAfter: wait})} // Security #4: Retry-After
 	}
 	code, err := newNumericCode(mobileCodeDigits)
 	if err != nil {

@@ -118,10 +118,18 @@ func AccountByID(ctx context.Context, tx *store.Tx, id int64) (Account, error) {
 }
 
 // LoadPrincipal builds the principal of an account: its grants and memberships.
+// A disabled account has no principal (Security #2): the error is store.ErrNotFound.
 func LoadPrincipal(ctx context.Context, tx *store.Tx, accountID, actingOrgID int64) (*Principal, error) {
 	a, err := AccountByID(ctx, tx, accountID)
 	if err != nil {
 		return nil, err
+	}
+	var disabled bool
+	if err := tx.QueryRow(ctx, `SELECT disabled FROM accounts WHERE id = ?`, accountID).Scan(&disabled); err != nil {
+		return nil, fmt.Errorf("identity: account %d: %w", accountID, err)
+	}
+	if disabled {
+		return nil, fmt.Errorf("identity: account %d is disabled: %w", accountID, store.ErrNotFound)
 	}
 	p := &Principal{Account: a, Grants: map[string][]Role{}}
 	rows, err := tx.Query(ctx, `SELECT service, role FROM role_grants WHERE account_id = ? ORDER BY service, role`, accountID)

@@ -25,8 +25,8 @@ const (
 	registrationAddressReset = time.Hour
 )
 
-// ErrDuplicateNationalCode is wrapped in the Conflict returned when a national code
-// is already registered.
+// ErrDuplicateNationalCode marks a registration that lost a race for its national
+// code; Register answers it like any other (Security #5).
 var ErrDuplicateNationalCode = errors.New("identity: national code already registered")
 
 // Registration is what an applicant types to create their own account.
@@ -40,9 +40,12 @@ type Registration struct {
 	ClientIP     string
 }
 
-// Registered describes the account self-registration created.
+// Registered is what a registration answers: the same for a new national code and
+// for one already registered (Security #5), so only the normalised input is shown.
+// AccountID and PersonID are set only when an account was created, for tests and
+// logs; handlers must not answer differently on them.
 type Registered struct {
-	AccountID int64  `json:"id"`
+	AccountID int64  `json:"-"`
 	PersonID  int64  `json:"-"`
 	Username  string `json:"username"`
 	Mobile    string `json:"mobile"`
@@ -78,20 +81,31 @@ func (r Registration) Validate() (Registration, error) {
 			return r, problem.Field("email", "register.email.invalid")
 		}
 	}
-	switch n := utf8.RuneCountInString(r.Password); {
-	case n == 0:
-		return r, problem.Field("password", "error.required")
-	case n < PasswordMinLength:
-		return r, problem.Field("password", "register.password.short", PasswordMinLength)
-	case n > passwordMaxLength:
-		return r, problem.Field("password", "register.password.long", passwordMaxLength)
+	if err := ValidatePassword("password", r.Password); err != nil {
+		return r, err
 	}
 	return r, nil
 }
 
+// ValidatePassword applies the password policy (length in characters) to a new
+// password typed in field; registration and password change share it.
+func ValidatePassword(field, password string) error {
+	switch n := utf8.RuneCountInString(password); {
+	case n == 0:
+		return problem.Field(field, "error.required")
+	case n < PasswordMinLength:
+		return problem.Field(field, "register.password.short", PasswordMinLength)
+	case n > passwordMaxLength:
+		return problem.Field(field, "register.password.long", passwordMaxLength)
+	}
+	return nil
+}
+
 // Register creates a natural person and their account (username: the national code),
 // with the mobile number unverified, and sends a one-time code to it by SMS, all in
-// one transaction: either everything exists and the SMS is queued, or nothing is.
+// one transaction: either everything exists and the SMS is queued, or nothing is. A
+// national code that already has an account creates and sends nothing, and answers
+// the same (Security #5).
 func Register(ctx context.Context, db *store.DB, in Registration) (Registered, error) {
 	r, err := in.Validate()
 	if err != nil {
@@ -110,17 +124,21 @@ func Register(ctx context.Context, db *store.DB, in Registration) (Registered, e
 			return fmt.Errorf("identity: registration rate: %w", err)
 		}
 		if recent >= registrationsPerAddress {
-			return problem.New(problem.RateLimited, "error.rate_limited")
+			return &problem.Error{Code: problem.RateLimited, Key: "error.rate_limited", Err: &RateLimitError{RetryAfter: registrationAddressReset}}
 		}
 		var taken int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE national_code = ?`, r.NationalCode).Scan(&taken); err != nil {
 			return fmt.Errorf("identity: register: %w", err)
 		}
-		if taken > 0 {
-			return duplicate(nil)
-		}
 		if _, err := tx.Exec(ctx, `INSERT INTO login_attempts (key, at) VALUES (?, ?)`, key, store.Millis(tx.Now)); err != nil {
 			return err
+		}
+		if taken > 0 {
+			// Security #5: answered like a new registration (the throttle above counts
+			// it), so the form does not confirm that a national code has an account.
+			out = Registered{Username: r.NationalCode, Mobile: r.Mobile}
+			return audit.Record(ctx, tx, "anonymous", "identity.register_duplicate", "person", "",
+				map[string]any{"ip": r.ClientIP})
 		}
 		pid, err := CreatePerson(ctx, tx, Person{NationalCode: r.NationalCode, NameFa: r.NameFa, NameEn: r.NameEn,
 			Mobile: r.Mobile, Email: r.Email})
@@ -139,6 +157,9 @@ func Register(ctx context.Context, db *store.DB, in Registration) (Registered, e
 		return audit.Record(ctx, tx, audit.AccountActor(aid), "identity.registered", "account", fmt.Sprint(aid),
 			map[string]any{"person": pid, "mobile": r.Mobile, "ip": r.ClientIP})
 	})
+	if errors.Is(err, ErrDuplicateNationalCode) { // two registrations of one code at once
+		return Registered{Username: r.NationalCode, Mobile: r.Mobile}, nil
+	}
 	return out, err
 }
 

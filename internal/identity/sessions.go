@@ -36,6 +36,8 @@ type Session struct {
 	Scopes      []string
 	Name        string
 	ExpiresAt   time.Time
+	// LastSeen is when the session last made a request (kept to about a minute).
+	LastSeen time.Time
 }
 
 // NewSession describes a session to create.
@@ -76,21 +78,23 @@ func CreateSession(ctx context.Context, tx *store.Tx, s NewSession) (token strin
 	return token, sess, nil
 }
 
-// LookupSession finds a live session by its token.
+// LookupSession finds a live session by its token. A session of a disabled account
+// is not found (Security #2): disabling an account ends its sessions and tokens.
 func LookupSession(ctx context.Context, tx *store.Tx, token string) (Session, error) {
 	var s Session
 	var kind, scopes string
 	var acting sql.NullInt64
-	var exp int64
-	err := tx.QueryRow(ctx, `SELECT account_id, kind, acting_org_id, csrf_token, scopes, name, expires_at FROM sessions WHERE token_hash = ?`,
-		tokenHash(token)).Scan(&s.AccountID, &kind, &acting, &s.CSRF, &scopes, &s.Name, &exp)
+	var exp, seen int64
+	err := tx.QueryRow(ctx, `SELECT s.account_id, s.kind, s.acting_org_id, s.csrf_token, s.scopes, s.name, s.expires_at, s.last_seen_at
+		FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND a.disabled = FALSE`,
+		tokenHash(token)).Scan(&s.AccountID, &kind, &acting, &s.CSRF, &scopes, &s.Name, &exp, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, store.ErrNotFound
 	}
 	if err != nil {
 		return s, fmt.Errorf("identity: session: %w", err)
 	}
-	s.Kind, s.ActingOrgID, s.ExpiresAt = SessionKind(kind), acting.Int64, store.FromMillis(exp)
+	s.Kind, s.ActingOrgID, s.ExpiresAt, s.LastSeen = SessionKind(kind), acting.Int64, store.FromMillis(exp), store.FromMillis(seen)
 	if scopes != "" {
 		s.Scopes = strings.Fields(scopes)
 	}

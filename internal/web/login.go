@@ -55,11 +55,11 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, p *Page, err error) {
 	status := http.StatusUnauthorized
 	switch {
-	case errors.Is(err, identity.ErrLocked):
-		p.Error = p.T("login.locked")
 	case errors.Is(err, identity.ErrRateLimited):
 		p.Error, status = p.T("login.ratelimited"), http.StatusTooManyRequests
-	case errors.Is(err, identity.ErrBadCredentials):
+		httpauth.SetRetryAfter(w, err)
+	case errors.Is(err, identity.ErrBadCredentials), errors.Is(err, identity.ErrLocked):
+		// Security #5: unknown, locked and disabled accounts answer like a wrong password.
 		p.Error = p.T("login.failed")
 	default:
 		s.Fail(w, r, err)
@@ -121,11 +121,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "login.totp.title")
 	code := r.PostFormValue("totp")
 	if err := s.checkSecondFactor(r.Context(), id, code, httpauth.ClientIP(r)); err != nil {
-		if errors.Is(err, identity.ErrLocked) {
-			p.Error = p.T("login.locked")
-		} else {
-			p.Errors["totp"] = p.T("login.totp.invalid")
-		}
+		p.Errors["totp"] = p.T("login.totp.invalid")
 		s.render(w, r, http.StatusUnauthorized, "totp", p)
 		return
 	}
@@ -157,10 +153,28 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
+// enrolCaller is whose second factor an enrolment request is about, and whether the
+// caller proved only the password (a pending login).
+func (s *Server) enrolCaller(r *http.Request) (id int64, pending, hasTOTP, ok bool) {
 	c := httpauth.FromContext(r.Context())
-	if c.Principal == nil && c.Session.Kind != identity.SessionPending {
+	switch {
+	case c.Principal != nil:
+		return c.Principal.ID, false, c.Principal.TOTPEnabled, true
+	case c.Session.Kind == identity.SessionPending && c.Session.AccountID != 0:
+		has, err := identity.HasTOTP(r.Context(), s.DB, c.Session.AccountID)
+		return c.Session.AccountID, true, has, err == nil
+	}
+	return 0, false, false, false
+}
+
+func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
+	_, pending, hasTOTP, ok := s.enrolCaller(r)
+	if !ok {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	if pending && hasTOTP { // Security #1: a password alone never reaches the enrol form
+		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
 		return
 	}
 	secret, err := identity.NewTOTPSecret()
@@ -169,31 +183,54 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "totp.enrol.title")
-	p.Data = map[string]string{"Secret": secret, "URI": identity.TOTPURI("Miz", "miz", secret)}
+	p.Data = enrolData(secret, hasTOTP)
 	s.render(w, r, http.StatusOK, "enrol", p)
 }
 
+func enrolData(secret string, reauth bool) map[string]any {
+	return map[string]any{"Secret": secret, "URI": identity.TOTPURI("Miz", "miz", secret), "Reauth": reauth}
+}
+
 func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) {
-	c := httpauth.FromContext(r.Context())
-	var id int64
-	switch {
-	case c.Principal != nil:
-		id = c.Principal.ID
-	case c.Session.Kind == identity.SessionPending:
-		id = c.Session.AccountID
-	default:
+	id, pending, hasTOTP, ok := s.enrolCaller(r)
+	if !ok {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
 	secret := r.PostFormValue("secret")
-	if err := identity.EnrollTOTP(r.Context(), s.DB, id, secret, r.PostFormValue("totp")); err != nil {
+	err := identity.EnrollTOTP(r.Context(), s.DB, s.Login, identity.Enrolment{AccountID: id, Pending: pending, Secret: secret,
+		Code: r.PostFormValue("totp"), CurrentCode: r.PostFormValue("current_totp"), Password: r.PostFormValue("password"),
+		ClientIP: httpauth.ClientIP(r)})
+	if err != nil {
 		p := s.page(r, "totp.enrol.title")
-		p.Data = map[string]string{"Secret": secret, "URI": identity.TOTPURI("Miz", "miz", secret)}
-		p.Errors["totp"] = p.T("login.totp.invalid")
-		s.render(w, r, http.StatusBadRequest, "enrol", p)
+		status := http.StatusBadRequest
+		switch {
+		case errors.Is(err, identity.ErrTOTPAlreadyEnrolled), errors.Is(err, identity.ErrBadCredentials):
+			p.Error, status = p.T("security.totp.refused"), http.StatusForbidden
+		case errors.Is(err, identity.ErrReauthRequired):
+			p.Errors["current_totp"], status = p.T("security.totp.reauth"), http.StatusForbidden
+		case errors.Is(err, identity.ErrTOTPInvalid):
+			p.Errors["totp"] = p.T("login.totp.invalid")
+		default:
+			s.Fail(w, r, err)
+			return
+		}
+		if pending && hasTOTP {
+			s.render(w, r, status, "error", errorPage(p, status))
+			return
+		}
+		p.Data = enrolData(secret, hasTOTP)
+		s.render(w, r, status, "enrol", p)
 		return
 	}
-	s.startSession(w, r, id, identity.SessionWeb)
+	if pending {
+		s.startSession(w, r, id, identity.SessionWeb)
+	}
 	flash(w, "totp.enrol.done")
 	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+}
+
+func errorPage(p *Page, status int) *Page {
+	p.Data = map[string]any{"Status": status, "Message": p.Error}
+	return p
 }

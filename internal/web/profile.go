@@ -16,6 +16,7 @@ import (
 type profileData struct {
 	Person *identity.Person
 	Orgs   []identity.Organization
+	Tokens []identity.TokenInfo
 }
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
@@ -36,6 +37,9 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 		d.Orgs, err = identity.Memberships(ctx, tx, person.ID)
 		return err
 	})
+	if err == nil {
+		d.Tokens, err = identity.ListTokens(ctx, s.DB, c.Principal.ID)
+	}
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -75,3 +79,55 @@ func actorOf(c *httpauth.Caller) string {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// securityRoutes registers the profile's account-security actions (Security #2).
+func (s *Server) securityRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /profile/password", s.form(s.signedIn(s.changePassword)))
+	mux.HandleFunc("POST /profile/tokens/{id}/revoke", s.form(s.signedIn(s.revokeToken)))
+	mux.HandleFunc("POST /profile/signout-everywhere", s.form(s.signedIn(s.signOutEverywhere)))
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	c := httpauth.FromContext(r.Context())
+	err := identity.ChangePassword(r.Context(), s.DB, s.Login, identity.PasswordChange{AccountID: c.Principal.ID,
+		Current: r.PostFormValue("current_password"), New: r.PostFormValue("new_password"), KeepToken: c.Token, ClientIP: httpauth.ClientIP(r)})
+	if err != nil {
+		p := s.page(r, "profile.title")
+		p.Data = profileData{}
+		s.formProblem(w, r, p, "profile", err)
+		return
+	}
+	flash(w, "security.password.changed")
+	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	c := httpauth.FromContext(r.Context())
+	if err := identity.RevokeToken(r.Context(), s.DB, c.Principal.ID, r.PathValue("id")); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	flash(w, "security.token.revoked")
+	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+}
+
+// signOutEverywhere ends every other session and token; with keep=0 this one too.
+func (s *Server) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
+	c := httpauth.FromContext(r.Context())
+	keep := c.Token
+	if r.PostFormValue("keep") == "0" {
+		keep = ""
+	}
+	if _, err := identity.SignOutEverywhere(r.Context(), s.DB, c.Principal.ID, keep); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Auth.Forget(c.Token)
+	if keep == "" {
+		s.Auth.ClearSessionCookie(w)
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	flash(w, "security.signedout.everywhere")
+	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+}

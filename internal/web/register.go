@@ -36,14 +36,14 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	reg := identity.Registration{NationalCode: p.Form["national_code"], NameFa: p.Form["name_fa"], NameEn: p.Form["name_en"],
 		Mobile: p.Form["mobile"], Email: p.Form["email"], Password: r.PostFormValue("password"), ClientIP: httpauth.ClientIP(r)}
-	done, err := identity.Register(r.Context(), s.DB, reg)
-	if err != nil {
+	if _, err := identity.Register(r.Context(), s.DB, reg); err != nil {
 		s.formProblem(w, r, p, "register", err)
 		return
 	}
-	s.startSession(w, r, done.AccountID, identity.SessionWeb)
-	flash(w, "register.done")
-	http.Redirect(w, r, "/profile/mobile", http.StatusSeeOther)
+	// Security #5: a new and an already registered national code answer alike, so
+	// nobody is signed in here; the person logs in and then verifies the mobile.
+	flash(w, "security.register.sent")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
 // formProblem shows a person-facing error on the form it concerns: tied to its field
@@ -59,6 +59,9 @@ func (s *Server) formProblem(w http.ResponseWriter, r *http.Request, p *Page, pa
 		p.Errors[pe.Field] = msg
 	} else {
 		p.Error = msg
+	}
+	if pe.Code == problem.RateLimited {
+		httpauth.SetRetryAfter(w, err) // Security #4
 	}
 	s.render(w, r, problem.Status(pe.Code), page, p)
 }

@@ -106,6 +106,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.registryRoutes(mux)
 	mux.HandleFunc("POST /totp/enrol", s.form(s.enrolSubmit))
 	s.identityRoutes(mux) // /register, /profile/mobile, /login/oidc
+	s.securityRoutes(mux) // /profile/password, /profile/tokens, /profile/signout-everywhere
 	s.caseRoutes(mux)
 	s.documentRoutes(mux) // a case's document, as an attachment
 	s.deskRoutes(mux)
@@ -164,6 +165,9 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if pe.Code == problem.Unavailable {
 		w.Header().Set("Retry-After", "5")
+	}
+	if pe.Code == problem.RateLimited {
+		httpauth.SetRetryAfter(w, err) // Security #4: every 429 says when to come back
 	}
 	p := s.page(r, "error.title")
 	p.Data = map[string]any{"Status": status, "Message": i18n.T(p.Lang, pe.Key, pe.Args...)}
