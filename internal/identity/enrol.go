@@ -54,7 +54,7 @@ func EnrollTOTP(ctx context.Context, db *store.DB, pol LoginPolicy, e Enrolment)
 		if err != nil {
 			return err
 		}
-		actor := accountActor(r.ID)
+		actor := audit.AccountActor(r.ID)
 		if r.disabled || r.lockedUntil > store.Millis(tx.Now) {
 			result = ErrBadCredentials
 			return nil

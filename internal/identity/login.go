@@ -108,7 +108,7 @@ func Login(ctx context.Context, db *store.DB, pol LoginPolicy, c Credentials) (A
 		if err != nil {
 			return err
 		}
-		actor := fmt.Sprintf("account:%d", row.ID)
+		actor := audit.AccountActor(row.ID)
 		if row.disabled || row.lockedUntil > store.Millis(tx.Now) {
 			_, _ = CheckPassword(row.hash, c.Password) // as slow as any other failure
 			loginErr = ErrBadCredentials               // Security #5: locked answers like unknown
@@ -240,7 +240,7 @@ func fail(ctx context.Context, tx *store.Tx, pol LoginPolicy, row loginRow, reas
 	if _, err := tx.Exec(ctx, `UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE id = ?`, failures, locked, row.ID); err != nil {
 		return err
 	}
-	return audit.Record(ctx, tx, fmt.Sprintf("account:%d", row.ID), "auth.login_failed", "account", fmt.Sprint(row.ID),
+	return audit.Record(ctx, tx, audit.AccountActor(row.ID), "auth.login_failed", "account", fmt.Sprint(row.ID),
 		map[string]any{"reason": reason, "failures": failures, "locked": locked != 0})
 }
 
@@ -321,7 +321,7 @@ func VerifySecondFactor(ctx context.Context, db *store.DB, pol LoginPolicy, acco
 		if err := sealOnUse(ctx, tx, pol, r.ID, r.totpSecret, secret); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, fmt.Sprintf("account:%d", accountID), "auth.login", "account", fmt.Sprint(accountID), map[string]any{"ip": clientIP, "factor": "totp"})
+		return audit.Record(ctx, tx, audit.AccountActor(accountID), "auth.login", "account", fmt.Sprint(accountID), map[string]any{"ip": clientIP, "factor": "totp"})
 	})
 	if err != nil {
 		return err

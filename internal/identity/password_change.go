@@ -62,7 +62,7 @@ func ChangePassword(ctx context.Context, db *store.DB, pol LoginPolicy, c Passwo
 		if err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, accountActor(r.ID), "auth.password_changed", "account", fmt.Sprint(r.ID),
+		if err := audit.Record(ctx, tx, audit.AccountActor(r.ID), "auth.password_changed", "account", fmt.Sprint(r.ID),
 			map[string]any{"ip": c.ClientIP, "sessions_ended": n}); err != nil {
 			return err
 		}

@@ -72,7 +72,7 @@ func RevokeToken(ctx context.Context, db *store.DB, accountID int64, id string) 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return problem.New(problem.NotFound, "error.not_found")
 		}
-		return audit.Record(ctx, tx, accountActor(accountID), "auth.token_revoked", "account", fmt.Sprint(accountID), map[string]any{"token": id})
+		return audit.Record(ctx, tx, audit.AccountActor(accountID), "auth.token_revoked", "account", fmt.Sprint(accountID), map[string]any{"token": id})
 	})
 	if err != nil {
 		return fmt.Errorf("identity: revoke token: %w", err)
@@ -105,7 +105,7 @@ func SignOutEverywhere(ctx context.Context, db *store.DB, accountID int64, keepT
 		if n, err = RevokeSessions(ctx, tx, accountID, keepToken); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, accountActor(accountID), "auth.signed_out_everywhere", "account", fmt.Sprint(accountID),
+		return audit.Record(ctx, tx, audit.AccountActor(accountID), "auth.signed_out_everywhere", "account", fmt.Sprint(accountID),
 			map[string]any{"ended": n, "kept_current": keepToken != ""})
 	})
 	if err != nil {
@@ -142,7 +142,7 @@ func EndIdleSession(ctx context.Context, db *store.DB, s Session, token string) 
 		if err := DeleteSession(ctx, tx, token); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, accountActor(s.AccountID), "auth.session_idle", "account", fmt.Sprint(s.AccountID),
+		return audit.Record(ctx, tx, audit.AccountActor(s.AccountID), "auth.session_idle", "account", fmt.Sprint(s.AccountID),
 			map[string]any{"last_seen": s.LastSeen.UTC().Format(time.RFC3339)})
 	})
 }
