@@ -422,12 +422,8 @@ func (s *Accounts) RevokeRole(ctx context.Context, by Admin, accountID int64, se
 // endSessions deletes every session, API token and personal access token of an
 // account, in the caller's transaction.
 func endSessions(ctx context.Context, tx *store.Tx, accountID int64) (int64, error) {
-	res, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
-	if err != nil {
-		return 0, fmt.Errorf("identity: end sessions of %d: %w", accountID, err)
-	}
-	n, _ := res.RowsAffected()
-	return n, nil
+	n, err := RevokeSessions(ctx, tx, accountID, "")
+	return int64(n), err
 }
 
 // SetDisabled disables an account (ending all its sessions and tokens in the same
@@ -457,6 +453,9 @@ func (s *Accounts) SetDisabled(ctx context.Context, by Admin, accountID int64, d
 		}
 		if _, err := tx.Exec(ctx, `UPDATE accounts SET disabled = FALSE, failed_logins = 0, locked_until = 0 WHERE id = ?`, accountID); err != nil {
 			return fmt.Errorf("identity: enable %d: %w", accountID, err)
+		}
+		if err := forgetFailures(ctx, tx, accountID); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, by.actor(), "account.enabled", "account", fmt.Sprint(accountID),
 			map[string]any{"username": a.Username, "was_disabled": a.Disabled})
@@ -510,6 +509,9 @@ func (s *Accounts) ResetPassword(ctx context.Context, by Admin, accountID int64,
 		}
 		if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, hash, accountID); err != nil {
 			return fmt.Errorf("identity: reset password of %d: %w", accountID, err)
+		}
+		if err := forgetFailures(ctx, tx, accountID); err != nil {
+			return err
 		}
 		ended, err := endSessions(ctx, tx, accountID)
 		if err != nil {

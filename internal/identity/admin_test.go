@@ -187,7 +187,8 @@ func TestDisableEndsSessionsAndTokensAndBlocksLoginUntilEnabled(t *testing.T) {
 			t.Fatal("sessions or tokens survive disabling")
 		}
 		creds := identity.Credentials{Username: goodRegistration().NationalCode, Password: goodRegistration().Password, ClientIP: "10.0.0.2"}
-		if _, err := identity.Login(ctx, db, identity.DefaultLoginPolicy(), creds); !errors.Is(err, identity.ErrLocked) {
+		// Security #5: a disabled account answers like a wrong password.
+		if _, err := identity.Login(ctx, db, identity.DefaultLoginPolicy(), creds); !errors.Is(err, identity.ErrBadCredentials) {
 			t.Fatalf("disabled login: %v", err)
 		}
 		if err := acc.SetDisabled(ctx, operator, id, false); err != nil {

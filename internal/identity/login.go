@@ -87,7 +87,7 @@ type loginRow struct {
 func Login(ctx context.Context, db *store.DB, pol LoginPolicy, c Credentials) (Account, error) {
 	var result Account
 	var loginErr error
-	name := strings.ToLower(persian.Normalize(c.Username))
+	name := strings.ToLower(persian.ASCIIDigits(persian.Normalize(c.Username))) // one key per typed login, whatever digits were typed
 	keys := failureKeys(name, c.ClientIP)
 	err := db.Update(ctx, func(tx *store.Tx) error {
 		if wait, err := throttled(ctx, tx, pol, keys); err != nil || wait > 0 {
@@ -218,6 +218,42 @@ func throttled(ctx context.Context, tx *store.Tx, pol LoginPolicy, keys [2]strin
 		return atLeastSecond(wait), nil
 	}
 	return 0, nil
+}
+
+// forgetFailures drops the per-address backoff of every name the account can be typed
+// as (username, national code, national ID), so that an administrator lifting a
+// lockout lifts the backoff too. The address-wide counters stay.
+func forgetFailures(ctx context.Context, tx *store.Tx, accountID int64) error {
+	rows, err := tx.Query(ctx, `SELECT a.username, COALESCE(p.national_code, ''), COALESCE(o.national_id, '') FROM accounts a
+		LEFT JOIN people p ON p.id = a.person_id LEFT JOIN organizations o ON o.id = a.org_id WHERE a.id = ?`, accountID)
+	if err != nil {
+		return fmt.Errorf("identity: forget failures: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var u, nc, ni string
+		if err := rows.Scan(&u, &nc, &ni); err != nil {
+			rows.Close()
+			return fmt.Errorf("identity: forget failures: %w", err)
+		}
+		for _, n := range []string{u, nc, ni} {
+			if n != "" {
+				names = append(names, strings.ToLower(n))
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("identity: forget failures: %w", err)
+	}
+	for _, n := range names {
+		suffix := "|" + n
+		if _, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE key LIKE 'fail:%' AND substr(key, length(key) - ? + 1) = ?`,
+			len([]rune(suffix)), suffix); err != nil {
+			return fmt.Errorf("identity: forget failures: %w", err)
+		}
+	}
+	return nil
 }
 
 func atLeastSecond(d time.Duration) time.Duration { return max(d, time.Second) }
