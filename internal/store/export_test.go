@@ -8,4 +8,6 @@ func (db *DB) MigrateSet(ctx context.Context, ms []Migration) error {
 }
 
 // NewMigration builds a migration from a file name and body, as Migrations does.
-func NewMigration(d Dialect, name, body string) (Migration, error) { return newMigration(d, name, body) }
+func NewMigration(d Dialect, name, body string) (Migration, error) {
+	return newMigration(d, name, body)
+}
