@@ -178,6 +178,9 @@ func (v ringVerifiers) Verifier(name string, hash uint32) (note.Verifier, error)
 
 // openNote checks msg's signature under the key ring and reads the anchor it states.
 func (an *Anchorer) openNote(msg, source string) (Anchor, error) {
+	if an.Keys == nil {
+		return Anchor{}, errors.New("no key ring to check its signature with (is --data right?)")
+	}
 	n, err := note.Open([]byte(msg), ringVerifiers{an.Keys})
 	if err != nil {
 		return Anchor{}, fmt.Errorf("signature does not verify under the key ring: %w", err)
