@@ -186,7 +186,9 @@ func (db *DB) migrate(ctx context.Context, conn *sql.Conn, ms []Migration, progr
 	return nil
 }
 
-// CheckSchema returns an error unless the database is exactly at the binary's version.
+// CheckSchema returns an error unless the database is exactly at the binary's version:
+// every migration applied, with the checksum of the binary's file (read-only; Migrate
+// is what applies and records).
 func (db *DB) CheckSchema(ctx context.Context) error {
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {
@@ -194,6 +196,21 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	}
 	if latest := db.LatestVersion(); v != latest {
 		return fmt.Errorf("store: schema at version %d, binary expects %d", v, latest)
+	}
+	ms, err := Migrations(db.Dialect)
+	if err != nil {
+		return err
+	}
+	applied, err := readLedger(ctx, db.read)
+	if err != nil {
+		return classify(err)
+	}
+	pending, backfill, err := planMigrations(ms, applied)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 || len(backfill) > 0 {
+		return fmt.Errorf("store: schema at version %d but not migrated by this binary: run miz migrate", v)
 	}
 	return nil
 }

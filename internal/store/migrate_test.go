@@ -188,3 +188,26 @@ func assertLedgerMatches(t *testing.T, db *store.DB) {
 		}
 	}
 }
+
+// The readiness check and the read-only tools hold the ledger to the binary's files
+// too, not only MAX(version).
+func TestCheckSchemaHoldsTheLedgerToTheFiles(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := db.CheckSchema(ctx); err != nil {
+			t.Fatal(err)
+		}
+		err := db.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE schema_migrations SET checksum = ? WHERE version = 1", strings.Repeat("0", 64))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, err := range map[string]error{"CheckSchema": db.CheckSchema(ctx), "Migrate": db.Migrate(ctx, nil)} {
+			if err == nil || !strings.Contains(err.Error(), "0001_core.sql was changed after it was applied") {
+				t.Fatalf("%s on a changed ledger: %v", name, err)
+			}
+		}
+	})
+}
