@@ -27,7 +27,7 @@ var ErrNoAnchor = errors.New("audit: no anchor yet")
 
 // ErrNotExtending is returned by Anchor when the chain no longer extends the latest
 // anchor: it was cut or rewritten since, and signing its head would bless that.
-var ErrNotExtending = errors.New("audit: the chain does not extend its latest anchor")
+var ErrNotExtending = errors.New("the chain does not extend its latest anchor")
 
 // Anchor is one signed head of the chain.
 type Anchor struct {

@@ -151,6 +151,10 @@ func TestRewrittenChainIsReportedAgainstTheAnchors(t *testing.T) {
 			t.Fatalf("rewritten chain: %q", findings)
 		}
 
+		exec(t, db, "DELETE FROM audit_anchors WHERE id = 1")
+		if _, findings := verifyAll(t, an); !strings.Contains(strings.Join(findings, "\n"), "anchor #1 is missing from the database") {
+			t.Fatalf("first anchor deleted: %q", findings)
+		}
 		exec(t, db, "DELETE FROM audit_anchors")
 		_, findings = verifyAll(t, an)
 		joined := strings.Join(findings, "\n")

@@ -62,13 +62,15 @@ func (an *Anchorer) Anchors(ctx context.Context) ([]Anchor, []Finding, error) {
 			findings = append(findings, Finding{Anchor: row, Message: fmt.Sprintf("anchor #%d in the database: %v", row.Number, err)})
 			continue
 		}
-		if prev := int64(0); i > 0 {
+		prev := int64(0) // anchors are numbered 1, 2, …: a gap is rows deleted
+		if i > 0 {
 			prev = rows[i-1].Number
-			if a.Number > prev+1 {
-				findings = append(findings, Finding{Anchor: a, Message: fmt.Sprintf("anchors #%d–#%d are missing from the database", prev+1, a.Number-1)})
-			}
-		} else if a.Number > 1 {
-			findings = append(findings, Finding{Anchor: a, Message: fmt.Sprintf("anchors #1–#%d are missing from the database", a.Number-1)})
+		}
+		switch {
+		case a.Number == prev+2:
+			findings = append(findings, Finding{Anchor: a, Message: fmt.Sprintf("anchor #%d is missing from the database", prev+1)})
+		case a.Number > prev+2:
+			findings = append(findings, Finding{Anchor: a, Message: fmt.Sprintf("anchors #%d–#%d are missing from the database", prev+1, a.Number-1)})
 		}
 		byNumber[a.Number] = a
 		out = append(out, a)
