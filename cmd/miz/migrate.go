@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -39,40 +38,6 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	after, _ := db.SchemaVersion(ctx)
 	fmt.Fprintf(stdout, "schema version %d → %d (%s)\n", before, after, db.Dialect)
-	return 0
-}
-
-// runAudit handles `miz audit verify`: it walks the hash chain and prints the head.
-func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "usage: miz audit verify [--data DIR] [--db URL]")
-		return 2
-	}
-	cfg, _, err := loadConfig("audit verify", args[1:], os.Getenv)
-	if err != nil {
-		return usageErr(stderr, "audit verify", err)
-	}
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
-	if err != nil {
-		fmt.Fprintln(stderr, "miz audit verify:", err)
-		return 1
-	}
-	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		fmt.Fprintln(stderr, "miz audit verify:", err)
-		return 1
-	}
-	res, err := audit.Verify(ctx, db, func(n int64) { fmt.Fprintf(stderr, "checked %d entries\n", n) })
-	var bad *audit.BadEntryError
-	if errors.As(err, &bad) {
-		fmt.Fprintf(stdout, "FAIL: entry %d: %s\n", bad.Seq, bad.Reason)
-		return 1
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "miz audit verify:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "ok: %d entries\n%s\n", res.Entries, res.Head)
 	return 0
 }
 

@@ -174,6 +174,16 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	// Security #11: the audit chain's head is signed at start, every AuditAnchor and on
+	// `miz audit anchor`, so that a cut or rewritten chain no longer verifies.
+	anchors := newAnchorer(db, m.Registry.Keys, cfg)
+	m.Runner.Handle("audit.anchor", func(ctx context.Context, _ jobs.Job) error { _, _, err := anchors.Anchor(ctx); return err })
+	if cfg.AuditAnchor > 0 {
+		m.Runner.Every("audit.anchor", cfg.AuditAnchor)
+	}
+	if _, _, err := anchors.Anchor(ctx); err != nil {
+		m.Log.Error("audit chain not anchored at start", "err", err)
+	}
 
 	tls := cfg.TLSCert != ""
 	// Browsers reach the desk over HTTPS with TLS here, behind a TLS proxy, or at an
@@ -203,6 +213,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
+	a.AuditHead = publishedAuditHead(anchors)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: db})
 	w.Calendar, a.Calendar = calAdmin, calAdmin

@@ -57,6 +57,9 @@ type API struct {
 	// Outages and KPI serve /api/v1/status, outages and KPIs; nil builds them from DB and Cases.
 	Outages *outages.Service
 	KPI     *kpi.Computer
+	// AuditHead returns the audit chain's latest signed head (ErrNoAuditHead before the
+	// first); nil leaves GET /api/v1/audit/head out.
+	AuditHead func(ctx context.Context) (AuditHead, error)
 
 	mux    *http.ServeMux
 	routes []Route
@@ -105,6 +108,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.accountabilityRoutes() // /api/v1/status, outages, KPIs, queue exports
 	a.calendarRoutes()       // holidays of the business calendar (SLA-CLOCK rules 5, 6)
 	a.resetRoutes()          // password reset for applicants (security #11)
+	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

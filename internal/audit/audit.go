@@ -1,6 +1,8 @@
 // Package audit keeps Miz's append-only, hash-chained audit log. Every state change
 // writes an entry in the same transaction as the change; each entry's hash covers the
-// previous entry's hash, so an edited, deleted or reordered row breaks the chain.
+// previous entry's hash, so an edited, deleted or reordered row breaks the chain. The
+// chain's head is signed from time to time as an anchor (anchor.go), so that a cut
+// tail, or a chain edited and rehashed from the edit on, no longer verifies either.
 package audit
 
 import (
@@ -112,6 +114,12 @@ func (e *BadEntryError) Error() string {
 // naming the first entry that was edited, deleted or reordered. progress, if not nil,
 // is called every 10,000 entries.
 func Verify(ctx context.Context, db *store.DB, progress func(n int64)) (VerifyResult, error) {
+	return walk(ctx, db, progress, nil)
+}
+
+// walk checks the chain in order, calling visit (if not nil) with the length and head
+// of the chain after each good entry.
+func walk(ctx context.Context, db *store.DB, progress func(n int64), visit func(n int64, hash string)) (VerifyResult, error) {
 	var res VerifyResult
 	err := db.View(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT seq, at, actor, action, object_kind, object_id, summary, prev_hash, hash
@@ -139,6 +147,9 @@ func Verify(ctx context.Context, db *store.DB, progress func(n int64)) (VerifyRe
 			}
 			prev, want = e.Hash, want+1
 			res.Entries++
+			if visit != nil {
+				visit(res.Entries, e.Hash)
+			}
 			if progress != nil && res.Entries%10000 == 0 {
 				progress(res.Entries)
 			}

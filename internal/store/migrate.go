@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -25,13 +27,26 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	// Checksum is the SHA-256 (hex) of the file exactly as embedded, before macro
+	// expansion: what sha256sum prints for the file in the repository. The database
+	// records it when the migration is applied and refuses to start if it changes.
+	Checksum string
 }
 
 // Migrations returns the embedded migrations for a dialect, in order. A file
 // NNNN_name.sql is shared by both dialects and may use the macros {{ID}}, {{BOOL}}
 // and {{BLOB}}; NNNN_name.sqlite.sql and NNNN_name.postgres.sql are dialect-only.
 func Migrations(d Dialect) ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+	sub, err := fs.Sub(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("store: read migrations: %w", err)
+	}
+	return migrationsFrom(sub, d)
+}
+
+// migrationsFrom reads the migrations of dialect d from the top of fsys.
+func migrationsFrom(fsys fs.FS, d Dialect) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("store: read migrations: %w", err)
 	}
@@ -47,16 +62,15 @@ func Migrations(d Dialect) ([]Migration, error) {
 				continue
 			}
 		}
-		num, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("store: migration %s: name must start with a number", name)
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("store: read migration %s: %w", name, err)
 		}
-		body, err := fs.ReadFile(migrationFS, path.Join("migrations", name))
+		m, err := newMigration(d, name, string(body))
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: v, Name: name, SQL: expandMacros(d, string(body))})
+		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	for i := 1; i < len(ms); i++ {
@@ -65,6 +79,17 @@ func Migrations(d Dialect) ([]Migration, error) {
 		}
 	}
 	return ms, nil
+}
+
+// newMigration builds the migration of file name with body for dialect d.
+func newMigration(d Dialect, name, body string) (Migration, error) {
+	num, _, ok := strings.Cut(name, "_")
+	v, err := strconv.Atoi(num)
+	if !ok || err != nil || v <= 0 {
+		return Migration{}, fmt.Errorf("store: migration %s: name must start with a positive number", name)
+	}
+	sum := sha256.Sum256([]byte(body))
+	return Migration{Version: v, Name: name, SQL: expandMacros(d, body), Checksum: hex.EncodeToString(sum[:])}, nil
 }
 
 func expandMacros(d Dialect, q string) string {
@@ -99,12 +124,20 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 // Migrate applies every pending migration under a lock, reporting progress through
-// progress (may be nil). It refuses to run against a schema newer than the binary.
+// progress (may be nil). It refuses to run against a schema newer than the binary, and
+// against one where an applied migration's file changed, is gone, or where a migration
+// numbered below the newest applied one was never applied (see checkApplied).
 func (db *DB) Migrate(ctx context.Context, progress func(done, total int, name string)) error {
 	ms, err := Migrations(db.Dialect)
 	if err != nil {
 		return err
 	}
+	return db.migrateSet(ctx, ms, progress)
+}
+
+// migrateSet applies ms the way Migrate applies the embedded set; tests hand it sets
+// of their own.
+func (db *DB) migrateSet(ctx context.Context, ms []Migration, progress func(done, total int, name string)) error {
 	if db.w != nil {
 		// SQLite: the writer owns the write connection; migrate on it, alone.
 		return db.w.do(ctx, &writeReq{excl: func(ctx context.Context, conn *sql.Conn) error {
@@ -126,26 +159,9 @@ func (db *DB) migrate(ctx context.Context, conn *sql.Conn, ms []Migration, progr
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey) //nolint:errcheck
 	}
-	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	var current sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&current); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	latest := 0
-	if len(ms) > 0 {
-		latest = ms[len(ms)-1].Version
-	}
-	if int(current.Int64) > latest {
-		return fmt.Errorf("store: database schema is version %d but this binary knows only %d: refusing to start (upgrade miz)", current.Int64, latest)
-	}
-	var pending []Migration
-	for _, m := range ms {
-		if m.Version > int(current.Int64) {
-			pending = append(pending, m)
-		}
+	pending, err := prepareLedger(ctx, conn, db.Dialect, ms)
+	if err != nil {
+		return err
 	}
 	for i, m := range pending {
 		if progress != nil {
@@ -155,14 +171,9 @@ func (db *DB) migrate(ctx context.Context, conn *sql.Conn, ms []Migration, progr
 		if err != nil {
 			return fmt.Errorf("store: migrate %s: %w", m.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		if err := applyMigration(ctx, tx, db.Dialect, m, Millis(db.Now())); err != nil {
 			_ = tx.Rollback()
-			return fmt.Errorf("store: migrate %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, rebind(db.Dialect, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-			m.Version, m.Name, Millis(db.Now())); err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("store: migrate %s: record: %w", m.Name, err)
+			return err
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("store: migrate %s: commit: %w", m.Name, err)
@@ -175,7 +186,9 @@ func (db *DB) migrate(ctx context.Context, conn *sql.Conn, ms []Migration, progr
 	return nil
 }
 
-// CheckSchema returns an error unless the database is exactly at the binary's version.
+// CheckSchema returns an error unless the database is exactly at the binary's version:
+// every migration applied, with the checksum of the binary's file (read-only; Migrate
+// is what applies and records).
 func (db *DB) CheckSchema(ctx context.Context) error {
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {
@@ -183,6 +196,21 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	}
 	if latest := db.LatestVersion(); v != latest {
 		return fmt.Errorf("store: schema at version %d, binary expects %d", v, latest)
+	}
+	ms, err := Migrations(db.Dialect)
+	if err != nil {
+		return err
+	}
+	applied, err := readLedger(ctx, db.read)
+	if err != nil {
+		return classify(err)
+	}
+	pending, backfill, err := planMigrations(ms, applied)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 || len(backfill) > 0 {
+		return fmt.Errorf("store: schema at version %d but not migrated by this binary: run miz migrate", v)
 	}
 	return nil
 }

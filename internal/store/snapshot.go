@@ -47,24 +47,19 @@ func (tx *Tx) MigrateTo(ctx context.Context, version int) error {
 	if err := tx.Lock(ctx, migrationLockKey); err != nil {
 		return fmt.Errorf("store: migrate lock: %w", err)
 	}
-	if _, err := tx.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	var current sql.NullInt64
-	if err := tx.q.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&current); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
+	var upTo []Migration
 	for _, m := range ms {
-		if m.Version <= int(current.Int64) || m.Version > version {
-			continue
+		if m.Version <= version {
+			upTo = append(upTo, m)
 		}
-		if _, err := tx.q.ExecContext(ctx, m.SQL); err != nil {
-			return fmt.Errorf("store: migrate %s: %w", m.Name, err)
-		}
-		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-			m.Version, m.Name, Millis(tx.Now)); err != nil {
-			return fmt.Errorf("store: migrate %s: record: %w", m.Name, err)
+	}
+	pending, err := prepareLedger(ctx, tx.q, tx.Dialect, upTo)
+	if err != nil {
+		return err
+	}
+	for _, m := range pending {
+		if err := applyMigration(ctx, tx.q, tx.Dialect, m, Millis(tx.Now)); err != nil {
+			return err
 		}
 	}
 	return nil
