@@ -71,6 +71,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Log == nil {
 		m.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: parseLevel(cfg.LogLevel)}))
 	}
+	if _, ok := m.Log.Handler().(interface{ IsRequestAware() }); !ok {
+		m.Log = slog.New(server.ContextHandler(m.Log.Handler())) // every line of a request carries its ID
+	}
 	if m.Out == nil {
 		m.Out = os.Stdout
 	}
