@@ -232,7 +232,7 @@ func (m *Main) Run(ctx context.Context) error {
 	w.Desk, w.Complaints, w.Outages, w.KPI, w.Banner = dsk, cmp, out, k, out.Banner
 	a.Desk, a.Complaints, a.Outages, a.KPI = dsk, cmp, out, k
 	m.API, m.Web = a, w
-	w.BaseURL = m.publicBase
+	w.BaseURL, a.BaseURL = m.publicBase, m.publicBase
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only

@@ -34,11 +34,14 @@ import (
 
 // API is the JSON side of Miz.
 type API struct {
-	DB       *store.DB
-	Auth     *httpauth.Auth
-	Log      *slog.Logger
-	Login    identity.LoginPolicy
-	Version  string
+	DB      *store.DB
+	Auth    *httpauth.Auth
+	Log     *slog.Logger
+	Login   identity.LoginPolicy
+	Version string
+	// BaseURL gives the desk's public URL (--base-url, or the demo's listening
+	// address); the OpenAPI document names it as its server, or "/" when it is empty.
+	BaseURL  func() string
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
 	Cases *cases.Engine
@@ -129,6 +132,10 @@ func (a *API) route(method, path string, h http.HandlerFunc, op Op) {
 	a.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		if err := checkQuery(r); err != nil {
+			a.fail(w, r, err)
+			return
 		}
 		c := httpauth.FromContext(r.Context())
 		if c.Unavailable {
