@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -94,6 +95,17 @@ func (s *Service) identityCard(p phrases) *Table {
 	types := make([]string, len(s.ApplicantTypes))
 	for i, a := range s.ApplicantTypes {
 		types[i] = p.applicantTypes[a]
+		// A type that only some kinds of request accept says which (issue 14: CERT
+		// serves agencies and companies; the public only reports vulnerabilities).
+		var only []string
+		for _, k := range s.CaseKinds {
+			if len(k.ApplicantTypes) == 0 || slices.Contains(k.ApplicantTypes, a) {
+				only = append(only, k.Name.In(l))
+			}
+		}
+		if len(only) < len(s.CaseKinds) {
+			types[i] += " " + fmt.Sprintf(p.onlyFor, strings.Join(only, p.sep))
+		}
 	}
 	t.Rows = append(t.Rows,
 		row(p.serviceID, p.digits(s.NationalServiceID)),
