@@ -128,6 +128,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	})
 	m.Runner.Every("jobs.prune", 24*time.Hour)
+	m.Runner.Handle(catalogdb.RenewalKind, func(ctx context.Context, _ jobs.Job) error {
+		_, err := m.Catalog.RemindRenewals(ctx) // SLA §8: editors renew before validity ends
+		return err
+	})
+	m.Runner.Every(catalogdb.RenewalKind, 24*time.Hour)
 	sender := &notify.Sender{DB: db, Log: m.Log}
 	if cfg.SMTPAddr != "" {
 		mailer := &notify.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}

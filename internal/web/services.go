@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/i18n"
@@ -98,7 +99,8 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 		}
 		kinds = append(kinds, kc)
 	}
-	p.Data = map[string]any{"S": svc, "Rows": rows, "Laws": laws, "Channels": channels, "Kinds": kinds}
+	p.Data = map[string]any{"S": svc, "Rows": rows, "Laws": laws, "Channels": channels, "Kinds": kinds,
+		"Validity": validityText(p.Lang, svc)}
 	s.render(w, r, http.StatusOK, "service", p)
 }
 
@@ -112,7 +114,7 @@ func (s *Server) serviceSLA(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "")
 	doc := svc.SLADocument(string(p.Lang))
 	p.Title = doc.Title
-	p.Data = map[string]any{"S": svc, "Doc": doc}
+	p.Data = map[string]any{"S": svc, "Doc": doc, "Validity": validityText(p.Lang, svc)}
 	s.render(w, r, http.StatusOK, "sla", p)
 }
 
@@ -199,6 +201,19 @@ func size(b int64) string {
 
 // catalogDate shows a catalog date the way the page's language expects: Jalali in
 // Persian, ISO with the Jalali date beside it in English.
+// validityText is what the service's pages say of its SLA's period (§8): that it has
+// ended and renewal is pending, or when it ends if that is near; else nothing.
+func validityText(lang i18n.Lang, svc *catalog.Service) string {
+	n := svc.ValidityOn(time.Now(), jalali.Tehran())
+	switch {
+	case n.Ended:
+		return i18n.T(lang, "catalog.validity.ended", catalogDate(lang, n.To))
+	case n.Soon:
+		return i18n.T(lang, "catalog.validity.soon", catalogDate(lang, n.To), strconv.Itoa(n.DaysLeft))
+	}
+	return ""
+}
+
 func catalogDate(lang i18n.Lang, d catalog.Date) string {
 	if d.Year == 0 {
 		return "—"

@@ -1,0 +1,32 @@
+package catalog
+
+import (
+	"testing"
+	"time"
+)
+
+// TestValidityOn_S8 reads §8's period on the day it ends, the day after and two
+// months before, in Tehran: an ended agreement says so (issue 14, validity).
+func TestValidityOn_S8(t *testing.T) {
+	teh := time.FixedZone("Tehran", 3*3600+1800)
+	s := &Service{Validity: Validity{From: Date{2021, 3, 21}, To: Date{2022, 3, 20}}}
+	for _, c := range []struct {
+		now         time.Time
+		ended, soon bool
+		left        int
+	}{
+		{time.Date(2022, 3, 20, 20, 0, 0, 0, teh), false, true, 0},
+		{time.Date(2022, 3, 20, 21, 0, 0, 0, time.UTC), true, false, -1}, // 00:30 on the 21st in Tehran
+		{time.Date(2022, 1, 19, 12, 0, 0, 0, teh), false, true, 60},
+		{time.Date(2022, 1, 18, 12, 0, 0, 0, teh), false, false, 61},
+		{time.Date(2026, 12, 4, 12, 0, 0, 0, teh), true, false, -1720},
+	} {
+		n := s.ValidityOn(c.now, teh)
+		if n.Ended != c.ended || n.Soon != c.soon || n.DaysLeft != c.left {
+			t.Errorf("%s: %+v, want ended=%v soon=%v left=%d", c.now, n, c.ended, c.soon, c.left)
+		}
+	}
+	if n := (&Service{}).ValidityOn(time.Now(), teh); n.Ended || n.Soon {
+		t.Errorf("no period: %+v", n)
+	}
+}
