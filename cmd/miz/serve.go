@@ -238,6 +238,7 @@ func (m *Main) Run(ctx context.Context) error {
 	a.Desk, a.Complaints, a.Outages, a.KPI = dsk, cmp, out, k
 	m.API, m.Web = a, w
 	w.BaseURL, a.BaseURL = m.publicBase, m.publicBase
+	w.Demo = cfg.Demo
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only

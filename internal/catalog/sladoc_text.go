@@ -20,6 +20,7 @@ type phrases struct {
 	applicantTypes, storage, yesNo, public, level map[string]string
 	units                                         map[string]string
 	months                                        []string
+	mark                                          func(path string) string // "(example)" or nothing
 }
 
 func phrasesFor(lang string) phrases {

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -28,5 +29,38 @@ func TestValidityOn_S8(t *testing.T) {
 	}
 	if n := (&Service{}).ValidityOn(time.Now(), teh); n.Ended || n.Soon {
 		t.Errorf("no period: %+v", n)
+	}
+}
+
+// TestProvenanceMarksEveryFigure_14: the shipped files mark every published figure;
+// a file that drops one, marks a path that is no figure, or gives an unknown source
+// is refused with the path named.
+func TestProvenanceMarksEveryFigure_14(t *testing.T) {
+	srcs, err := DefaultSources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range srcs {
+		svc, err := Parse(src.Name, src.Data)
+		if err != nil {
+			t.Fatalf("%s: %v", src.Name, err)
+		}
+		if svc.SourceOf("validity.to") != "§8" || !svc.IsExample("fee") || len(svc.Unconfirmed()) != len(svc.FactPaths())-1 {
+			t.Errorf("%s: validity.to=%q, unconfirmed %d of %d", src.Name, svc.SourceOf("validity.to"), len(svc.Unconfirmed()), len(svc.FactPaths()))
+		}
+	}
+	base := string(srcs[0].Data)
+	for _, c := range []struct{ name, old, new, want string }{
+		{"missing", "  fee: example\n", "", "fee is not marked"},
+		{"unknown path", "  fee: example\n", "  fee: example\n  fees: owner\n", "provenance.fees: no published value has this path"},
+		{"unknown source", "  fee: example\n", "  fee: minister\n", `got "minister"`},
+	} {
+		if !strings.Contains(base, c.old) {
+			t.Fatalf("%s: %q not in %s", c.name, c.old, srcs[0].Name)
+		}
+		_, err := Parse(srcs[0].Name, []byte(strings.Replace(base, c.old, c.new, 1)))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
 	}
 }

@@ -64,16 +64,22 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 	l := string(p.Lang)
 	p.Title = svc.Name.In(l)
 	t := func(k string, a ...any) string { return i18n.T(p.Lang, k, a...) }
+	mark := func(path string) string { // demo: an unconfirmed figure says so (issue 14)
+		if s.Demo && svc.IsExample(path) {
+			return catalog.ExampleMark(l)
+		}
+		return ""
+	}
 	rows := []cardRow{
-		{t("catalog.card.national_id"), svc.NationalServiceID},
+		{t("catalog.card.national_id"), svc.NationalServiceID + mark("national_service_id")},
 		{t("catalog.card.type"), t("catalog.type."+svc.Type) + " (" + svc.Type + ")"},
 		{t("catalog.card.unit"), svc.ResponsibleUnit.In(l)},
 		{t("catalog.card.hours"), svc.ServiceHours.In(l)},
-		{t("catalog.card.average"), duration(p.Lang, svc.DeliveryTime.Average)},
-		{t("catalog.card.maximum"), duration(p.Lang, svc.DeliveryTime.Maximum)},
-		{t("catalog.card.visits"), t("catalog.card.visits_n", svc.MaxVisits)},
-		{t("catalog.card.questions"), duration(p.Lang, svc.QuestionResponseTime)},
-		{t("catalog.card.fee"), fee(p.Lang, svc.Fee)},
+		{t("catalog.card.average"), duration(p.Lang, svc.DeliveryTime.Average) + mark("delivery_time.average")},
+		{t("catalog.card.maximum"), duration(p.Lang, svc.DeliveryTime.Maximum) + mark("delivery_time.maximum")},
+		{t("catalog.card.visits"), t("catalog.card.visits_n", svc.MaxVisits) + mark("max_visits")},
+		{t("catalog.card.questions"), duration(p.Lang, svc.QuestionResponseTime) + mark("question_response_time")},
+		{t("catalog.card.fee"), fee(p.Lang, svc.Fee) + mark("fee")},
 		{t("catalog.card.version"), t("catalog.card.version_n", svc.Version, catalogDate(p.Lang, svc.EffectiveFrom))},
 	}
 	var laws, channels []string
@@ -85,7 +91,7 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 	}
 	var kinds []kindCard
 	for _, k := range svc.CaseKinds {
-		kc := kindCard{Name: k.Name.In(l), Delivery: duration(p.Lang, k.DeliveryTime.Maximum)}
+		kc := kindCard{Name: k.Name.In(l), Delivery: duration(p.Lang, k.DeliveryTime.Maximum) + mark("case_kinds."+k.ID+".delivery_time.maximum")}
 		for _, d := range svc.DocumentsFor(k.ID, "") {
 			req := t("catalog.doc.always")
 			if d.Required == catalog.RequiredConditional {
@@ -112,7 +118,7 @@ func (s *Server) serviceSLA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "")
-	doc := svc.SLADocument(string(p.Lang))
+	doc := svc.SLADocumentMarked(string(p.Lang), s.Demo)
 	p.Title = doc.Title
 	p.Data = map[string]any{"S": svc, "Doc": doc, "Validity": validityText(p.Lang, svc)}
 	s.render(w, r, http.StatusOK, "sla", p)

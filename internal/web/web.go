@@ -73,6 +73,9 @@ type Server struct {
 	// Catalog is the versioned service catalog behind /services, /changes and the
 	// editors' pages (SLA C-4.6); nil leaves those pages out.
 	Catalog *catalogdb.Store
+	// Demo is true under --demo: public pages then mark the catalog's unconfirmed
+	// figures "(example)" (issue 14, provenance).
+	Demo bool
 
 	r *renderer
 }
