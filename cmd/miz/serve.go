@@ -32,6 +32,7 @@ import (
 	"github.com/itoir/miz/internal/jobs"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
+	"github.com/itoir/miz/internal/oversight"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/sla"
@@ -239,6 +240,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.API, m.Web = a, w
 	w.BaseURL, a.BaseURL = m.publicBase, m.publicBase
 	w.Demo = cfg.Demo
+	w.Oversight = &oversight.Service{DB: db, Anchors: anchors} // /admin/audit
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only
