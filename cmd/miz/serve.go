@@ -161,6 +161,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar,
 		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
 	calAdmin := &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
+	if cfg.Demo { // issue 13: deadlines right from the first start
+		if _, err := calAdmin.SeedOfficialHolidays(ctx); err != nil {
+			return fmt.Errorf("demo: official holidays: %w", err)
+		}
+	}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
 
 	// SLA Z-4.1: the public registry of certificates, its signing keys and its

@@ -44,6 +44,8 @@ var oversightFa = map[string]string{
 	"admin.audit.summary":         "شرح",
 	"admin.audit.older":           "سطرهای قدیمی‌تر",
 	"admin.audit.none":            "سطری با این فیلترها نیست.",
+	"calendar.delete.confirm":     "با حذف تعطیلی %s («%s») آن روز دوباره روز کاری می‌شود و مهلت همه درخواست‌های باز از نو حساب می‌شود.",
+	"calendar.delete.do":          "حذف این تعطیلی",
 	"oversight.forbidden":         "این بخش فقط برای مدیران میز است.",
 	"oversight.actor.unknown":     "حسابی با نام کاربری «%s» نیست.",
 }
@@ -92,6 +94,8 @@ var oversightEn = map[string]string{
 	"admin.audit.summary":         "Details",
 	"admin.audit.older":           "Older entries",
 	"admin.audit.none":            "No entries match these filters.",
+	"calendar.delete.confirm":     "Deleting the holiday of %s (“%s”) makes that day a working day again, and the deadlines of every open case are computed anew.",
+	"calendar.delete.do":          "Delete this holiday",
 	"oversight.forbidden":         "This part is for the desk's administrators only.",
 	"oversight.actor.unknown":     "There is no account with the username “%s”.",
 }
