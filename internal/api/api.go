@@ -85,6 +85,9 @@ type Op struct {
 	Params      []Param
 	Produces    string // success media type (default application/json)
 	MaxBodySize int64
+	// BodyLimit, when set, computes the body limit per request instead (uploads,
+	// whose limit follows the catalog in force).
+	BodyLimit func(r *http.Request) int64
 }
 
 // Param is a path or query parameter.
@@ -128,6 +131,10 @@ func (a *API) route(method, path string, h http.HandlerFunc, op Op) {
 	}
 	a.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
+			limit := limit
+			if op.BodyLimit != nil {
+				limit = op.BodyLimit(r)
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		c := httpauth.FromContext(r.Context())
