@@ -44,6 +44,7 @@ type Start struct {
 type Started struct {
 	Token   string
 	Session Session
+	TTL     time.Duration // the lifetime it was opened with (for the cookie)
 }
 
 // SignIn checks credentials (and, for one-step logins, the second factor) and opens
@@ -147,6 +148,7 @@ func (s *Sessions) start(ctx context.Context, accountID int64, st Start) (Starte
 		}
 		var err error
 		out.Token, out.Session, err = CreateSession(ctx, tx, NewSession{AccountID: accountID, Kind: st.Kind, TTL: st.TTL})
+		out.TTL = st.TTL
 		return err
 	})
 	if err != nil {
