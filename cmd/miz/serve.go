@@ -34,6 +34,7 @@ import (
 	"github.com/itoir/miz/internal/kpi"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
+	"github.com/itoir/miz/internal/oversight"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/sla"
@@ -88,19 +89,20 @@ func (m *Main) Run(ctx context.Context) error {
 // domain is every service cmd/miz builds before the HTTP adapters: the adapters get
 // these and construct none themselves (issue 12).
 type domain struct {
-	db       *store.DB
-	runCtx   context.Context // lives until Close; the runner and watchers use it
-	services func(ctx context.Context) ([]*catalog.Service, error)
-	calendar *calendar.Service
-	desk     *desk.Service
-	cmp      *complaints.Service
-	outages  *outages.Service
-	kpi      *kpi.Computer
-	apps     *application.Module
-	anchors  *audit.Anchorer
-	auth     *httpauth.Auth
-	sessions *identity.Sessions
-	accounts *identity.Accounts
+	db        *store.DB
+	runCtx    context.Context // lives until Close; the runner and watchers use it
+	services  func(ctx context.Context) ([]*catalog.Service, error)
+	calendar  *calendar.Service
+	desk      *desk.Service
+	cmp       *complaints.Service
+	outages   *outages.Service
+	kpi       *kpi.Computer
+	apps      *application.Module
+	anchors   *audit.Anchorer
+	oversight *oversight.Service
+	auth      *httpauth.Auth
+	sessions  *identity.Sessions
+	accounts  *identity.Accounts
 }
 
 // openStore sets up logging, opens and migrates the database and seeds the demo
@@ -176,6 +178,11 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 		return err
 	})
 	m.Runner.Every("jobs.prune", 24*time.Hour)
+	m.Runner.Handle(catalogdb.RenewalKind, func(ctx context.Context, _ jobs.Job) error {
+		_, err := m.Catalog.RemindRenewals(ctx) // SLA §8: editors renew before validity ends
+		return err
+	})
+	m.Runner.Every(catalogdb.RenewalKind, 24*time.Hour)
 	m.newSender(db).Register(m.Runner)
 
 	docs, err := openDocuments(ctx, cfg)
@@ -192,6 +199,11 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar,
 		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
 	d.calendar = &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
+	if cfg.Demo { // issue 13: deadlines right from the first start
+		if _, err := d.calendar.SeedOfficialHolidays(ctx); err != nil {
+			return nil, fmt.Errorf("demo: official holidays: %w", err)
+		}
+	}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
 
 	// SLA Z-4.1: the public registry of certificates, its signing keys and its
@@ -233,6 +245,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.cmp.RegisterJobs(m.Runner) // negotiation and decision deadlines (SLA-CLOCK rules 7, 10)
 	d.outages = &outages.Service{DB: db, Services: d.services}
 	d.kpi = newKPI(m, d.outages)
+	d.oversight = &oversight.Service{DB: db, Anchors: d.anchors} // /admin/audit
 	return d, m.buildIdentity(ctx, d)
 }
 
@@ -287,13 +300,13 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	w, err := web.New(&web.Server{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
 		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
-		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != ""})
+		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight})
 	if err != nil {
 		return nil, err
 	}
 	a, err := api.New(&api.API{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
 		Sessions: d.sessions, Accounts: d.accounts, Calendar: d.calendar, Registry: m.Registry, Desk: d.desk,
-		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors)})
+		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase})
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,9 @@ type API struct {
 	// Sessions signs people in and out; Accounts serves their own accounts.
 	Sessions *identity.Sessions
 	Accounts *identity.Accounts
+	// BaseURL gives the desk's public URL (--base-url, or the demo's listening
+	// address); the OpenAPI document names it as its server, or "/" when it is empty.
+	BaseURL  func() string
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
 	Cases *cases.Engine
@@ -162,6 +165,10 @@ func (a *API) route(method, path string, h http.HandlerFunc, op Op) {
 				limit = op.BodyLimit(r)
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		if err := checkQuery(r); err != nil {
+			a.fail(w, r, err)
+			return
 		}
 		c := httpauth.FromContext(r.Context())
 		if c.Unavailable {

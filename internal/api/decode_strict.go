@@ -5,6 +5,8 @@ import (
 	"encoding"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -198,4 +200,27 @@ func foldKey(s string) string {
 		}
 		return m
 	}, s)
+}
+
+// checkQuery refuses a query string whose names or values are not clean text (Security
+// #11 item 11): 400 before any handler reads it, the same rule as form fields.
+func checkQuery(r *http.Request) error {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return problem.New(problem.Invalid, "hardening.text.invalid")
+	}
+	for k, vs := range q {
+		if persian.CheckText(k, false) != nil {
+			return problem.New(problem.Invalid, "hardening.text.invalid")
+		}
+		for _, v := range vs {
+			if persian.CheckText(v, false) != nil {
+				return problem.Field(k, "hardening.text.invalid")
+			}
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -30,6 +31,8 @@ func (a *API) Document() map[string]any {
 		}
 		if rt.Op.Auth {
 			op["security"] = []map[string]any{{"bearer": []string{}}}
+		} else {
+			op["security"] = []map[string]any{} // public: says so explicitly
 		}
 		var params []map[string]any
 		for _, p := range rt.Op.Params {
@@ -65,7 +68,7 @@ func (a *API) Document() map[string]any {
 			ok["content"] = map[string]any{pt: map[string]any{"schema": rt.Op.Response}}
 		}
 		responses[strconv.Itoa(status)] = ok
-		for _, e := range rt.Op.Errors {
+		for _, e := range documentedErrors(rt.Op) {
 			responses[strconv.Itoa(e)] = map[string]any{"description": http.StatusText(e),
 				"content": map[string]any{"application/json": map[string]any{"schema": errSchema}}}
 		}
@@ -75,14 +78,45 @@ func (a *API) Document() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Miz — ITO service desk API", "version": a.Version,
+			"license":     map[string]any{"name": "Terms of use of the Information Technology Organization of Iran", "identifier": "LicenseRef-ITO-Terms-of-Use"},
 			"description": "JSON API of the service desk. Dates are ISO 8601 with an explicit offset; digits are ASCII. Errors are {\"error\":{\"code\",\"message\"}} with the message in the request's language (Accept-Language)."},
-		"paths": paths,
+		"servers": []map[string]any{{"url": a.serverURL(), "description": "this desk"}},
+		"paths":   paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
 			"schemas": map[string]any{"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"},
 				map[string]any{"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}, "field": map[string]any{"type": "string"}})})},
 		},
 	}
+}
+
+// documentedErrors is the operation's declared error statuses plus those every
+// route can answer whatever its handler does: 400 for a query string that is not
+// clean text (checkQuery), and for an operation that needs a token, 401 without one
+// and 403 when the token lacks the operation's scope.
+func documentedErrors(op Op) []int {
+	out := append([]int(nil), op.Errors...)
+	add := func(code int) {
+		if !slices.Contains(out, code) {
+			out = append(out, code)
+		}
+	}
+	add(http.StatusBadRequest)
+	if op.Auth {
+		add(http.StatusUnauthorized)
+		add(http.StatusForbidden)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// serverURL is the API's server for the document: the configured public base URL,
+// or "/" (the document's own origin) when none is set.
+func (a *API) serverURL() string {
+	if a.BaseURL == nil || a.BaseURL() == "" {
+		return "/"
+	}
+	return strings.TrimRight(a.BaseURL(), "/")
 }
 
 func hasParam(ps []Param, name string) bool {

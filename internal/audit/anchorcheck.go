@@ -31,6 +31,18 @@ func (f Finding) String() string { return f.Message }
 // two copies differing) comes back as findings; the anchors returned are the ones to
 // hold the chain to.
 func (an *Anchorer) Anchors(ctx context.Context) ([]Anchor, []Finding, error) {
+	// The file is read before the database: Anchor commits a new anchor to the
+	// database before it appends it to the file, so every note read from the file is
+	// already committed when the database is read after it. Read the other way round,
+	// an anchor signed between the two reads would look removed from the database.
+	var data []byte
+	if an.File != "" {
+		var err error
+		data, err = os.ReadFile(an.File)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("audit: read anchors: %w", err)
+		}
+	}
 	var rows []Anchor
 	err := an.DB.View(ctx, func(tx *store.Tx) error {
 		rs, err := tx.Query(ctx, "SELECT id, entries, head, note FROM audit_anchors ORDER BY id")
@@ -75,15 +87,8 @@ func (an *Anchorer) Anchors(ctx context.Context) ([]Anchor, []Finding, error) {
 		byNumber[a.Number] = a
 		out = append(out, a)
 	}
-	if an.File == "" {
+	if data == nil {
 		return out, findings, nil
-	}
-	data, err := os.ReadFile(an.File)
-	if errors.Is(err, os.ErrNotExist) {
-		return out, findings, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("audit: read anchors: %w", err)
 	}
 	fromFile, ff := an.ReadNotes(data, an.File)
 	findings = append(findings, ff...)

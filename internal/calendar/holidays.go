@@ -87,7 +87,11 @@ func (s *Service) AddHolidays(ctx context.Context, p *identity.Principal, hs []s
 			return nil, problem.Wrap(problem.Invalid, "calendar.holiday.invalid", err)
 		}
 	}
-	by := actor(p)
+	return s.addHolidays(ctx, actor(p), hs, reason)
+}
+
+// addHolidays stores hs for AddHolidays, as by.
+func (s *Service) addHolidays(ctx context.Context, by string, hs []sla.Holiday, reason string) ([]int64, error) {
 	var ids []int64
 	err := s.update(ctx, func(tx *store.Tx) error {
 		ids = ids[:0]

@@ -34,6 +34,8 @@ type Service struct {
 	Documents            []Document   `yaml:"documents"`
 	CaseKinds            []CaseKind   `yaml:"case_kinds"`
 	ModuleConfig         ModuleConfig `yaml:"module_config"`
+	// Provenance says where each published value comes from (provenance.go).
+	Provenance map[string]string `yaml:"provenance"`
 }
 
 // Service types as Iranian service desks classify them.

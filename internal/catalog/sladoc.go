@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -47,11 +48,21 @@ type Table struct {
 
 // SLADocument renders the service's agreement in lang ("fa" or "en"; any
 // other value gives Persian), section by section as in the seeds.
-func (s *Service) SLADocument(lang string) SLADoc {
+func (s *Service) SLADocument(lang string) SLADoc { return s.SLADocumentMarked(lang, false) }
+
+// SLADocumentMarked is SLADocument that, when markExamples is set (demo mode), puts
+// "(example)" after each figure nobody has confirmed (provenance.go, issue 14).
+func (s *Service) SLADocumentMarked(lang string, markExamples bool) SLADoc {
 	if lang != "en" {
 		lang = "fa"
 	}
 	p := phrasesFor(lang)
+	p.mark = func(path string) string {
+		if markExamples && s.IsExample(path) {
+			return ExampleMark(lang)
+		}
+		return ""
+	}
 	doc := SLADoc{Lang: lang, Dir: p.dir, Title: fmt.Sprintf(p.title, s.Name.In(lang)), Version: s.Version}
 	doc.Sections = []Section{
 		{Title: p.intro, Paragraphs: []string{fmt.Sprintf(p.introText, s.Parties.Organization.In(lang), s.Parties.Applicant.In(lang))}},
@@ -61,9 +72,11 @@ func (s *Service) SLADocument(lang string) SLADoc {
 		{Title: p.data, Paragraphs: []string{p.dataText}, Table: s.dataTable(p)},
 		{Title: p.fees, Paragraphs: s.feeText(p)},
 		{Title: p.disputes, Paragraphs: []string{p.disputeText, fmt.Sprintf(p.disputeTimes,
-			p.duration(s.Complaints.NegotiationResponseTime), p.number(s.Complaints.Quorum), p.duration(s.Complaints.DecisionTime))}},
+			p.duration(s.Complaints.NegotiationResponseTime)+p.mark("complaints.negotiation_response_time"),
+			p.number(s.Complaints.Quorum)+p.mark("complaints.quorum"),
+			p.duration(s.Complaints.DecisionTime)+p.mark("complaints.decision_time"))}},
 		{Title: p.period, Paragraphs: []string{
-			fmt.Sprintf(p.periodText, p.date(s.Validity.From), p.date(s.Validity.To)),
+			fmt.Sprintf(p.periodText, p.date(s.Validity.From)+p.mark("validity.from"), p.date(s.Validity.To)+p.mark("validity.to")),
 			fmt.Sprintf(p.versionText, p.number(s.Version), p.date(s.EffectiveFrom)),
 			p.renewText,
 		}},
@@ -94,24 +107,36 @@ func (s *Service) identityCard(p phrases) *Table {
 	types := make([]string, len(s.ApplicantTypes))
 	for i, a := range s.ApplicantTypes {
 		types[i] = p.applicantTypes[a]
+		// A type that only some kinds of request accept says which (issue 14: CERT
+		// serves agencies and companies; the public only reports vulnerabilities).
+		var only []string
+		for _, k := range s.CaseKinds {
+			if len(k.ApplicantTypes) == 0 || slices.Contains(k.ApplicantTypes, a) {
+				only = append(only, k.Name.In(l))
+			}
+		}
+		if len(only) < len(s.CaseKinds) {
+			types[i] += " " + fmt.Sprintf(p.onlyFor, strings.Join(only, p.sep))
+		}
 	}
 	t.Rows = append(t.Rows,
-		row(p.serviceID, p.digits(s.NationalServiceID)),
+		row(p.serviceID, p.digits(s.NationalServiceID)+p.mark("national_service_id")),
 		row(p.serviceName, s.Name.In(l)),
 		row(p.serviceType, s.Type),
 		row(p.unit, s.ResponsibleUnit.In(l)),
 		row(p.applicants, strings.Join(types, p.sep)),
 		row(p.hours, s.ServiceHours.In(l)),
-		row(p.average, p.duration(s.DeliveryTime.Average)),
-		row(p.maximum, p.duration(s.DeliveryTime.Maximum)),
-		row(p.visits, p.number(s.MaxVisits)),
-		row(p.questions, p.duration(s.QuestionResponseTime)),
+		row(p.average, p.duration(s.DeliveryTime.Average)+p.mark("delivery_time.average")),
+		row(p.maximum, p.duration(s.DeliveryTime.Maximum)+p.mark("delivery_time.maximum")),
+		row(p.visits, p.number(s.MaxVisits)+p.mark("max_visits")),
+		row(p.questions, p.duration(s.QuestionResponseTime)+p.mark("question_response_time")),
 	)
 	for _, ch := range s.Channels {
 		t.Rows = append(t.Rows, row(p.channel, ch.Name.In(l)+": "+ch.Value))
 	}
 	for _, k := range s.CaseKinds {
-		t.Rows = append(t.Rows, row(p.kind, fmt.Sprintf(p.kindText, k.Name.In(l), p.duration(k.DeliveryTime.Maximum))))
+		t.Rows = append(t.Rows, row(p.kind, fmt.Sprintf(p.kindText, k.Name.In(l),
+			p.duration(k.DeliveryTime.Maximum)+p.mark("case_kinds."+k.ID+".delivery_time.maximum"))))
 		for _, d := range s.DocumentsFor(k.ID, "") {
 			name := d.Name.In(l)
 			if d.Required == RequiredConditional {

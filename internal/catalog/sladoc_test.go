@@ -98,3 +98,32 @@ func TestJalali(t *testing.T) {
 		}
 	}
 }
+
+// TestSLADocumentWordingFollowsTheSeeds_14: §1 speaks of penalties (the seeds'
+// «جرایم»), and the identity card names who may apply as the seeds do — CERT serves
+// agencies and companies, and a natural person only for the kinds that accept one.
+func TestSLADocumentWordingFollowsTheSeeds_14(t *testing.T) {
+	svcs, err := Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range svcs {
+		fa, en := s.SLADocument("fa"), s.SLADocument("en")
+		if !strings.Contains(fa.Sections[0].Paragraphs[0], "جرایم") || !strings.Contains(en.Sections[0].Paragraphs[0], "penalties") {
+			t.Errorf("%s §1 does not speak of penalties: %q / %q", s.ID, fa.Sections[0].Paragraphs[0], en.Sections[0].Paragraphs[0])
+		}
+		if s.ID != "cert" {
+			continue
+		}
+		var who string
+		for _, r := range en.Sections[1].Table.Rows {
+			if r[0] == "Who may apply" {
+				who = r[1]
+			}
+		}
+		_, person, _ := strings.Cut(who, "natural persons")
+		if !strings.Contains(person, "only for:") || !strings.Contains(person, "Vulnerability report") || strings.Contains(person, "Security incident") {
+			t.Errorf("CERT's identity card: natural persons = %q (row %q), want only the kinds that accept them", person, who)
+		}
+	}
+}

@@ -12,6 +12,7 @@ type phrases struct {
 	party, signatory, signature, organization, applicant               string
 
 	field, value, serviceID, serviceName, serviceType, unit, applicants string
+	onlyFor                                                             string
 	hours, average, maximum, visits, questions, channel, kind, kindText string
 	document                                                            string
 
@@ -19,6 +20,7 @@ type phrases struct {
 	applicantTypes, storage, yesNo, public, level map[string]string
 	units                                         map[string]string
 	months                                        []string
+	mark                                          func(path string) string // "(example)" or nothing
 }
 
 func phrasesFor(lang string) phrases {
@@ -33,7 +35,7 @@ func persian() phrases {
 		lang: "fa", dir: "rtl", sep: "، ", thousands: "٬",
 		title:           "توافق‌نامه سطح خدمت %s",
 		intro:           "مقدمه",
-		introText:       "این توافق‌نامه سطح خدمات به منزله قراردادی میان %s (که از این پس «سازمان» خوانده می‌شود) از یک سو و %s (که از این پس «متقاضی» خوانده می‌شود) از سوی دیگر است. این توافق‌نامه بر تکالیف و مسئولیت‌های هر دو طرف، عملکرد و کیفیت مورد انتظار از خدمات ارائه‌شده و پیامدهای تخطی از کیفیت مورد انتظار تمرکز دارد.",
+		introText:       "این توافق‌نامه سطح خدمات به منزله قراردادی میان %s (که از این پس «سازمان» خوانده می‌شود) از یک سو و %s (که از این پس «متقاضی» خوانده می‌شود) از سوی دیگر است. این توافق‌نامه بر تکالیف و مسئولیت‌های هر دو طرف، عملکرد و کیفیت مورد انتظار از خدمات ارائه‌شده و جرایم درنظرگرفته‌شده در صورت تخطی از کیفیت مورد انتظار تمرکز دارد.",
 		description:     "هدف و شناسنامه خدمت",
 		goalText:        "هدف از این توافق‌نامه سطح خدمت، ارائه باکیفیت خدمت «%s» از سوی سازمان فناوری اطلاعات ایران است. این بیانیه توافق دوجانبه سطح خدمت، روش‌ها و مسئولیت‌های نظارتی و سازمانی را در صورت لزوم مشخص می‌کند. شناسنامه خدمت در جدول زیر آمده است.",
 		legal:           "مسئولیت و مبنای قانونی",
@@ -58,7 +60,8 @@ func persian() phrases {
 		organization: "سازمان", applicant: "متقاضی",
 		field: "عنوان", value: "شرح",
 		serviceID: "شناسه خدمت", serviceName: "نام خدمت", serviceType: "نوع خدمت",
-		unit: "دستگاه مسئول", applicants: "گیرندگان خدمت", hours: "ساعات ارائه خدمت",
+		onlyFor: "(فقط برای: %s)",
+		unit:    "دستگاه مسئول", applicants: "گیرندگان خدمت", hours: "ساعات ارائه خدمت",
 		average: "میانگین زمان ارائه خدمت", maximum: "حداکثر زمان ارائه خدمت",
 		visits: "حداکثر دفعات مراجعه حضوری", questions: "زمان پاسخ به پرسش‌ها",
 		channel: "کانال ارتباطی", kind: "نوع درخواست", kindText: "%s (حداکثر %s)",
@@ -79,7 +82,7 @@ func english() phrases {
 		lang: "en", dir: "ltr", sep: ", ", thousands: ",",
 		title:           "Service level agreement: %s",
 		intro:           "Introduction",
-		introText:       "This service level agreement is a contract between %s (hereafter \"the Organization\") on one side and %s (hereafter \"the Applicant\") on the other. It sets out the duties and responsibilities of both parties, the performance and quality expected of the service, and what follows when that quality is not met.",
+		introText:       "This service level agreement is a contract between %s (hereafter \"the Organization\") on one side and %s (hereafter \"the Applicant\") on the other. It sets out the duties and responsibilities of both parties, the performance and quality expected of the service, and the penalties set for failing to meet that quality.",
 		description:     "Purpose and service identity card",
 		goalText:        "The purpose of this agreement is the delivery, with quality, of the service \"%s\" by the Information Technology Organization of Iran. This statement of the agreed service level sets out, where needed, the methods and the supervisory and organizational responsibilities. The service identity card follows.",
 		legal:           "Responsibility and legal basis",
@@ -104,7 +107,8 @@ func english() phrases {
 		organization: "The Organization", applicant: "The Applicant",
 		field: "Item", value: "Details",
 		serviceID: "Service ID", serviceName: "Service name", serviceType: "Service type",
-		unit: "Responsible body", applicants: "Who may apply", hours: "Service hours",
+		onlyFor: "(only for: %s)",
+		unit:    "Responsible body", applicants: "Who may apply", hours: "Service hours",
 		average: "Average delivery time", maximum: "Maximum delivery time",
 		visits: "Maximum in-person visits", questions: "Time to answer questions",
 		channel: "Channel", kind: "Kind of request", kindText: "%s (at most %s)",

@@ -71,6 +71,7 @@ func validateService(c *checker, s *Service) {
 	checkObligations(c, s.Obligations)
 	checkDataClasses(c, s.DataClasses)
 	checkValidity(c, s)
+	checkProvenance(c, s)
 	checkDocuments(c, s)
 	nonEmpty(c, "case_kinds", len(s.CaseKinds))
 	seen := map[string]bool{}

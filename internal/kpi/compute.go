@@ -3,6 +3,7 @@ package kpi
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -63,9 +64,31 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 		return nil, err
 	}
 	var delivery, paused []float64
+	perKind := map[string]*kindFigures{}
+	figures := func(kind string) *kindFigures {
+		if perKind[kind] == nil {
+			perKind[kind] = &kindFigures{KindReport: KindReport{Kind: kind}}
+		}
+		return perKind[kind]
+	}
 	err = c.DB.View(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE service = ? AND submitted_at >= ? AND submitted_at < ?`,
-			service, from, to).Scan(&r.Received); err != nil {
+		rows, err := tx.Query(ctx, `SELECT kind, COUNT(*) FROM cases WHERE service = ? AND submitted_at >= ? AND submitted_at < ?
+			GROUP BY kind`, service, from, to)
+		if err != nil {
+			return fmt.Errorf("kpi: received: %w", err)
+		}
+		for rows.Next() {
+			var kind string
+			var n int
+			if err := rows.Scan(&kind, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("kpi: received: %w", err)
+			}
+			figures(kind).Received = n
+			r.Received += n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return fmt.Errorf("kpi: received: %w", err)
 		}
 		return eachCompleted(ctx, tx, service, from, to, func(cc completedCase) error {
@@ -75,32 +98,83 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 			}
 			budget := sla.Budget{Amount: k.DeliveryTime.Maximum.Amount, Unit: sla.Unit(k.DeliveryTime.Maximum.Unit)}
 			st := sla.Compute(cc.events, budget, cal, sla.OnResubmit(k.SLA.OnResubmit), cc.closedAt)
+			kf := figures(cc.kind)
+			unit := UnitBusinessDays
+			if !budget.Unit.IsBusiness() {
+				unit = UnitHours // a 24×7 kind is measured in clock hours, never in business days
+			}
+			if kf.Unit != "" && kf.Unit != unit {
+				unit = UnitMixed // versions of one kind that changed the budget's unit
+			}
+			kf.Unit = unit
 			r.Completed++
+			kf.Completed++
 			if !st.Breached && st.PriorBreachAt.IsZero() {
 				r.OnTime++
+				kf.OnTime++
 			}
-			delivery = append(delivery, float64(st.Used)/budget.Calendar(cal).DayLength().Seconds())
-			var p int64
+			var pausedSec int64
 			for _, ps := range st.Pauses {
 				end := ps.To
 				if end.IsZero() {
 					end = cc.closedAt
 				}
-				p += cal.WorkingSeconds(ps.From, end)
+				if unit == UnitHours {
+					pausedSec += int64(end.Sub(ps.From) / time.Second)
+				} else {
+					pausedSec += cal.WorkingSeconds(ps.From, end)
+				}
 			}
-			paused = append(paused, float64(p)/cal.DayLength().Seconds())
+			per := cal.DayLength().Seconds()
+			if unit == UnitHours {
+				per = time.Hour.Seconds()
+			}
+			kf.delivery = append(kf.delivery, float64(st.Used)/per)
+			kf.paused = append(kf.paused, float64(pausedSec)/per)
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	if r.Completed > 0 {
-		pct := round2(float64(r.OnTime) * 100 / float64(r.Completed))
-		r.OnTimePercent = &pct
+	r.OnTimePercent = percent(r.OnTime, r.Completed)
+	// The service-wide delivery and pause figures exist only where every kind
+	// counts in one unit: business days and clock hours are never added (issue 14).
+	for _, kind := range slices.Sorted(maps.Keys(perKind)) {
+		kf := perKind[kind]
+		kf.OnTimePercent = percent(kf.OnTime, kf.Completed)
+		kf.Delivery, kf.Paused = statsOf(kf.delivery), statsOf(kf.paused)
+		r.Kinds = append(r.Kinds, kf.KindReport)
+		if kf.Completed == 0 {
+			continue
+		}
+		switch {
+		case r.Unit == "":
+			r.Unit = kf.Unit
+		case r.Unit != kf.Unit:
+			r.Unit = UnitMixed
+		}
+		delivery, paused = append(delivery, kf.delivery...), append(paused, kf.paused...)
 	}
-	r.Delivery, r.Paused = statsOf(delivery), statsOf(paused)
+	if r.Unit != UnitMixed {
+		r.Delivery, r.Paused = statsOf(delivery), statsOf(paused)
+	}
 	return r, c.optional(ctx, r, svc)
+}
+
+// kindFigures gathers one kind's figures while the cases are read.
+type kindFigures struct {
+	KindReport
+	delivery, paused []float64
+}
+
+// percent is part of whole in per cent, rounded to hundredths; nil when whole is 0.
+func percent(part, whole int) *float64 {
+	if whole == 0 {
+		return nil
+	}
+	pct := round2(float64(part) * 100 / float64(whole))
+	return &pct
 }
 
 // kindKey names a case kind at a catalog version.

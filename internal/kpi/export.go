@@ -54,10 +54,25 @@ func (r *Report) Rows() [][]string {
 		{"completed", i(r.Completed)},
 		{"on_time", i(r.OnTime)},
 		{"on_time_percent", optFloat(r.OnTimePercent)},
-		{"delivery_business_days_median", f(r.Delivery.Median)},
-		{"delivery_business_days_p90", f(r.Delivery.P90)},
-		{"paused_business_days_median", f(r.Paused.Median)},
-		{"paused_business_days_p90", f(r.Paused.P90)},
+	}
+	// Delivery and pause figures carry their unit in their name; a service whose
+	// kinds count in different units has them per kind only (issue 14).
+	if r.Unit != "" && r.Unit != UnitMixed {
+		rows = append(rows, []string{"delivery_" + r.Unit + "_median", f(r.Delivery.Median)},
+			[]string{"delivery_" + r.Unit + "_p90", f(r.Delivery.P90)},
+			[]string{"paused_" + r.Unit + "_median", f(r.Paused.Median)},
+			[]string{"paused_" + r.Unit + "_p90", f(r.Paused.P90)})
+	}
+	for _, k := range r.Kinds {
+		p := "kind_" + k.Kind + "_"
+		rows = append(rows, []string{p + "received", i(k.Received)}, []string{p + "completed", i(k.Completed)},
+			[]string{p + "on_time", i(k.OnTime)}, []string{p + "on_time_percent", optFloat(k.OnTimePercent)})
+		if k.Completed > 0 && k.Unit != UnitMixed {
+			rows = append(rows, []string{p + "delivery_" + k.Unit + "_median", f(k.Delivery.Median)},
+				[]string{p + "delivery_" + k.Unit + "_p90", f(k.Delivery.P90)},
+				[]string{p + "paused_" + k.Unit + "_median", f(k.Paused.Median)},
+				[]string{p + "paused_" + k.Unit + "_p90", f(k.Paused.P90)})
+		}
 	}
 	if a := r.Availability; a != nil {
 		rows = append(rows, []string{"availability_percent", f(a.Percent)},

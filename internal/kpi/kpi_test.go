@@ -169,3 +169,57 @@ func TestStatsNearestRank(t *testing.T) {
 		}
 	}
 }
+
+// TestKindsCountInTheirOwnUnits_14: CERT's incidents run on the 24×7 clock and its
+// courses on business days; the report gives each kind its figures in its own unit
+// and no service-wide delivery figure that would add hours to business days.
+func TestKindsCountInTheirOwnUnits_14(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svcs, err := catalog.Defaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal := sla.NationalDefault()
+		sub := time.Date(2026, 4, 4, 9, 0, 0, 0, jalali.Tehran())
+		day := int64(cal.DayLength() / time.Second)
+		// Two incidents: 3 h and 30 h of clock time (the second with 2 h waiting for the applicant).
+		insertCase(t, db, "cert", "incident", sub, sub.Add(3*time.Hour), []ev{{sub, "organization", "", false}, {sub.Add(3 * time.Hour), "none", "", false}})
+		insertCase(t, db, "cert", "incident", sub, sub.Add(32*time.Hour), []ev{{sub, "organization", "", false},
+			{sub.Add(10 * time.Hour), "applicant", "information", false}, {sub.Add(12 * time.Hour), "organization", "", false},
+			{sub.Add(32 * time.Hour), "none", "", false}})
+		// One course enrolment, 4 business days.
+		insertCase(t, db, "cert", "course", sub, cal.AddWorking(sub, 4*day), []ev{{sub, "organization", "", false}, {cal.AddWorking(sub, 4*day), "none", "", false}})
+		c := &Computer{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: func() *sla.Calendar { return cal },
+			Now: func() time.Time { return sub.AddDate(0, 1, 0) }}
+		year, _ := ParsePeriod("1405")
+		r, err := c.Compute(ctx, "cert", year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Unit != UnitMixed || r.Delivery != (Stats{}) || r.Completed != 3 {
+			t.Fatalf("service-wide: unit %q delivery %+v completed %d; want mixed and no added figure", r.Unit, r.Delivery, r.Completed)
+		}
+		byKind := map[string]KindReport{}
+		for _, k := range r.Kinds {
+			byKind[k.Kind] = k
+		}
+		inc, course := byKind["incident"], byKind["course"]
+		if inc.Unit != UnitHours || inc.Completed != 2 || inc.Delivery != (Stats{Count: 2, Median: 16.5, P90: 30}) || inc.Paused.P90 != 2 {
+			t.Errorf("incidents = %+v, want hours: median 16.5, p90 30, paused 2", inc)
+		}
+		if course.Unit != UnitBusinessDays || course.Delivery != (Stats{Count: 1, Median: 4, P90: 4}) {
+			t.Errorf("courses = %+v, want 4 business days", course)
+		}
+		rows := r.Rows()
+		var names []string
+		for _, row := range rows {
+			names = append(names, row[0])
+		}
+		joined := strings.Join(names, " ")
+		if strings.Contains(joined, " delivery_business_days_median") || !strings.Contains(joined, "kind_incident_delivery_hours_median") ||
+			!strings.Contains(joined, "kind_course_delivery_business_days_median") {
+			t.Errorf("export rows = %s", joined)
+		}
+	})
+}

@@ -28,11 +28,17 @@ type Report struct {
 	// OnTimePercent is nil when nothing was completed.
 	OnTime        int      `json:"on_time"`
 	OnTimePercent *float64 `json:"on_time_percent"`
-	// Delivery is the SLA clock's used time of completed cases, in business days
-	// (days of 24 hours for 24×7 budgets); Paused is the time completed cases
-	// spent with their applicants, in business days (SLA-CLOCK rules 1, 9).
-	Delivery Stats `json:"delivery_business_days"`
-	Paused   Stats `json:"paused_business_days"`
+	// Delivery is the SLA clock's used time of completed cases; Paused is the time
+	// completed cases spent with their applicants (SLA-CLOCK rules 1, 9). Both are in
+	// Unit: business days for kinds on business time, clock hours for 24×7 kinds.
+	// When a service's kinds count in different units (CERT's incidents in hours, its
+	// courses in business days) Unit is "mixed" and both are empty: the figures are
+	// in Kinds, each in its own unit, and never added together (issue 14).
+	Unit     string `json:"delivery_unit,omitempty"`
+	Delivery Stats  `json:"delivery"`
+	Paused   Stats  `json:"paused"`
+	// Kinds are the same figures for each kind of case, in its own unit.
+	Kinds []KindReport `json:"kinds"`
 	// Availability comes from the recorded outages (C-4.4).
 	Availability *outages.Availability `json:"availability"`
 	// Visits, FirstResponse, Complaints and Satisfaction come from their modules.
@@ -40,6 +46,25 @@ type Report struct {
 	FirstResponse *Stats        `json:"first_response_business_hours"`
 	Complaints    *Complaints   `json:"complaints"`
 	Satisfaction  *Satisfaction `json:"satisfaction"`
+}
+
+// The units of delivery and pause figures.
+const (
+	UnitBusinessDays = "business_days"
+	UnitHours        = "hours"
+	UnitMixed        = "mixed"
+)
+
+// KindReport is one kind of case's figures over the period, in its own unit.
+type KindReport struct {
+	Kind          string   `json:"kind"`
+	Unit          string   `json:"delivery_unit,omitempty"`
+	Received      int      `json:"received"`
+	Completed     int      `json:"completed"`
+	OnTime        int      `json:"on_time"`
+	OnTimePercent *float64 `json:"on_time_percent"`
+	Delivery      Stats    `json:"delivery"`
+	Paused        Stats    `json:"paused"`
 }
 
 // Stats summarises a set of durations: how many, their median and 90th

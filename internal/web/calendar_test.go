@@ -83,7 +83,7 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 			t.Fatalf("holidays = %+v, %v", hs, err)
 		}
 		page := cp.do(admin, "GET", "/admin/calendar?year=1405", "", nil)
-		for _, want := range []string{"آلودگی هوا", "نوروز", `data-province="07"`, "1405-09-02"} {
+		for _, want := range []string{"آلودگی هوا", "نوروز", `data-province="07"`, "۱۴۰۵-۰۹-۰۲", "حذف این تعطیلی"} { // Jalali in Persian digits; delete asks first
 			if !strings.Contains(page.Body.String(), want) {
 				t.Fatalf("/admin/calendar lacks %q", want)
 			}

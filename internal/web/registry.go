@@ -119,7 +119,7 @@ func (s *Server) loadCertificate(w http.ResponseWriter, r *http.Request) (*Page,
 		return nil, false
 	}
 	v := certificateView{C: c, History: h, Badge: badge(c.Status), Category: categoryOption{ID: c.Category, Fa: c.Category, En: c.Category},
-		VerifyURL: s.Registry.BaseURL + "/registry/" + c.Number}
+		VerifyURL: s.siteBase() + "/registry/" + c.Number}
 	for _, cat := range s.Registry.Categories {
 		if cat.ID == c.Category {
 			v.Category = categoryOption{ID: cat.ID, Fa: cat.Name.FA, En: cat.Name.EN}
@@ -144,7 +144,7 @@ func (s *Server) certificateQR(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	b, err := qrPNG(s.Registry.BaseURL + "/registry/" + c.Number)
+	b, err := qrPNG(s.siteBase() + "/registry/" + c.Number) // issue 13: absolute, so a scanned print verifies
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -217,7 +217,7 @@ func (s *Server) registryFeed(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	base := s.Registry.BaseURL
+	base := s.siteBase()
 	f := atom{Lang: string(lang), Title: i18n.T(lang, "certify.feed.title"), ID: base + "/registry/feed.atom",
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339), Link: atomLink{Href: base + "/registry"}}
 	for i, e := range es {

@@ -82,6 +82,20 @@ func newRenderer(a *assets) (*renderer, error) {
 	funcs := template.FuncMap{
 		"asset": a.URL,
 		"digits": func(lang i18n.Lang, v any) string {
+			// A figure held by pointer (nil meaning "no data") prints its value, never
+			// its address (issue 14: the on-time percentage showed as 0x…).
+			switch p := v.(type) {
+			case *float64:
+				if p == nil {
+					return ""
+				}
+				v = *p
+			case *int:
+				if p == nil {
+					return ""
+				}
+				v = *p
+			}
 			s := fmt.Sprint(v)
 			if lang == i18n.Fa {
 				return persian.PersianDigits(s)

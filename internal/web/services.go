@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/i18n"
@@ -63,16 +64,22 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 	l := string(p.Lang)
 	p.Title = svc.Name.In(l)
 	t := func(k string, a ...any) string { return i18n.T(p.Lang, k, a...) }
+	mark := func(path string) string { // demo: an unconfirmed figure says so (issue 14)
+		if s.Demo && svc.IsExample(path) {
+			return catalog.ExampleMark(l)
+		}
+		return ""
+	}
 	rows := []cardRow{
-		{t("catalog.card.national_id"), svc.NationalServiceID},
+		{t("catalog.card.national_id"), svc.NationalServiceID + mark("national_service_id")},
 		{t("catalog.card.type"), t("catalog.type."+svc.Type) + " (" + svc.Type + ")"},
 		{t("catalog.card.unit"), svc.ResponsibleUnit.In(l)},
 		{t("catalog.card.hours"), svc.ServiceHours.In(l)},
-		{t("catalog.card.average"), duration(p.Lang, svc.DeliveryTime.Average)},
-		{t("catalog.card.maximum"), duration(p.Lang, svc.DeliveryTime.Maximum)},
-		{t("catalog.card.visits"), t("catalog.card.visits_n", svc.MaxVisits)},
-		{t("catalog.card.questions"), duration(p.Lang, svc.QuestionResponseTime)},
-		{t("catalog.card.fee"), fee(p.Lang, svc.Fee)},
+		{t("catalog.card.average"), duration(p.Lang, svc.DeliveryTime.Average) + mark("delivery_time.average")},
+		{t("catalog.card.maximum"), duration(p.Lang, svc.DeliveryTime.Maximum) + mark("delivery_time.maximum")},
+		{t("catalog.card.visits"), t("catalog.card.visits_n", svc.MaxVisits) + mark("max_visits")},
+		{t("catalog.card.questions"), duration(p.Lang, svc.QuestionResponseTime) + mark("question_response_time")},
+		{t("catalog.card.fee"), fee(p.Lang, svc.Fee) + mark("fee")},
 		{t("catalog.card.version"), t("catalog.card.version_n", svc.Version, catalogDate(p.Lang, svc.EffectiveFrom))},
 	}
 	var laws, channels []string
@@ -84,7 +91,7 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 	}
 	var kinds []kindCard
 	for _, k := range svc.CaseKinds {
-		kc := kindCard{Name: k.Name.In(l), Delivery: duration(p.Lang, k.DeliveryTime.Maximum)}
+		kc := kindCard{Name: k.Name.In(l), Delivery: duration(p.Lang, k.DeliveryTime.Maximum) + mark("case_kinds."+k.ID+".delivery_time.maximum")}
 		for _, d := range svc.DocumentsFor(k.ID, "") {
 			req := t("catalog.doc.always")
 			if d.Required == catalog.RequiredConditional {
@@ -98,7 +105,8 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 		}
 		kinds = append(kinds, kc)
 	}
-	p.Data = map[string]any{"S": svc, "Rows": rows, "Laws": laws, "Channels": channels, "Kinds": kinds}
+	p.Data = map[string]any{"S": svc, "Rows": rows, "Laws": laws, "Channels": channels, "Kinds": kinds,
+		"Validity": validityText(p.Lang, svc)}
 	s.render(w, r, http.StatusOK, "service", p)
 }
 
@@ -110,9 +118,9 @@ func (s *Server) serviceSLA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.page(r, "")
-	doc := svc.SLADocument(string(p.Lang))
+	doc := svc.SLADocumentMarked(string(p.Lang), s.Demo)
 	p.Title = doc.Title
-	p.Data = map[string]any{"S": svc, "Doc": doc}
+	p.Data = map[string]any{"S": svc, "Doc": doc, "Validity": validityText(p.Lang, svc)}
 	s.render(w, r, http.StatusOK, "sla", p)
 }
 
@@ -199,6 +207,19 @@ func size(b int64) string {
 
 // catalogDate shows a catalog date the way the page's language expects: Jalali in
 // Persian, ISO with the Jalali date beside it in English.
+// validityText is what the service's pages say of its SLA's period (§8): that it has
+// ended and renewal is pending, or when it ends if that is near; else nothing.
+func validityText(lang i18n.Lang, svc *catalog.Service) string {
+	n := svc.ValidityOn(time.Now(), jalali.Tehran())
+	switch {
+	case n.Ended:
+		return i18n.T(lang, "catalog.validity.ended", catalogDate(lang, n.To))
+	case n.Soon:
+		return i18n.T(lang, "catalog.validity.soon", catalogDate(lang, n.To), strconv.Itoa(n.DaysLeft))
+	}
+	return ""
+}
+
 func catalogDate(lang i18n.Lang, d catalog.Date) string {
 	if d.Year == 0 {
 		return "—"

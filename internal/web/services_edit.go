@@ -158,6 +158,8 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, p *Page, v 
 		"Editable":   v.Status == catalogdb.StatusDraft || v.Status == catalogdb.StatusReview,
 		"CanPublish": v.Status == catalogdb.StatusReview && mayDraft(who, authz.Publish, v.Service),
 		"Author":     who != nil && (who.ID == v.CreatedBy || who.ID == v.UpdatedBy || who.ID == v.SubmittedBy),
+		// Issue 14: the figures nobody has confirmed, listed before anyone publishes.
+		"Unconfirmed": unconfirmed(v),
 	}
 	s.render(w, r, status, "catalog_edit", p)
 }
@@ -247,4 +249,14 @@ func parseDay(s string) (catalog.Date, error) {
 	}
 	y, m, day := d.Gregorian()
 	return catalog.Date{Year: y, Month: time.Month(m), Day: day}, nil
+}
+
+// unconfirmed lists the paths of the version's figures marked "example" or not
+// marked at all; nothing when the file does not parse (its problems say why).
+func unconfirmed(v *catalogdb.Version) []string {
+	svc, err := catalog.Parse(v.Service+".yaml", []byte(v.YAML))
+	if err != nil {
+		return nil
+	}
+	return svc.Unconfirmed()
 }

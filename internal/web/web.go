@@ -26,6 +26,7 @@ import (
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/kpi"
 	"github.com/itoir/miz/internal/outages"
+	"github.com/itoir/miz/internal/oversight"
 	"github.com/itoir/miz/internal/problem"
 )
 
@@ -76,6 +77,11 @@ type Server struct {
 	// Catalog is the versioned service catalog behind /services, /changes and the
 	// editors' pages (SLA C-4.6); nil leaves those pages out.
 	Catalog *catalogdb.Store
+	// Oversight reads the audit log for administrators (/admin/audit); nil leaves it out.
+	Oversight *oversight.Service
+	// Demo is true under --demo: public pages then mark the catalog's unconfirmed
+	// figures "(example)" (issue 14, provenance).
+	Demo bool
 
 	r *renderer
 }
@@ -150,6 +156,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.serviceRoutes(mux) // /services, /changes, /admin/services
 	// /admin/accounts, /password/forgot and /password/reset (security #11)
 	s.adminAccountRoutes(mux)
+	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
 }
 
