@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/itoir/miz/internal/api"
+	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
@@ -30,6 +31,7 @@ import (
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jobs"
+	"github.com/itoir/miz/internal/kpi"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/oversight"
@@ -65,9 +67,47 @@ type Main struct {
 	now      func() time.Time // the clock, injected by tests only; nil is time.Now
 }
 
-// Run opens the database, migrates, seeds the demo if asked, starts the job runner
-// and the HTTP server, and returns once the server is listening.
+// Run opens the database, builds the domain services and the HTTP adapters on top
+// of them, and starts the job runner and the HTTP server; it returns once the server
+// is listening.
 func (m *Main) Run(ctx context.Context) error {
+	db, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := m.buildDomain(ctx, db)
+	if err != nil {
+		return err
+	}
+	handler, err := m.buildHTTP(d)
+	if err != nil {
+		return err
+	}
+	return m.serve(d, handler)
+}
+
+// domain is every service cmd/miz builds before the HTTP adapters: the adapters get
+// these and construct none themselves (issue 12).
+type domain struct {
+	db        *store.DB
+	runCtx    context.Context // lives until Close; the runner and watchers use it
+	services  func(ctx context.Context) ([]*catalog.Service, error)
+	calendar  *calendar.Service
+	desk      *desk.Service
+	cmp       *complaints.Service
+	outages   *outages.Service
+	kpi       *kpi.Computer
+	apps      *application.Module
+	anchors   *audit.Anchorer
+	oversight *oversight.Service
+	auth      *httpauth.Auth
+	sessions  *identity.Sessions
+	accounts  *identity.Accounts
+}
+
+// openStore sets up logging, opens and migrates the database and seeds the demo
+// data when asked.
+func (m *Main) openStore(ctx context.Context) (*store.DB, error) {
 	cfg := m.Config
 	if m.Log == nil {
 		m.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: parseLevel(cfg.LogLevel)}))
@@ -79,29 +119,38 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Out = os.Stdout
 	}
 	if err := checkPublicURL(cfg, m.Log); err != nil {
-		return err
+		return nil, err
 	}
 	db, err := store.Open(ctx, cfg.DB, cfg.Data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.DB = db
 	if m.now != nil {
 		db.Now = m.now
 	}
 	if err := db.Migrate(ctx, migrationProgress(m.Log)); err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.Demo {
 		// Security #11 item 13: demo data and its well-known password never go
 		// into a database that real people use.
 		if err := demo.CheckDemoOnly(ctx, db); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := demo.Seed(ctx, db); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return db, nil
+}
+
+// buildDomain builds every domain service: the catalog, the job runner and its
+// jobs, notifications, the business calendar, the case engine with its modules, the
+// registry, the audit anchors, the desk, complaints, outages, KPIs and identity.
+func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
+	cfg := m.Config
+	d := &domain{db: db}
 	// SLA C-4.6: the catalog is versioned in the database, seeded with the defaults.
 	m.Catalog = catalogdb.New(db)
 	m.Catalog.BaseURL = cfg.BaseURL
@@ -110,15 +159,15 @@ func (m *Main) Run(ctx context.Context) error {
 		err = m.Catalog.Seed(ctx, srcs)
 	}
 	if err != nil {
-		return fmt.Errorf("catalog: %w", err)
+		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	if m.Services, err = m.Catalog.List(ctx); err != nil {
-		return fmt.Errorf("catalog: %w", err)
+		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	services := m.Catalog.List
+	d.services = m.Catalog.List
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	m.cancel = cancel
+	d.runCtx, m.cancel = runCtx, cancel
 	m.Runner = jobs.NewRunner(db, m.Log, jobs.Options{})
 	m.Runner.Handle("sessions.purge", func(ctx context.Context, _ jobs.Job) error {
 		return db.Update(ctx, func(tx *store.Tx) error { return identity.PurgeExpired(ctx, tx) })
@@ -134,6 +183,75 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	})
 	m.Runner.Every(catalogdb.RenewalKind, 24*time.Hour)
+	m.newSender(db).Register(m.Runner)
+
+	docs, err := openDocuments(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// SLA-CLOCK rules 5, 6: the calendar reloads after an edit here, and within 10s of one elsewhere.
+	cal, err := calendar.NewLive(ctx, db, sla.Config{})
+	if err != nil {
+		return nil, err
+	}
+	m.wg.Add(1)
+	go func() { defer m.wg.Done(); cal.Watch(runCtx, 10*time.Second, m.Log) }()
+	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar,
+		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
+	d.calendar = &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
+	if cfg.Demo { // issue 13: deadlines right from the first start
+		if _, err := d.calendar.SeedOfficialHolidays(ctx); err != nil {
+			return nil, fmt.Errorf("demo: official holidays: %w", err)
+		}
+	}
+	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
+
+	// SLA Z-4.1: the public registry of certificates, its signing keys and its
+	// transparency log.
+	if m.Registry, err = newRegistry(db, cfg); err != nil {
+		return nil, err
+	}
+	for _, svc := range m.Services {
+		if svc.Module == "certify" {
+			m.Registry.FromCatalog(svc)
+		}
+	}
+	m.Registry.RegisterJobs(m.Runner)
+	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
+	m.Cases.Modules = map[string]cases.Module{"certify": d.apps}
+	if cfg.Demo {
+		if _, err := m.Registry.SeedDemo(ctx); err != nil {
+			return nil, err
+		}
+		if err := application.SeedDemo(ctx, m.Cases, m.Services); err != nil { // applications at each review step
+			return nil, err
+		}
+	}
+	// Security #11: the audit chain's head is signed at start, every AuditAnchor and on
+	// `miz audit anchor`, so that a cut or rewritten chain no longer verifies.
+	d.anchors = newAnchorer(db, m.Registry.Keys, cfg)
+	m.Runner.Handle("audit.anchor", func(ctx context.Context, _ jobs.Job) error { _, _, err := d.anchors.Anchor(ctx); return err })
+	if cfg.AuditAnchor > 0 {
+		m.Runner.Every("audit.anchor", cfg.AuditAnchor)
+	}
+	if _, _, err := d.anchors.Anchor(ctx); err != nil {
+		m.Log.Error("audit chain not anchored at start", "err", err)
+	}
+	// Questions, visits and feedback (C-4.7–C-4.9), complaints (C-4.5), outages
+	// (C-4.4) and the public figures built from them.
+	d.desk = &desk.Service{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
+	d.cmp = complaints.New(m.Cases)
+	d.cmp.Wake, d.cmp.BaseURL = m.Runner, cfg.BaseURL
+	d.cmp.RegisterJobs(m.Runner) // negotiation and decision deadlines (SLA-CLOCK rules 7, 10)
+	d.outages = &outages.Service{DB: db, Services: d.services}
+	d.kpi = newKPI(m, d.outages)
+	d.oversight = &oversight.Service{DB: db, Anchors: d.anchors} // /admin/audit
+	return d, m.buildIdentity(ctx, d)
+}
+
+// newSender delivers notifications by e-mail and SMS where configured.
+func (m *Main) newSender(db *store.DB) *notify.Sender {
+	cfg := m.Config
 	sender := &notify.Sender{DB: db, Log: m.Log}
 	if cfg.SMTPAddr != "" {
 		mailer := &notify.SMTPMailer{Addr: cfg.SMTPAddr, Username: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom}
@@ -145,112 +263,62 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.SMSURL != "" {
 		sender.SMS = &notify.HTTPSMSGateway{URL: cfg.SMSURL, Token: cfg.SMSToken}
 	}
-	sender.Register(m.Runner)
+	return sender
+}
 
-	docs, err := openDocuments(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	// SLA-CLOCK rules 5, 6: the calendar reloads after an edit here, and within 10s of one elsewhere.
-	cal, err := calendar.NewLive(ctx, db, sla.Config{})
-	if err != nil {
-		return err
-	}
-	m.wg.Add(1)
-	go func() { defer m.wg.Done(); cal.Watch(runCtx, 10*time.Second, m.Log) }()
-	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar,
-		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
-	calAdmin := &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
-	if cfg.Demo { // issue 13: deadlines right from the first start
-		if _, err := calAdmin.SeedOfficialHolidays(ctx); err != nil {
-			return fmt.Errorf("demo: official holidays: %w", err)
-		}
-	}
-	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
-
-	// SLA Z-4.1: the public registry of certificates, its signing keys and its
-	// transparency log.
-	if m.Registry, err = newRegistry(db, cfg); err != nil {
-		return err
-	}
-	for _, svc := range m.Services {
-		if svc.Module == "certify" {
-			m.Registry.FromCatalog(svc)
-		}
-	}
-	m.Registry.RegisterJobs(m.Runner)
-	m.Cases.Modules = map[string]cases.Module{"certify": &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}}
-	if cfg.Demo {
-		if _, err := m.Registry.SeedDemo(ctx); err != nil {
-			return err
-		}
-		if err := application.SeedDemo(ctx, m.Cases, m.Services); err != nil { // applications at each review step
-			return err
-		}
-	}
-	// Security #11: the audit chain's head is signed at start, every AuditAnchor and on
-	// `miz audit anchor`, so that a cut or rewritten chain no longer verifies.
-	anchors := newAnchorer(db, m.Registry.Keys, cfg)
-	m.Runner.Handle("audit.anchor", func(ctx context.Context, _ jobs.Job) error { _, _, err := anchors.Anchor(ctx); return err })
-	if cfg.AuditAnchor > 0 {
-		m.Runner.Every("audit.anchor", cfg.AuditAnchor)
-	}
-	if _, _, err := anchors.Anchor(ctx); err != nil {
-		m.Log.Error("audit chain not anchored at start", "err", err)
-	}
-
-	tls := cfg.TLSCert != ""
+// buildIdentity builds request authentication, sign-in and the account services.
+func (m *Main) buildIdentity(ctx context.Context, d *domain) error {
+	cfg, db := m.Config, d.db
 	// Browsers reach the desk over HTTPS with TLS here, behind a TLS proxy, or at an
 	// https base URL: then cookies are Secure and HSTS is sent (Security #11 item 10).
-	secure := tls || cfg.Secure || strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
-	auth := &httpauth.Auth{DB: db, Secure: secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
+	secure := cfg.TLSCert != "" || cfg.Secure || strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")
+	d.auth = &httpauth.Auth{DB: db, Secure: secure, WebTTL: cfg.Session, APITTL: cfg.APIToken, Log: m.Log}
 	if db.Dialect == store.SQLite {
 		// One process owns an SQLite database, so every logout passes through this
 		// cache; PostgreSQL may have several instances behind a load balancer (and
 		// outages to report), so there each request asks the database.
-		auth.CacheTTL = time.Second
+		d.auth.CacheTTL = time.Second
 	}
-	if auth.TrustedProxies, err = httpauth.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
+	var err error
+	if d.auth.TrustedProxies, err = httpauth.ParseTrustedProxies(cfg.TrustedProxies); err != nil {
 		return err
 	}
-	auth.IdleTimeout = cfg.IdleTimeout
+	d.auth.IdleTimeout = cfg.IdleTimeout
 	pol := identity.DefaultLoginPolicy()
 	if pol.TOTP, err = openTOTPKey(ctx, db, cfg); err != nil {
 		return err
 	}
-	w := &web.Server{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases, Catalog: m.Catalog}
-	if cfg.OIDCIssuer != "" { // single sign-on; discovery happens at the first login
-		w.OIDC, w.OIDCEnabled = identity.NewOIDC(identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
-			ClientSecret: cfg.OIDCClientSecret, BaseURL: cfg.BaseURL}), true
+	d.sessions = &identity.Sessions{DB: db, Policy: pol, Forget: d.auth.Forget}
+	d.accounts = &identity.Accounts{DB: db, Policy: pol, KnownService: knownServices(db)}
+	return nil
+}
+
+// buildHTTP builds the web pages and the API over the domain services, and the
+// handler that serves both.
+func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
+	cfg := m.Config
+	w, err := web.New(&web.Server{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
+		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
+		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
+		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight})
+	if err != nil {
+		return nil, err
 	}
-	if err := w.Init(); err != nil {
-		return err
+	a, err := api.New(&api.API{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
+		Sessions: d.sessions, Accounts: d.accounts, Calendar: d.calendar, Registry: m.Registry, Desk: d.desk,
+		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase})
+	if err != nil {
+		return nil, err
 	}
-	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
-	a.AuditHead = publishedAuditHead(anchors)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(jobsCollector{db: db})
-	w.Calendar, a.Calendar = calAdmin, calAdmin
-	w.Registry, a.Registry, a.CertificatePDF = m.Registry, m.Registry, w.CertificatePDF
-	// Questions, visits and feedback (C-4.7–C-4.9), complaints (C-4.5), outages
-	// (C-4.4) and the public figures built from them.
-	dsk := &desk.Service{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
-	cmp := complaints.New(m.Cases)
-	cmp.Wake, cmp.BaseURL = m.Runner, cfg.BaseURL
-	cmp.RegisterJobs(m.Runner) // negotiation and decision deadlines (SLA-CLOCK rules 7, 10)
-	out := &outages.Service{DB: db, Services: services}
-	k := newKPI(m, out)
-	w.Desk, w.Complaints, w.Outages, w.KPI, w.Banner = dsk, cmp, out, k, out.Banner
-	a.Desk, a.Complaints, a.Outages, a.KPI = dsk, cmp, out, k
+	a.CertificatePDF = w.CertificatePDF
 	m.API, m.Web = a, w
-	w.BaseURL, a.BaseURL = m.publicBase, m.publicBase
-	w.Demo = cfg.Demo
-	w.Oversight = &oversight.Service{DB: db, Anchors: anchors} // /admin/audit
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(jobsCollector{db: d.db})
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only
 	}
-	handler := server.Handler(server.Options{DB: db, Log: m.Log, TLS: secure, Wrap: auth.Middleware, NotFound: w.NotFound, Registry: reg,
+	handler := server.Handler(server.Options{DB: d.db, Log: m.Log, TLS: d.auth.Secure, Wrap: d.auth.Middleware, NotFound: w.NotFound, Registry: reg,
 		MetricsToken: metricsToken, TrustedOrigins: trustedOrigins(cfg),
 		CrossOriginDenied: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			w.Fail(rw, r, problem.New(problem.Forbidden, "error.csrf"))
@@ -260,9 +328,27 @@ func (m *Main) Run(ctx context.Context) error {
 			a.Routes(mux)
 		}})
 	if err := m.listenMetrics(reg); err != nil {
-		return err
+		return nil, err
 	}
+	return handler, nil
+}
 
+// newOIDC is single sign-on when an issuer is configured (discovery happens at the
+// first login), nil otherwise.
+func (m *Main) newOIDC() *identity.OIDC {
+	cfg := m.Config
+	if cfg.OIDCIssuer == "" {
+		return nil
+	}
+	return identity.NewOIDC(identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
+		ClientSecret: cfg.OIDCClientSecret, BaseURL: cfg.BaseURL})
+}
+
+// serve listens, starts the job runner and the HTTP server, and returns.
+func (m *Main) serve(d *domain, handler http.Handler) error {
+	cfg := m.Config
+	w := m.Web
+	var err error
 	m.ln, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
@@ -274,14 +360,14 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wg.Add(2)
 	go func() {
 		defer m.wg.Done()
-		if err := m.Runner.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := m.Runner.Run(d.runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			m.Log.Error("job runner stopped", "err", err)
 		}
 	}()
 	go func() {
 		defer m.wg.Done()
 		var err error
-		if tls {
+		if cfg.TLSCert != "" {
 			err = m.http.ServeTLS(m.ln, cfg.TLSCert, cfg.TLSKey)
 		} else {
 			err = m.http.Serve(m.ln)

@@ -29,35 +29,35 @@ import (
 	"github.com/itoir/miz/internal/kpi"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/store"
 )
 
-// API is the JSON side of Miz.
+// API is the JSON side of Miz. It holds domain services only; cmd/miz builds them
+// and New refuses an API that lacks one.
 type API struct {
-	DB      *store.DB
 	Auth    *httpauth.Auth
 	Log     *slog.Logger
-	Login   identity.LoginPolicy
 	Version string
+	// Sessions signs people in and out; Accounts serves their own accounts.
+	Sessions *identity.Sessions
+	Accounts *identity.Accounts
 	// BaseURL gives the desk's public URL (--base-url, or the demo's listening
 	// address); the OpenAPI document names it as its server, or "/" when it is empty.
 	BaseURL  func() string
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Cases is the case engine behind /api/v1/cases, /api/v1/queue and /api/v1/track.
 	Cases *cases.Engine
-	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6); nil edits it
-	// through Cases without reloading a live calendar.
+	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6).
 	Calendar *calendar.Service
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their routes out.
 	Desk *desk.Service
 	// Registry is the public certificate registry (certify module).
 	Registry *certify.Registry
-	// Complaints runs disputes and complaints; nil uses complaints.New(Cases).
+	// Complaints runs disputes and complaints.
 	Complaints *complaints.Service
 	// CertificatePDF renders a certificate's printable page as PDF; nil answers 503.
 	CertificatePDF func(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
-	// Outages and KPI serve /api/v1/status, outages and KPIs; nil builds them from DB and Cases.
+	// Outages and KPI serve /api/v1/status, outages and KPIs.
 	Outages *outages.Service
 	KPI     *kpi.Computer
 	// AuditHead returns the audit chain's latest signed head (ErrNoAuditHead before the
@@ -88,12 +88,41 @@ type Op struct {
 	Params      []Param
 	Produces    string // success media type (default application/json)
 	MaxBodySize int64
+	// BodyLimit, when set, computes the body limit per request instead (uploads,
+	// whose limit follows the catalog in force).
+	BodyLimit func(r *http.Request) int64
 }
 
 // Param is a path or query parameter.
 type Param struct {
 	Name, In, Description string
 	Required              bool
+}
+
+// New checks that every domain service the API needs is wired in; the error names
+// each missing dependency. Desk, Registry, CertificatePDF and AuditHead may be nil:
+// their routes are left out or answer 503.
+func New(a *API) (*API, error) {
+	var missing []string
+	need := func(ok bool, name string) {
+		if !ok {
+			missing = append(missing, name)
+		}
+	}
+	need(a.Auth != nil, "Auth")
+	need(a.Log != nil, "Log")
+	need(a.Sessions != nil, "Sessions")
+	need(a.Accounts != nil, "Accounts")
+	need(a.Services != nil, "Services")
+	need(a.Cases != nil, "Cases")
+	need(a.Calendar != nil, "Calendar")
+	need(a.Complaints != nil, "Complaints")
+	need(a.Outages != nil, "Outages")
+	need(a.KPI != nil, "KPI")
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("api: missing %s", strings.Join(missing, ", "))
+	}
+	return a, nil
 }
 
 // Routes registers the API on mux.
@@ -131,6 +160,10 @@ func (a *API) route(method, path string, h http.HandlerFunc, op Op) {
 	}
 	a.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
+			limit := limit
+			if op.BodyLimit != nil {
+				limit = op.BodyLimit(r)
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if err := checkQuery(r); err != nil {
@@ -169,15 +202,10 @@ type errorBody struct {
 
 // fail writes err as a JSON error in the request's language; causes are logged only.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
-	pe := problem.As(err)
-	if errors.Is(err, store.ErrUnavailable) {
-		pe = problem.New(problem.Unavailable, "error.unavailable")
-	} else if errors.Is(err, store.ErrNotFound) && pe.Code == problem.Internal {
-		pe = problem.New(problem.NotFound, "error.not_found")
-	}
+	pe := problem.Classify(err)
 	status := problem.Status(pe.Code)
-	if status >= 500 && pe.Code != problem.Unavailable {
-		a.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	if status >= 500 {
+		logFailure(a.Log, r, err)
 	}
 	if pe.Code == problem.Unavailable {
 		w.Header().Set("Retry-After", "5")

@@ -3,19 +3,12 @@ package api
 import (
 	"errors"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
-	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/store"
 )
-
-// Scopes a personal access token may carry.
-var tokenScopes = []string{"all", "cases:read", "cases:write", "registry:write", "queue:read"}
 
 func (a *API) authRoutes() {
 	str := map[string]any{"type": "string"}
@@ -59,24 +52,13 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 	}
 	// Security #5: both factors at once, so a missing or wrong code fails like a wrong
 	// password and a password-only guess learns nothing.
-	acct, err := identity.Login(r.Context(), a.DB, a.Login, identity.Credentials{Username: req.Username, Password: req.Password,
-		TOTP: req.TOTP, ClientIP: httpauth.ClientIP(r), OneStep: true})
+	started, err := a.Sessions.SignIn(r.Context(), identity.Credentials{Username: req.Username, Password: req.Password,
+		TOTP: req.TOTP, ClientIP: httpauth.ClientIP(r), OneStep: true}, identity.Start{Kind: identity.SessionAPI, TTL: a.Auth.APITTL})
 	if err != nil {
 		a.fail(w, r, loginProblem(err))
 		return
 	}
-	ctx := r.Context()
-	var resp tokenResponse
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
-		tok, s, err := identity.CreateSession(ctx, tx, identity.NewSession{AccountID: acct.ID, Kind: identity.SessionAPI, TTL: a.Auth.APITTL})
-		resp = tokenResponse{Token: tok, ExpiresAt: s.ExpiresAt}
-		return err
-	})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, tokenResponse{Token: started.Token, ExpiresAt: started.Session.ExpiresAt})
 }
 
 // loginProblem answers every failed API login alike (Security #5): unknown, locked,
@@ -93,14 +75,10 @@ func loginProblem(err error) error {
 	return err
 }
 
+// logout ends the bearer token through the same audited sign-out as the web's.
 func (a *API) logout(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c := httpauth.FromContext(ctx)
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		tx.AfterCommit(func() { a.Auth.Forget(c.Token) })
-		return identity.DeleteSession(ctx, tx, c.Token)
-	})
-	if err != nil {
+	c := httpauth.FromContext(r.Context())
+	if err := a.Sessions.SignOut(r.Context(), c.Principal, c.Token); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -137,49 +115,17 @@ type tokenRequest struct {
 }
 
 func (a *API) createToken(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c := httpauth.FromContext(ctx)
+	c := httpauth.FromContext(r.Context())
 	var req tokenRequest
 	if err := decode(r, &req); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	req.Name = strings.TrimSpace(req.Name)
-	if req.Name == "" {
-		a.fail(w, r, problem.Field("name", "error.required"))
-		return
-	}
-	if len(req.Scopes) == 0 {
-		a.fail(w, r, problem.Field("scopes", "error.required"))
-		return
-	}
-	for _, s := range req.Scopes {
-		if !slices.Contains(tokenScopes, s) {
-			a.fail(w, r, &problem.Error{Code: problem.Invalid, Key: "token.scopes.invalid", Args: []any{s}, Field: "scopes"})
-			return
-		}
-	}
-	if req.Days <= 0 || req.Days > 365 {
-		req.Days = 90
-	}
-	if c.Session.Kind == identity.SessionPAT {
-		a.fail(w, r, problem.New(problem.Forbidden, "error.forbidden")) // a token cannot mint tokens
-		return
-	}
-	var resp tokenResponse
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		tok, s, err := identity.CreateSession(ctx, tx, identity.NewSession{AccountID: c.Principal.ID, Kind: identity.SessionPAT,
-			TTL: time.Duration(req.Days) * 24 * time.Hour, Scopes: req.Scopes, Name: req.Name})
-		if err != nil {
-			return err
-		}
-		resp = tokenResponse{Token: tok, ExpiresAt: s.ExpiresAt}
-		return audit.Record(ctx, tx, "account:"+itoa(c.Principal.ID), "auth.token_created", "account", itoa(c.Principal.ID),
-			map[string]any{"name": req.Name, "scopes": req.Scopes})
-	})
+	started, err := a.Sessions.CreateToken(r.Context(), c.Principal, c.Session.Kind,
+		identity.NewToken{Name: req.Name, Scopes: req.Scopes, Days: req.Days})
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, resp)
+	writeJSON(w, http.StatusCreated, tokenResponse{Token: started.Token, ExpiresAt: started.Session.ExpiresAt})
 }

@@ -30,7 +30,7 @@ func (a *API) securityRoutes() {
 
 func (a *API) listTokens(w http.ResponseWriter, r *http.Request) {
 	c := httpauth.FromContext(r.Context())
-	toks, err := identity.ListTokens(r.Context(), a.DB, c.Principal.ID)
+	toks, err := a.Accounts.ListTokens(r.Context(), c.Principal.ID)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -44,7 +44,7 @@ func (a *API) listTokens(w http.ResponseWriter, r *http.Request) {
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) {
 	c := httpauth.FromContext(r.Context())
 	id := r.PathValue("id")
-	if err := identity.RevokeToken(r.Context(), a.DB, c.Principal.ID, id); err != nil {
+	if err := a.Accounts.RevokeToken(r.Context(), c.Principal.ID, id); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -69,7 +69,7 @@ func (a *API) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
 	if req.KeepCurrent {
 		keep = c.Token
 	}
-	n, err := identity.SignOutEverywhere(r.Context(), a.DB, c.Principal.ID, keep)
+	n, err := a.Accounts.SignOutEverywhere(r.Context(), c.Principal.ID, keep)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -92,7 +92,7 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	err := identity.ChangePassword(r.Context(), a.DB, a.Login, identity.PasswordChange{AccountID: c.Principal.ID,
+	err := a.Accounts.ChangePassword(r.Context(), identity.PasswordChange{AccountID: c.Principal.ID,
 		Current: req.Current, New: req.New, KeepToken: c.Token, ClientIP: httpauth.ClientIP(r)})
 	if err != nil {
 		a.fail(w, r, err)

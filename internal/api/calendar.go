@@ -78,7 +78,7 @@ func (a *API) addHoliday(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && a.Log != nil { // stored, but the recompute failed: the holiday stands
-		a.Log.Error("calendar: recompute after an added holiday", "err", err)
+		a.Log.ErrorContext(r.Context(), "calendar: recompute after an added holiday", "err", err)
 	}
 	rec := calendar.HolidayRecord{ID: ids[0], Date: h.Date.String(), NameFa: h.NameFa, NameEn: h.NameEn, Province: h.Province}
 	if h.Closed != (sla.Span{}) {
@@ -113,15 +113,5 @@ func (a *API) importHolidays(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"imported": n})
 }
 
-// calendar is the calendar administration: Calendar, or one over Cases without a
-// live calendar to reload.
-func (a *API) calendar() *calendar.Service {
-	if a.Calendar != nil {
-		return a.Calendar
-	}
-	c := &calendar.Service{DB: a.DB}
-	if a.Cases != nil {
-		c.Deadlines, c.Now = a.Cases, a.Cases.Now
-	}
-	return c
-}
+// calendar is the calendar administration cmd/miz wired in.
+func (a *API) calendar() *calendar.Service { return a.Calendar }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
@@ -33,7 +33,7 @@ func (a *API) caseRoutes() {
 	a.route("POST", "/api/v1/cases/{code}/documents", a.attachDocument, Op{ID: "attachDocument", Tag: "cases",
 		Summary: "Upload a document the catalog lists (multipart: form value type, then field file)", Auth: true, Params: code,
 		BodyType: "multipart/form-data", Status: 201, Response: caseResp, Errors: []int{400, 401, 403, 404, 409, 413, 415},
-		MaxBodySize: a.maxDocumentSize()})
+		BodyLimit: a.maxDocumentSize})
 	a.route("POST", "/api/v1/cases/{code}/submit", a.submitCase, Op{ID: "submitCase", Tag: "cases", Summary: "Submit a draft; the clock starts",
 		Auth: true, Params: code, Response: oneCase, Errors: []int{400, 401, 403, 404, 409}})
 	a.route("POST", "/api/v1/cases/{code}/transitions", a.transitionCase, Op{ID: "transitionCase", Tag: "cases",
@@ -67,25 +67,17 @@ func (a *API) caseRoutes() {
 
 // maxDocumentSize is the largest document any service accepts, plus room for the
 // multipart framing.
-func (a *API) maxDocumentSize() int64 {
-	limit := int64(256 << 20)
+// maxDocumentSize is the upload limit of the catalog in force when the request
+// arrives (catalog.UploadLimit), as on the web: a published change holds at once.
+func (a *API) maxDocumentSize(r *http.Request) int64 {
 	if a.Services == nil {
-		return limit
+		return catalog.DefaultUploadLimit
 	}
-	svcs, err := a.Services(context.Background())
+	svcs, err := a.Services(r.Context())
 	if err != nil {
-		return limit
+		return catalog.DefaultUploadLimit
 	}
-	var largest int64
-	for _, s := range svcs {
-		for _, d := range s.Documents {
-			largest = max(largest, int64(d.MaxSize))
-		}
-	}
-	if largest == 0 {
-		return limit
-	}
-	return largest + 1<<20
+	return catalog.UploadLimit(svcs)
 }
 
 type openCaseRequest struct {

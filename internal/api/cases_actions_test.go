@@ -64,10 +64,10 @@ func newAdapters(t *testing.T, db *store.DB) *adapters {
 	engine := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now },
 		Modules: map[string]cases.Module{"certify": &application.Module{}}}
 	list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
-	a := &API{DB: db, Log: slog.New(slog.DiscardHandler), Cases: engine, Services: list}
+	a := withDomain(&API{Log: slog.New(slog.DiscardHandler), Cases: engine, Services: list}, db)
 	apiMux := http.NewServeMux()
 	a.Routes(apiMux)
-	s := &web.Server{DB: db, Log: slog.New(slog.DiscardHandler), Cases: engine, Services: list}
+	s := webWithDomain(&web.Server{Log: slog.New(slog.DiscardHandler), Cases: engine, Services: list}, a, db)
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

@@ -67,9 +67,10 @@ func newCaseAPI(t *testing.T, db *store.DB) *caseAPI {
 		Grants: map[string][]identity.Role{"certify": {identity.Expert}}}
 	ca.outside = &identity.Principal{Account: identity.Account{ID: ids[3], Kind: identity.KindPerson, PersonID: 99}}
 	engine := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return ca.now }}
-	a := &API{DB: db, Log: slog.New(slog.DiscardHandler), Cases: engine,
+	a := &API{Log: slog.New(slog.DiscardHandler), Cases: engine,
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil }}
 	mux := http.NewServeMux()
+	withDomain(a, db)
 	a.Routes(mux)
 	ca.h = mux
 	return ca

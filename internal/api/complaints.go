@@ -58,13 +58,8 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-// desk is the configured complaints desk, or one sharing the case engine.
-func (a *API) desk() *complaints.Service {
-	if a.Complaints != nil {
-		return a.Complaints
-	}
-	return complaints.New(a.Cases)
-}
+// desk is the complaints desk cmd/miz wired in.
+func (a *API) desk() *complaints.Service { return a.Complaints }
 
 type disputeRequest struct {
 	Subject string `json:"subject"`
@@ -225,7 +220,7 @@ func (a *API) complaintStats(w http.ResponseWriter, r *http.Request) {
 			*p.t = t
 		}
 	}
-	f, err := complaints.Stats(r.Context(), a.DB, r.URL.Query().Get("service"), from, to)
+	f, err := a.desk().Stats(r.Context(), r.URL.Query().Get("service"), from, to)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -53,17 +53,17 @@ func (a *API) queueExport(asXLSX bool) http.HandlerFunc {
 			c := kpi.NewCSV(sw)
 			rw, finish = c, c.Flush
 		}
-		_, err := kpi.QueueExport(r.Context(), a.DB, principal(r), service, rw, a.Log, nil)
+		_, err := a.kpiComputer().QueueExport(r.Context(), principal(r), service, rw, a.Log, nil)
 		if err != nil {
 			if !sw.started {
 				a.fail(w, r, err)
 			} else {
-				a.Log.Error("queue export cut short", "service", service, "err", err)
+				a.Log.ErrorContext(r.Context(), "queue export cut short", "service", service, "err", err)
 			}
 			return
 		}
 		if err := finish(); err != nil {
-			a.Log.Error("queue export", "service", service, "err", err)
+			a.Log.ErrorContext(r.Context(), "queue export", "service", service, "err", err)
 		}
 	}
 }

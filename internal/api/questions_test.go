@@ -57,9 +57,10 @@ func newDeskAPI(t *testing.T, db *store.DB) *deskAPI {
 		Grants: map[string][]identity.Role{"certify": {identity.Supervisor}}}
 	now := func() time.Time { return ca.now }
 	cat := cases.StaticCatalog(svcs)
-	a := &API{DB: db, Log: slog.New(slog.DiscardHandler), Cases: &cases.Engine{DB: db, Catalog: cat, Now: now},
+	a := &API{Log: slog.New(slog.DiscardHandler), Cases: &cases.Engine{DB: db, Catalog: cat, Now: now},
 		Desk: &desk.Service{DB: db, Catalog: cat, Now: now}}
 	mux := http.NewServeMux()
+	withDomain(a, db)
 	a.Routes(mux)
 	ca.h = mux
 	return &deskAPI{caseAPI: ca, db: db, supervisor: sup}

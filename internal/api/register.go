@@ -6,7 +6,6 @@ import (
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/store"
 )
 
 // registerRoutes declares self-registration and the caller's mobile verification.
@@ -59,7 +58,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	done, err := identity.Register(r.Context(), a.DB, identity.Registration{NationalCode: req.NationalCode, NameFa: req.NameFa,
+	done, err := a.Accounts.Register(r.Context(), identity.Registration{NationalCode: req.NationalCode, NameFa: req.NameFa,
 		NameEn: req.NameEn, Mobile: req.Mobile, Email: req.Email, Password: req.Password, ClientIP: httpauth.ClientIP(r)})
 	if err != nil {
 		a.fail(w, r, err)
@@ -80,13 +79,7 @@ func (a *API) mobileCaller(w http.ResponseWriter, r *http.Request) (int64, bool)
 
 // writeMobile answers with the caller's mobile status after an action.
 func (a *API) writeMobile(w http.ResponseWriter, r *http.Request, status int, accountID int64) {
-	ctx := r.Context()
-	var st identity.MobileStatus
-	err := a.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		st, err = identity.MobileOf(ctx, tx, accountID)
-		return err
-	})
+	st, err := a.Accounts.Mobile(r.Context(), accountID)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -112,7 +105,7 @@ func (a *API) mobileChange(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if _, err := identity.ChangeMobile(r.Context(), a.DB, id, req.Mobile); err != nil {
+	if _, err := a.Accounts.ChangeMobile(r.Context(), id, req.Mobile); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -131,7 +124,7 @@ func (a *API) mobileVerify(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if err := identity.VerifyMobile(r.Context(), a.DB, id, req.Code); err != nil {
+	if err := a.Accounts.VerifyMobile(r.Context(), id, req.Code); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -143,7 +136,7 @@ func (a *API) mobileResend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := identity.ResendMobileCode(r.Context(), a.DB, id); err != nil {
+	if err := a.Accounts.ResendMobileCode(r.Context(), id); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -33,8 +33,9 @@ func newRegistryAPI(t *testing.T) (*httptest.Server, []string, *certify.Registry
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &API{DB: db, Log: slog.New(slog.DiscardHandler), Registry: reg}
+	a := &API{Log: slog.New(slog.DiscardHandler), Registry: reg}
 	mux := http.NewServeMux()
+	withDomain(a, db)
 	a.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -53,7 +53,7 @@ func (a *API) resetRequest(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	err := identity.RequestPasswordReset(r.Context(), a.DB, identity.ResetRequest{Login: req.Login,
+	err := a.Accounts.RequestPasswordReset(r.Context(), identity.ResetRequest{Login: req.Login,
 		Channel: identity.ResetChannel(req.Channel), ClientIP: httpauth.ClientIP(r), LinkBase: a.resetLinkBase()})
 	if err != nil {
 		a.failReset(w, r, err)
@@ -73,7 +73,7 @@ func (a *API) resetComplete(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	err := identity.CompletePasswordReset(r.Context(), a.DB, identity.ResetCompletion{Login: req.Login, Code: req.Code,
+	err := a.Accounts.CompletePasswordReset(r.Context(), identity.ResetCompletion{Login: req.Login, Code: req.Code,
 		Token: req.Token, Password: req.Password, ClientIP: httpauth.ClientIP(r)})
 	if err != nil {
 		a.failReset(w, r, err)

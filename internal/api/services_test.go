@@ -30,9 +30,10 @@ func TestServiceVersionsEndpoint_C46(t *testing.T) {
 		if err := st.Seed(ctx, srcs); err != nil {
 			t.Fatal(err)
 		}
-		a := &API{DB: db, Log: slog.New(slog.DiscardHandler), Services: st.List,
+		a := &API{Log: slog.New(slog.DiscardHandler), Services: st.List,
 			Cases: &cases.Engine{DB: db, Catalog: st.Catalog}}
 		mux := http.NewServeMux()
+		withDomain(a, db)
 		a.Routes(mux)
 		get := func(path string) (int, map[string]any) {
 			w := httptest.NewRecorder()

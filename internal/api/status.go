@@ -30,26 +30,11 @@ func (a *API) accountabilityRoutes() {
 	a.exportRoutesQueue()
 }
 
-// outageStore returns the wired outage store, or one over the API's database.
-func (a *API) outageStore() *outages.Service {
-	if a.Outages != nil {
-		return a.Outages
-	}
-	s := &outages.Service{DB: a.DB, Services: a.Services}
-	if a.Cases != nil {
-		s.Now = a.Cases.Now
-	}
-	return s
-}
+// outageStore is the outage service cmd/miz wired in.
+func (a *API) outageStore() *outages.Service { return a.Outages }
 
-// kpiComputer returns the wired KPI computer, or one over the case engine.
-func (a *API) kpiComputer() *kpi.Computer {
-	if a.KPI != nil {
-		return a.KPI
-	}
-	return &kpi.Computer{DB: a.DB, Catalog: a.Cases.Catalog, Calendar: a.Cases.Calendar, Now: a.Cases.Now,
-		Availability: a.outageStore()}
-}
+// kpiComputer is the KPI computer cmd/miz wired in, with all its sources.
+func (a *API) kpiComputer() *kpi.Computer { return a.KPI }
 
 func (a *API) status(w http.ResponseWriter, r *http.Request) {
 	st, err := a.outageStore().Status(r.Context())

@@ -96,3 +96,9 @@ func median(ds []time.Duration) time.Duration {
 	}
 	return (ds[n/2-1] + ds[n/2]) / 2
 }
+
+// Stats are the desk's published figures on disputes and complaints (see the
+// function Stats).
+func (s *Service) Stats(ctx context.Context, service string, from, to time.Time) (Figures, error) {
+	return Stats(ctx, s.DB, service, from, to)
+}

@@ -60,11 +60,14 @@ func (a Admin) check() error {
 	return &problem.Error{Code: problem.Forbidden, Key: "accounts.forbidden", Err: ErrNotAdmin}
 }
 
-// Accounts administers accounts. KnownService reports whether a service name exists
-// in the catalog; grants on other names are refused. AllServices is always known.
+// Accounts administers accounts and serves a person's own account (selfservice.go).
+// KnownService reports whether a service name exists in the catalog; grants on other
+// names are refused. AllServices is always known. Policy is the login policy that
+// password changes and second-factor enrolment check against.
 type Accounts struct {
 	DB           *store.DB
 	KnownService func(ctx context.Context, name string) bool
+	Policy       LoginPolicy
 }
 
 // GrantInfo is one role an account holds on a service.

@@ -106,3 +106,10 @@ func instant(ms int64) string {
 	}
 	return store.FromMillis(ms).In(jalali.Tehran()).Format(time.RFC3339)
 }
+
+// QueueExport streams a service's queue (see the function QueueExport) from the
+// computer's database.
+func (c *Computer) QueueExport(ctx context.Context, p *identity.Principal, service string, w RowWriter,
+	log *slog.Logger, progress func(done, total int)) (int, error) {
+	return QueueExport(ctx, c.DB, p, service, w, log, progress)
+}

@@ -63,6 +63,28 @@ func Wrap(code Code, key string, cause error) *Error {
 	return &Error{Code: code, Key: key, Err: cause}
 }
 
+// ErrNotFound is the sentinel a store or domain package wraps when a row that was
+// asked for does not exist; store.ErrNotFound is the same value.
+var ErrNotFound = errors.New("not found")
+
+// ErrUnavailable is the sentinel wrapped when a backing store (the database, the
+// document blob store) cannot be reached; store.ErrUnavailable is the same value.
+var ErrUnavailable = errors.New("database unavailable")
+
+// Classify is the one rule both adapters answer an error by: an unavailable store is
+// Unavailable (503) whatever wraps it, a bare not-found is NotFound (404), any other
+// *Error keeps its code, and everything else is Internal.
+func Classify(err error) *Error {
+	pe := As(err)
+	switch {
+	case errors.Is(err, ErrUnavailable) && pe.Code != Unavailable:
+		return &Error{Code: Unavailable, Key: "error.unavailable", Err: err}
+	case errors.Is(err, ErrNotFound) && pe.Code == Internal:
+		return &Error{Code: NotFound, Key: "error.not_found", Err: err}
+	}
+	return pe
+}
+
 // As extracts the *Error in err's chain; anything else is an internal error.
 func As(err error) *Error {
 	var e *Error

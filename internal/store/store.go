@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/itoir/miz/internal/problem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,12 +27,13 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// ErrNotFound is returned (wrapped) when a row that was asked for does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned (wrapped) when a row that was asked for does not exist. It
+// is problem.ErrNotFound, so adapters test for it without importing store.
+var ErrNotFound = problem.ErrNotFound
 
 // ErrUnavailable is returned (wrapped) when the database cannot be reached; the web
-// layers answer it with 503 and Retry-After.
-var ErrUnavailable = errors.New("database unavailable")
+// layers answer it with 503 and Retry-After. It is problem.ErrUnavailable.
+var ErrUnavailable = problem.ErrUnavailable
 
 // DB is an open Miz database. SQLite gets a single writer connection and a pool of
 // readers; PostgreSQL uses one pool for both.

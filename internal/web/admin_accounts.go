@@ -23,12 +23,8 @@ func (s *Server) adminAccountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/accounts/{id}/{action}", s.form(s.signedIn(s.adminAccountAction)))
 }
 
-func (s *Server) accounts() *identity.Accounts {
-	return &identity.Accounts{DB: s.DB, KnownService: func(ctx context.Context, name string) bool {
-		_, ok := s.serviceNames(ctx)[name]
-		return ok
-	}}
-}
+// accounts is the account service cmd/miz wired in.
+func (s *Server) accounts() *identity.Accounts { return s.Accounts }
 
 // serviceNames maps the catalog's services to their Persian and English names.
 func (s *Server) serviceNames(ctx context.Context) map[string][2]string {

@@ -157,15 +157,5 @@ func atoiOr(s string, def int) int {
 	return def
 }
 
-// calendar is the calendar administration: Calendar, or one over Cases without a
-// live calendar to reload.
-func (s *Server) calendar() *calendar.Service {
-	if s.Calendar != nil {
-		return s.Calendar
-	}
-	c := &calendar.Service{DB: s.DB}
-	if s.Cases != nil {
-		c.Deadlines, c.Now = s.Cases, s.Cases.Now
-	}
-	return c
-}
+// calendar is the calendar administration cmd/miz wired in.
+func (s *Server) calendar() *calendar.Service { return s.Calendar }

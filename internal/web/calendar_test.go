@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,8 +44,9 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 		}
 		list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
 		engine := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Now: clock, Calendar: live.Calendar}
-		s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: list, Cases: engine,
+		s := &Server{Log: slog.New(slog.DiscardHandler), Services: list, Cases: engine,
 			Calendar: &calendar.Service{DB: db, Live: live, Deadlines: engine, Now: clock}}
+		withDomain(s, db)
 		if err := s.Init(); err != nil {
 			t.Fatal(err)
 		}
@@ -94,3 +96,5 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 		}
 	})
 }
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -175,24 +175,14 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 	s.failOrBack(w, r, err, "cases.flash.uploaded")
 }
 
-// maxUpload is the largest document any service accepts plus form overhead.
+// maxUpload is the upload limit of the catalog in force now (catalog.UploadLimit).
 func (s *Server) maxUpload(ctx context.Context) int64 {
-	limit := int64(256 << 20)
 	if s.Services == nil {
-		return limit
+		return catalog.DefaultUploadLimit
 	}
 	svcs, err := s.Services(ctx)
 	if err != nil {
-		return limit
+		return catalog.DefaultUploadLimit
 	}
-	var largest int64
-	for _, svc := range svcs {
-		for _, d := range svc.Documents {
-			largest = max(largest, int64(d.MaxSize))
-		}
-	}
-	if largest == 0 {
-		return limit
-	}
-	return largest + 1<<20
+	return catalog.UploadLimit(svcs)
 }

@@ -78,9 +78,10 @@ func newCasePages(t *testing.T, db *store.DB) *casePages {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
-	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler),
+	s := &Server{Log: slog.New(slog.DiscardHandler),
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
 		Cases:    &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now }}}
+	withDomain(s, db)
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

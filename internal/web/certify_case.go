@@ -2,15 +2,12 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
-	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/store"
 )
 
 // criterionRow is one review criterion on the page: its published name and, while
@@ -48,7 +45,7 @@ func (s *Server) renderCertifyCase(w http.ResponseWriter, r *http.Request, statu
 	}
 	var form application.Form
 	_ = json.Unmarshal(v.Form, &form)
-	reviews, err := application.LoadReviews(ctx, s.DB, v.ID)
+	reviews, err := s.Applications.CaseReviews(ctx, v.ID)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -89,12 +86,7 @@ func (s *Server) renderCertifyCase(w http.ResponseWriter, r *http.Request, statu
 	}
 	number := ""
 	if v.State == "issued" && s.Registry != nil {
-		err := s.DB.View(ctx, func(tx *store.Tx) error {
-			var err error
-			number, err = certify.NumberForCase(ctx, tx, v.TrackingCode)
-			return err
-		})
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		if number, err = s.Applications.CertificateNumber(ctx, v.TrackingCode); err != nil {
 			s.Fail(w, r, err)
 			return
 		}

@@ -24,13 +24,8 @@ func (s *Server) complaintRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /complaints/{id}/remedies/{remedy}", s.form(s.signedIn(s.completeRemedy)))
 }
 
-// desk is the configured complaints desk, or one sharing the case engine.
-func (s *Server) desk() *complaints.Service {
-	if s.Complaints != nil {
-		return s.Complaints
-	}
-	return complaints.New(s.Cases)
-}
+// desk is the complaints desk cmd/miz wired in.
+func (s *Server) desk() *complaints.Service { return s.Complaints }
 
 func idOf(r *http.Request, name string) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)

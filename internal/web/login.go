@@ -1,15 +1,11 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"time"
 
-	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/store"
 )
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -33,15 +29,16 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "login", p)
 		return
 	}
-	acct, err := identity.Login(r.Context(), s.DB, s.Login, identity.Credentials{Username: user, Password: pass, ClientIP: httpauth.ClientIP(r)})
+	started, err := s.Sessions.SignIn(r.Context(), identity.Credentials{Username: user, Password: pass, ClientIP: httpauth.ClientIP(r)},
+		s.webSession(r))
 	switch {
 	case err == nil:
-		s.startSession(w, r, acct.ID, identity.SessionWeb)
+		s.setSession(w, started)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	case errors.Is(err, identity.ErrTOTPRequired), errors.Is(err, identity.ErrTOTPNotEnrolled):
 		// Password was right; the second factor (or its enrolment) comes next, in a
 		// short-lived pending session that signs nobody in.
-		s.startSession(w, r, acct.ID, identity.SessionPending)
+		s.setSession(w, started)
 		if errors.Is(err, identity.ErrTOTPNotEnrolled) {
 			http.Redirect(w, r, "/totp/enrol", http.StatusSeeOther)
 			return
@@ -68,32 +65,15 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, p *Page, er
 	s.render(w, r, status, "login", p)
 }
 
-// startSession rotates the session: any previous session token is deleted and a new
-// one issued (no session fixation).
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID int64, kind identity.SessionKind) {
-	ctx := r.Context()
-	ttl := s.Auth.WebTTL
-	if kind == identity.SessionPending {
-		ttl = 10 * time.Minute
-	}
-	old := httpauth.FromContext(ctx).Token
-	var token string
-	err := s.DB.Update(ctx, func(tx *store.Tx) error {
-		if old != "" {
-			if err := identity.DeleteSession(ctx, tx, old); err != nil {
-				return err
-			}
-			tx.AfterCommit(func() { s.Auth.Forget(old) })
-		}
-		var err error
-		token, _, err = identity.CreateSession(ctx, tx, identity.NewSession{AccountID: accountID, Kind: kind, TTL: ttl})
-		return err
-	})
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	s.Auth.SetSessionCookie(w, token, ttl)
+// webSession is the browser session a sign-in opens: the request's present session
+// is rotated away (no session fixation).
+func (s *Server) webSession(r *http.Request) identity.Start {
+	return identity.Start{Kind: identity.SessionWeb, TTL: s.Auth.WebTTL, Replace: httpauth.FromContext(r.Context()).Token}
+}
+
+// setSession hands the browser the session a sign-in opened.
+func (s *Server) setSession(w http.ResponseWriter, st identity.Started) {
+	s.Auth.SetSessionCookie(w, st.Token, st.TTL)
 }
 
 func (s *Server) pendingAccount(r *http.Request) (int64, bool) {
@@ -113,41 +93,31 @@ func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pendingAccount(r)
-	if !ok {
+	if _, ok := s.pendingAccount(r); !ok {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
 	p := s.page(r, "login.totp.title")
 	code := r.PostFormValue("totp")
-	if err := s.checkSecondFactor(r.Context(), id, code, httpauth.ClientIP(r)); err != nil {
+	started, err := s.Sessions.SecondFactor(r.Context(), httpauth.FromContext(r.Context()).Token, code, httpauth.ClientIP(r), s.webSession(r))
+	switch {
+	case errors.Is(err, identity.ErrTOTPInvalid):
 		p.Errors["totp"] = p.T("login.totp.invalid")
 		s.render(w, r, http.StatusUnauthorized, "totp", p)
 		return
+	case err != nil:
+		s.Fail(w, r, err)
+		return
 	}
-	s.startSession(w, r, id, identity.SessionWeb)
+	s.setSession(w, started)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// checkSecondFactor verifies a TOTP code for the pending account, with replay
-// protection and failure counting shared with password logins.
-func (s *Server) checkSecondFactor(ctx context.Context, accountID int64, code, ip string) error {
-	return identity.VerifySecondFactor(ctx, s.DB, s.Login, accountID, code, ip)
-}
-
+// logout ends the browser's session through the same audited sign-out as the API's.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c := httpauth.FromContext(ctx)
-	if c.Token != "" {
-		_ = s.DB.Update(ctx, func(tx *store.Tx) error {
-			if c.Principal != nil {
-				if err := audit.Record(ctx, tx, actorOf(c), "auth.logout", "account", itoa(c.Principal.ID), nil); err != nil {
-					return err
-				}
-			}
-			tx.AfterCommit(func() { s.Auth.Forget(c.Token) })
-			return identity.DeleteSession(ctx, tx, c.Token)
-		})
+	c := httpauth.FromContext(r.Context())
+	if err := s.Sessions.SignOut(r.Context(), c.Principal, c.Token); err != nil {
+		logFailure(s.Log, r, err) // the cookie is cleared whatever happened
 	}
 	s.Auth.ClearSessionCookie(w)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -161,7 +131,7 @@ func (s *Server) enrolCaller(r *http.Request) (id int64, pending, hasTOTP, ok bo
 	case c.Principal != nil:
 		return c.Principal.ID, false, c.Principal.TOTPEnabled, true
 	case c.Session.Kind == identity.SessionPending && c.Session.AccountID != 0:
-		has, err := identity.HasTOTP(r.Context(), s.DB, c.Session.AccountID)
+		has, err := s.Accounts.HasTOTP(r.Context(), c.Session.AccountID)
 		return c.Session.AccountID, true, has, err == nil
 	}
 	return 0, false, false, false
@@ -198,7 +168,7 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secret := r.PostFormValue("secret")
-	err := identity.EnrollTOTP(r.Context(), s.DB, s.Login, identity.Enrolment{AccountID: id, Pending: pending, Secret: secret,
+	err := s.Accounts.EnrollTOTP(r.Context(), identity.Enrolment{AccountID: id, Pending: pending, Secret: secret,
 		Code: r.PostFormValue("totp"), CurrentCode: r.PostFormValue("current_totp"), Password: r.PostFormValue("password"),
 		ClientIP: httpauth.ClientIP(r)})
 	if err != nil {
@@ -224,7 +194,12 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if pending {
-		s.startSession(w, r, id, identity.SessionWeb)
+		started, err := s.Sessions.Promote(r.Context(), httpauth.FromContext(r.Context()).Token, s.webSession(r))
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		s.setSession(w, started)
 	}
 	flash(w, "totp.enrol.done")
 	http.Redirect(w, r, "/profile", http.StatusSeeOther)

@@ -28,7 +28,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, problem.New(problem.Unavailable, "oidc.unavailable"))
 		return
 	}
-	start, err := s.OIDC.Begin(r.Context(), s.DB, redirect, next)
+	start, err := s.Sessions.BeginOIDC(r.Context(), s.OIDC, redirect, next)
 	if err != nil {
 		s.oidcFailed(w, r, err)
 		return
@@ -55,16 +55,16 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	if ck, err := r.Cookie(oidcStateCookie); err == nil {
 		cb.CookieState = ck.Value
 	}
-	res, err := s.OIDC.Finish(r.Context(), s.DB, cb)
+	started, res, err := s.Sessions.FinishOIDC(r.Context(), s.OIDC, cb, s.webSession(r))
 	switch {
 	case err == nil:
-		s.startSession(w, r, res.Account.ID, identity.SessionWeb)
+		s.setSession(w, started)
 		http.Redirect(w, r, localPath(res.Next), http.StatusSeeOther)
 	case errors.Is(err, identity.ErrTOTPRequired):
-		s.startSession(w, r, res.Account.ID, identity.SessionPending)
+		s.setSession(w, started)
 		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
 	case errors.Is(err, identity.ErrTOTPNotEnrolled):
-		s.startSession(w, r, res.Account.ID, identity.SessionPending)
+		s.setSession(w, started)
 		http.Redirect(w, r, "/totp/enrol", http.StatusSeeOther)
 	default:
 		s.oidcFailed(w, r, err)
@@ -73,7 +73,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 
 // oidcFailed shows the login page with what went wrong; causes are logged.
 func (s *Server) oidcFailed(w http.ResponseWriter, r *http.Request, err error) {
-	s.Log.Warn("oidc login failed", "err", err)
+	s.Log.WarnContext(r.Context(), "oidc login failed", "err", err)
 	switch {
 	case errors.Is(err, identity.ErrOIDCState):
 		s.oidcRefused(w, r, http.StatusBadRequest, "oidc.state")

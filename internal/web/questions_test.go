@@ -37,8 +37,9 @@ func newDeskPages(t *testing.T, db *store.DB) (*casePages, *identity.Principal) 
 	}
 	now := func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, jalali.Tehran()) }
 	cat := cases.StaticCatalog(svcs)
-	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
+	s := &Server{Log: slog.New(slog.DiscardHandler), Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
 		Cases: &cases.Engine{DB: db, Catalog: cat, Now: now}, Desk: &desk.Service{DB: db, Catalog: cat, Now: now}}
+	withDomain(s, db)
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	reg := identity.Registration{NationalCode: p.Form["national_code"], NameFa: p.Form["name_fa"], NameEn: p.Form["name_en"],
 		Mobile: p.Form["mobile"], Email: p.Form["email"], Password: r.PostFormValue("password"), ClientIP: httpauth.ClientIP(r)}
-	if _, err := identity.Register(r.Context(), s.DB, reg); err != nil {
+	if _, err := s.Accounts.Register(r.Context(), reg); err != nil {
 		s.formProblem(w, r, p, "register", err)
 		return
 	}

@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/itoir/miz/internal/httpauth"
-	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/store"
 )
 
 // mobilePage shows the person's mobile number, whether it is verified, and the forms
@@ -22,13 +20,7 @@ func (s *Server) mobilePage(w http.ResponseWriter, r *http.Request) {
 // loadMobile puts the caller's mobile status in p.Data; false means an error page
 // was written.
 func (s *Server) loadMobile(w http.ResponseWriter, r *http.Request, p *Page) bool {
-	ctx := r.Context()
-	var st identity.MobileStatus
-	err := s.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		st, err = identity.MobileOf(ctx, tx, httpauth.FromContext(ctx).Principal.ID)
-		return err
-	})
+	st, err := s.Accounts.Mobile(r.Context(), caller(r).ID)
 	if err != nil {
 		s.Fail(w, r, err)
 		return false
@@ -39,17 +31,17 @@ func (s *Server) loadMobile(w http.ResponseWriter, r *http.Request, p *Page) boo
 
 func (s *Server) mobileVerify(w http.ResponseWriter, r *http.Request) {
 	id := httpauth.FromContext(r.Context()).Principal.ID
-	s.mobileAction(w, r, "mobile.done", identity.VerifyMobile(r.Context(), s.DB, id, r.PostFormValue("code")))
+	s.mobileAction(w, r, "mobile.done", s.Accounts.VerifyMobile(r.Context(), id, r.PostFormValue("code")))
 }
 
 func (s *Server) mobileResend(w http.ResponseWriter, r *http.Request) {
 	id := httpauth.FromContext(r.Context()).Principal.ID
-	s.mobileAction(w, r, "mobile.code.sent", identity.ResendMobileCode(r.Context(), s.DB, id))
+	s.mobileAction(w, r, "mobile.code.sent", s.Accounts.ResendMobileCode(r.Context(), id))
 }
 
 func (s *Server) mobileChange(w http.ResponseWriter, r *http.Request) {
 	id := httpauth.FromContext(r.Context()).Principal.ID
-	_, err := identity.ChangeMobile(r.Context(), s.DB, id, r.PostFormValue("mobile"))
+	_, err := s.Accounts.ChangeMobile(r.Context(), id, r.PostFormValue("mobile"))
 	s.mobileAction(w, r, "mobile.code.sent", err)
 }
 

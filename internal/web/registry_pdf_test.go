@@ -35,7 +35,7 @@ func newRegistryServer(t *testing.T) (*Server, *httptest.Server, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Registry: reg}
+	s := &Server{Log: slog.New(slog.DiscardHandler), Registry: reg}
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestRegistryPagesShowIssuedCertificates_Z41(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Registry: reg}
+	s := &Server{Log: slog.New(slog.DiscardHandler), Registry: reg}
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

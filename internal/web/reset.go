@@ -75,7 +75,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) {
 	ch := identity.ResetChannel(r.PostFormValue("channel"))
-	err := identity.RequestPasswordReset(r.Context(), s.DB, identity.ResetRequest{Login: r.PostFormValue("login"), Channel: ch,
+	err := s.Accounts.RequestPasswordReset(r.Context(), identity.ResetRequest{Login: r.PostFormValue("login"), Channel: ch,
 		ClientIP: httpauth.ClientIP(r), LinkBase: s.resetLinkBase()})
 	if err != nil {
 		s.renderReset(w, r, http.StatusOK, resetData{Mode: "request"}, err)
@@ -95,7 +95,7 @@ func (s *Server) resetLinkForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) resetComplete(w http.ResponseWriter, r *http.Request) {
 	c := identity.ResetCompletion{Login: r.PostFormValue("login"), Code: r.PostFormValue("code"), Token: r.PostFormValue("token"),
 		Password: r.PostFormValue("password"), ClientIP: httpauth.ClientIP(r)}
-	if err := identity.CompletePasswordReset(r.Context(), s.DB, c); err != nil {
+	if err := s.Accounts.CompletePasswordReset(r.Context(), c); err != nil {
 		mode := "code"
 		if c.Token != "" {
 			mode = "link"

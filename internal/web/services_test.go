@@ -49,8 +49,9 @@ func newCatalogPages(t *testing.T, db *store.DB) *catalogPages {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: st.List, Catalog: st,
+	s := &Server{Log: slog.New(slog.DiscardHandler), Services: st.List, Catalog: st,
 		BaseURL: func() string { return "https://miz.example" }}
+	withDomain(s, db)
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}

@@ -17,26 +17,11 @@ func (s *Server) accountabilityRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/outages/{id}/end", s.form(s.signedIn(s.adminOutageEnd)))
 }
 
-// outageStore returns the wired outage store, or one over the server's database.
-func (s *Server) outageStore() *outages.Service {
-	if s.Outages != nil {
-		return s.Outages
-	}
-	o := &outages.Service{DB: s.DB, Services: s.Services}
-	if s.Cases != nil {
-		o.Now = s.Cases.Now
-	}
-	return o
-}
+// outageStore is the outage service cmd/miz wired in.
+func (s *Server) outageStore() *outages.Service { return s.Outages }
 
-// kpiComputer returns the wired KPI computer, or one over the case engine.
-func (s *Server) kpiComputer() *kpi.Computer {
-	if s.KPI != nil {
-		return s.KPI
-	}
-	return &kpi.Computer{DB: s.DB, Catalog: s.Cases.Catalog, Calendar: s.Cases.Calendar, Now: s.Cases.Now,
-		Availability: s.outageStore()}
-}
+// kpiComputer is the KPI computer cmd/miz wired in, with all its sources.
+func (s *Server) kpiComputer() *kpi.Computer { return s.KPI }
 
 func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "status.title")

@@ -37,8 +37,9 @@ func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
 		}
 		list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
 		o := &outages.Service{DB: db, Services: list, Now: clock}
-		s := &Server{DB: db, Log: slog.New(slog.DiscardHandler), Services: list, Banner: o.Banner, Outages: o,
+		s := &Server{Log: slog.New(slog.DiscardHandler), Services: list, Banner: o.Banner, Outages: o,
 			Cases: &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Now: clock}}
+		withDomain(s, db)
 		if err := s.Init(); err != nil {
 			t.Fatal(err)
 		}

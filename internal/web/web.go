@@ -5,7 +5,7 @@ package web
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -18,6 +18,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
@@ -27,29 +28,32 @@ import (
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/oversight"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/store"
 )
 
-// Server is the HTML side of Miz.
+// Server is the HTML side of Miz. It holds domain services only; cmd/miz builds
+// them and New refuses a server that lacks one.
 type Server struct {
-	DB      *store.DB
 	Auth    *httpauth.Auth
 	Log     *slog.Logger
-	Login   identity.LoginPolicy
 	Version string
+	// Sessions signs people in and out; Accounts serves their own accounts and the
+	// administration of everyone's (identity).
+	Sessions *identity.Sessions
+	Accounts *identity.Accounts
+	// Applications reads the CERTIFY module's reviews for the application page.
+	Applications *application.Module
 	// Services lists the published services shown on the home page.
 	Services func(ctx context.Context) ([]*catalog.Service, error)
 	// Banner returns the outage notice to show on every page, if any (C-4.4).
 	Banner func(ctx context.Context, lang i18n.Lang) string
 	// Cases is the case engine behind /cases, /queue and /track.
 	Cases *cases.Engine
-	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6); nil edits it
-	// through Cases without reloading a live calendar.
+	// Calendar administers the business calendar (SLA-CLOCK rules 5, 6).
 	Calendar *calendar.Service
 	// Desk keeps questions, visits and feedback (SLA C-4.7, C-4.8, C-4.9); nil leaves
 	// their pages out.
 	Desk *desk.Service
-	// Complaints runs disputes and complaints; nil uses complaints.New(Cases).
+	// Complaints runs disputes and complaints.
 	Complaints *complaints.Service
 	// OIDCEnabled shows the single sign-on button.
 	OIDCEnabled bool
@@ -67,8 +71,7 @@ type Server struct {
 	BaseURL func() string
 	// OIDC is single sign-on (/login/oidc); nil when no provider is configured.
 	OIDC *identity.OIDC
-	// Outages and KPI serve /status, /admin/outages and the performance pages; nil
-	// builds them from DB, Services and Cases.
+	// Outages and KPI serve /status, /admin/outages and the performance pages.
 	Outages *outages.Service
 	KPI     *kpi.Computer
 	// Catalog is the versioned service catalog behind /services, /changes and the
@@ -81,6 +84,36 @@ type Server struct {
 	Demo bool
 
 	r *renderer
+}
+
+// New checks that every domain service the pages need is wired in and prepares the
+// templates; the error names each missing dependency. Optional parts (Desk,
+// Registry, Catalog, OIDC, PDF, BaseURL) may be nil: their pages are left out.
+func New(s *Server) (*Server, error) {
+	var missing []string
+	need := func(ok bool, name string) {
+		if !ok {
+			missing = append(missing, name)
+		}
+	}
+	need(s.Auth != nil, "Auth")
+	need(s.Log != nil, "Log")
+	need(s.Sessions != nil, "Sessions")
+	need(s.Accounts != nil, "Accounts")
+	need(s.Applications != nil, "Applications")
+	need(s.Services != nil, "Services")
+	need(s.Cases != nil, "Cases")
+	need(s.Calendar != nil, "Calendar")
+	need(s.Complaints != nil, "Complaints")
+	need(s.Outages != nil, "Outages")
+	need(s.KPI != nil, "KPI")
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("web: missing %s", strings.Join(missing, ", "))
+	}
+	if err := s.Init(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Init parses templates and hashes assets; call once before Routes.
@@ -152,23 +185,17 @@ func (s *Server) page(r *http.Request, title string) *Page {
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
 	if err := s.r.render(w, status, name, p); err != nil {
-		s.Log.Error("render failed", "page", name, "err", err)
+		s.Log.ErrorContext(r.Context(), "render failed", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
 }
 
 // Fail renders a localised error page for err; the cause is logged, never shown.
 func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	pe := problem.As(err)
-	if errors.Is(err, store.ErrUnavailable) {
-		pe = problem.New(problem.Unavailable, "error.unavailable")
-	}
-	if errors.Is(err, store.ErrNotFound) && pe.Code == problem.Internal {
-		pe = problem.New(problem.NotFound, "error.not_found")
-	}
+	pe := problem.Classify(err)
 	status := problem.Status(pe.Code)
 	if status >= 500 {
-		s.Log.Error("request failed", "path", r.URL.Path, "err", err)
+		logFailure(s.Log, r, err)
 	}
 	if pe.Code == problem.Unavailable {
 		w.Header().Set("Retry-After", "5")
@@ -256,13 +283,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.Parse(r.PostFormValue("lang"))
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-	c := httpauth.FromContext(r.Context())
-	if c.Principal != nil {
-		ctx := r.Context()
-		_ = s.DB.Update(ctx, func(tx *store.Tx) error {
-			_, err := tx.Exec(ctx, `UPDATE accounts SET lang = ? WHERE id = ?`, string(lang), c.Principal.ID)
-			return err
-		})
+	if c := httpauth.FromContext(r.Context()); c.Principal != nil {
+		if err := s.Accounts.SetLanguage(r.Context(), c.Principal.ID, string(lang)); err != nil {
+			logFailure(s.Log, r, err) // the cookie still switches the language
+		}
 	}
 	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
 }
