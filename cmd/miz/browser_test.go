@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,7 @@ func startDemo(t *testing.T, dbURL string) *Main {
 // Debian's chromium. Without node, chromium or e2e/node_modules it fails under CI and
 // is skipped, with the reason, elsewhere.
 func TestBrowserFlows(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("SKIPPED (browser): -short")
 	}
@@ -45,13 +47,24 @@ func TestBrowserFlows(t *testing.T) {
 		}
 		t.Skipf("SKIPPED (browser): %s is missing", missing)
 	}
-	m := startDemo(t, "")
-	cmd := exec.Command("node", "--test", "--test-concurrency=1")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL())
-	out, err := cmd.CombinedOutput()
-	t.Logf("browser tests:\n%s", out)
-	if err != nil {
-		t.Fatalf("browser tests failed: %v", err)
+	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no browser tests in %s: %v", dir, err)
+	}
+	// Each file gets its own demo server, so the files run side by side and none
+	// waits out another's TOTP step (codes are single-use per account and server).
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".test.mjs"), func(t *testing.T) {
+			t.Parallel()
+			m := startDemo(t, "")
+			cmd := exec.Command("node", "--test", filepath.Base(file))
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL(), "MIZ_SERVER_PER_FILE=1")
+			out, err := cmd.CombinedOutput()
+			t.Logf("browser tests:\n%s", out)
+			if err != nil {
+				t.Fatalf("browser tests failed: %v", err)
+			}
+		})
 	}
 }

@@ -119,6 +119,7 @@ func milestoneAt(t *testing.T, m *Main, code, fraction string) time.Time {
 // another restart the old deadline passes quietly and the new one breaches once,
 // escalated in-app to the service's supervisor (SLA-CLOCK rules 5–7).
 func TestClockSurvivesRestartsAndHolidays_C41(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
 		clk := &testClock{t: time.Date(2026, 11, 21, 8, 0, 0, 0, jalali.Tehran())} // Saturday
 		m := bootAt(t, dbURL, data, clk)

@@ -188,6 +188,7 @@ func (c *outageClient) submission(n int) {
 // static assets keep being served, and once the database is back Miz serves writes
 // again within 5 s with every acknowledged step kept.
 func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
+	t.Parallel()
 	outage := 3 * time.Second
 	if s, err := strconv.Atoi(os.Getenv("MIZ_OUTAGE_SECONDS")); err == nil && s > 0 {
 		outage = time.Duration(s) * time.Second

@@ -47,6 +47,7 @@ func execSQL(t *testing.T, m *Main, q string, args ...any) {
 // TestWebPendingSessionCannotTakeOverTOTP: Security #1. A password alone (a pending
 // login) neither sees the enrol form of an account with TOTP nor replaces its secret.
 func TestWebPendingSessionCannotTakeOverTOTP(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
 		clk := &testClock{t: time.Now()}
 		m := bootAt(t, dbURL, data, clk)
@@ -77,6 +78,7 @@ func TestWebPendingSessionCannotTakeOverTOTP(t *testing.T) {
 
 // TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner: Security #1, a full session.
 func TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{t: time.Now()}
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := staffWebLogin(t, m, clk)
@@ -105,6 +107,7 @@ func TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner(t *testing.T) {
 
 // TestDisabledAccountAndRevocationThroughTheAPI: Security #2.
 func TestDisabledAccountAndRevocationThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
 		clk := &testClock{t: time.Now()}
 		m := bootAt(t, dbURL, data, clk)
@@ -151,6 +154,7 @@ func TestDisabledAccountAndRevocationThroughTheAPI(t *testing.T) {
 // database (as the admin's disable does) loses its web session and API tokens within
 // the 1 s caller cache.
 func TestDisabledAccountSessionsStopWorking(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
 		clk := &testClock{t: time.Now()}
 		m := bootAt(t, dbURL, data, clk)
@@ -181,6 +185,7 @@ func TestDisabledAccountSessionsStopWorking(t *testing.T) {
 
 // TestPasswordChangeThroughTheAPIEndsOtherSessions: Security #2.
 func TestPasswordChangeThroughTheAPIEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{t: time.Now()}
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1"
@@ -205,6 +210,7 @@ func TestPasswordChangeThroughTheAPIEndsOtherSessions(t *testing.T) {
 
 // TestIdleStaffWebSessionEnds: Security #2, --idle-timeout (default 30 minutes).
 func TestIdleStaffWebSessionEnds(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{t: time.Now()}
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := staffWebLogin(t, m, clk)
@@ -220,6 +226,7 @@ func TestIdleStaffWebSessionEnds(t *testing.T) {
 
 // TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies: Security #4.
 func TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{t: time.Now()}
 	cfg := defaultConfig()
 	cfg.Addr, cfg.Data, cfg.Demo, cfg.TrustedProxies = "127.0.0.1:0", t.TempDir(), true, "127.0.0.0/8"
@@ -254,6 +261,7 @@ func TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies(t *testing.T) {
 // TestForwardedForIgnoredWithoutTrustedProxies: Security #4, a client cannot pick its
 // own address to dodge the throttle.
 func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{t: time.Now()}
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1/auth/login"
@@ -268,6 +276,7 @@ func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
 
 // TestLoginAnswersDoNotEnumerate: Security #5.
 func TestLoginAnswersDoNotEnumerate(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{t: time.Now()}
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1/auth/login"
@@ -305,6 +314,7 @@ func TestLoginAnswersDoNotEnumerate(t *testing.T) {
 // TestTOTPSecretsEncryptedAndDemoStaffStillSignsIn: Security #8b, on both databases,
 // across a restart with the key made on first start.
 func TestTOTPSecretsEncryptedAndDemoStaffStillSignsIn(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
 		clk := &testClock{t: time.Now()}
 		m := bootAt(t, dbURL, data, clk)
@@ -334,6 +344,7 @@ func TestTOTPSecretsEncryptedAndDemoStaffStillSignsIn(t *testing.T) {
 
 // TestHostPrefixedCookiesUnderTLSEndToEnd: Security #10.
 func TestHostPrefixedCookiesUnderTLSEndToEnd(t *testing.T) {
+	t.Parallel()
 	cert, key := selfSignedCert(t, t.TempDir())
 	m := startDemoWith(t, "", func(c *Config) { c.TLSCert, c.TLSKey = cert, key })
 	tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}} //nolint:gosec // the test's own self-signed certificate
@@ -377,6 +388,7 @@ func decodeBody(t *testing.T, resp *http.Response, v any) {
 // TestRegistrationDoesNotConfirmANationalCode: Security #5. A national code that has
 // an account and a new one get the same answer, through the API and the web.
 func TestRegistrationDoesNotConfirmANationalCode(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	reg := func(code string) (int, string) {
 		body := `{"national_code":"` + code + `","name_fa":"رضا","mobile":"09121112233","password":"long enough password"}`
@@ -402,6 +414,7 @@ func TestRegistrationDoesNotConfirmANationalCode(t *testing.T) {
 
 // TestProfileTokensSignOutAndPasswordInTheBrowser: Security #2 on the profile page.
 func TestProfileTokensSignOutAndPasswordInTheBrowser(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{t: time.Now()}
 	m := bootAt(t, "", t.TempDir(), clk)
 	tok := apiLogin(t, m, "demo-applicant", "")
@@ -450,6 +463,7 @@ func TestProfileTokensSignOutAndPasswordInTheBrowser(t *testing.T) {
 // the same database with a key of its own stops at start with a clear error rather
 // than failing every staff login.
 func TestInstanceWithAnotherTOTPKeyRefusesToStart(t *testing.T) {
+	t.Parallel()
 	dbURL := storetest.PostgresURL(t)
 	startDemo(t, dbURL)
 	cfg := defaultConfig()
