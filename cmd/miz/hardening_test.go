@@ -28,6 +28,7 @@ import (
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/server"
+	"github.com/itoir/miz/internal/store/storetest"
 )
 
 // selfSignedCert writes a certificate for 127.0.0.1 and its key to dir.
@@ -154,7 +155,7 @@ func TestHSTSAndSecureCookiesUnderTLS(t *testing.T) {
 // account from the same address goes on (Security #4).
 func TestWebLoginLockoutAndThrottling(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := newFormClient(t, m.URL(), nil)
 	pol := identity.DefaultLoginPolicy()

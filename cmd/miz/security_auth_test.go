@@ -23,7 +23,7 @@ import (
 )
 
 // staffWebLogin signs demo-expert in through both web steps at the clock's time.
-func staffWebLogin(t *testing.T, m *Main, clk *testClock) *formClient {
+func staffWebLogin(t *testing.T, m *Main, clk *storetest.Clock) *formClient {
 	t.Helper()
 	fc := newFormClient(t, m.URL(), nil)
 	if status, _, resp := fc.post("/login", url.Values{"username": {"demo-expert"}, "password": {demo.Password}}); status != http.StatusSeeOther || resp.Header.Get("Location") != "/login/totp" {
@@ -49,7 +49,7 @@ func execSQL(t *testing.T, m *Main, q string, args ...any) {
 func TestWebPendingSessionCannotTakeOverTOTP(t *testing.T) {
 	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		fc := newFormClient(t, m.URL(), nil)
 		if status, _, _ := fc.post("/login", url.Values{"username": {"demo-expert"}, "password": {demo.Password}}); status != http.StatusSeeOther {
@@ -79,7 +79,7 @@ func TestWebPendingSessionCannotTakeOverTOTP(t *testing.T) {
 // TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner: Security #1, a full session.
 func TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := staffWebLogin(t, m, clk)
 	clk.Set(clk.Now().Add(time.Minute))
@@ -109,7 +109,7 @@ func TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner(t *testing.T) {
 func TestDisabledAccountAndRevocationThroughTheAPI(t *testing.T) {
 	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		u := m.URL() + "/api/v1"
 		tick := func() { clk.Set(clk.Now().Add(1100 * time.Millisecond)) } // past the 1 s caller cache
@@ -156,7 +156,7 @@ func TestDisabledAccountAndRevocationThroughTheAPI(t *testing.T) {
 func TestDisabledAccountSessionsStopWorking(t *testing.T) {
 	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		u := m.URL() + "/api/v1"
 		tick := func() { clk.Set(clk.Now().Add(1100 * time.Millisecond)) }
@@ -186,7 +186,7 @@ func TestDisabledAccountSessionsStopWorking(t *testing.T) {
 // TestPasswordChangeThroughTheAPIEndsOtherSessions: Security #2.
 func TestPasswordChangeThroughTheAPIEndsOtherSessions(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1"
 	tok, other := apiLogin(t, m, "demo-applicant", ""), apiLogin(t, m, "demo-applicant", "")
@@ -211,7 +211,7 @@ func TestPasswordChangeThroughTheAPIEndsOtherSessions(t *testing.T) {
 // TestIdleStaffWebSessionEnds: Security #2, --idle-timeout (default 30 minutes).
 func TestIdleStaffWebSessionEnds(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := staffWebLogin(t, m, clk)
 	clk.Set(clk.Now().Add(25 * time.Minute))
@@ -227,7 +227,7 @@ func TestIdleStaffWebSessionEnds(t *testing.T) {
 // TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies: Security #4.
 func TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	cfg := defaultConfig()
 	cfg.Addr, cfg.Data, cfg.Demo, cfg.TrustedProxies = "127.0.0.1:0", t.TempDir(), true, "127.0.0.0/8"
 	m := bootMain(t, cfg, clk)
@@ -262,7 +262,7 @@ func TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies(t *testing.T) {
 // own address to dodge the throttle.
 func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1/auth/login"
 	var last *http.Response
@@ -277,7 +277,7 @@ func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
 // TestLoginAnswersDoNotEnumerate: Security #5.
 func TestLoginAnswersDoNotEnumerate(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1/auth/login"
 	execSQL(t, m, `UPDATE accounts SET locked_until = ? WHERE username = 'demo-applicant-2'`, store.Millis(clk.Now().Add(24*time.Hour)))
@@ -316,7 +316,7 @@ func TestLoginAnswersDoNotEnumerate(t *testing.T) {
 func TestTOTPSecretsEncryptedAndDemoStaffStillSignsIn(t *testing.T) {
 	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		var stored string
 		ctx := context.Background()
@@ -367,7 +367,7 @@ func TestHostPrefixedCookiesUnderTLSEndToEnd(t *testing.T) {
 	}
 }
 
-func bootMain(t *testing.T, cfg Config, clk *testClock) *Main {
+func bootMain(t *testing.T, cfg Config, clk *storetest.Clock) *Main {
 	t.Helper()
 	m := &Main{Config: cfg, Out: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), now: clk.Now}
 	if err := m.Run(context.Background()); err != nil {
@@ -415,7 +415,7 @@ func TestRegistrationDoesNotConfirmANationalCode(t *testing.T) {
 // TestProfileTokensSignOutAndPasswordInTheBrowser: Security #2 on the profile page.
 func TestProfileTokensSignOutAndPasswordInTheBrowser(t *testing.T) {
 	t.Parallel()
-	clk := &testClock{t: time.Now()}
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	tok := apiLogin(t, m, "demo-applicant", "")
 	_, body := doJSON(t, "POST", m.URL()+"/api/v1/tokens", tok, "application/json", `{"name":"laptop script","scopes":["cases:read"]}`)
