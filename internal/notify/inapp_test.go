@@ -34,7 +34,7 @@ func TestInAppNoticesListNewestFirstAndMarkRead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			clk.Advance(time.Minute)
+			clk.Add(time.Minute)
 		}
 		list, err := notify.List(ctx, db, alice, 10)
 		if err != nil {
