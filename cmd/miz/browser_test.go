@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -53,17 +54,30 @@ func TestBrowserFlows(t *testing.T) {
 	}
 	// Each file gets its own demo server, so the files run side by side and none
 	// waits out another's TOTP step (codes are single-use per account and server).
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".test.mjs"), func(t *testing.T) {
-			t.Parallel()
-			m := startDemo(t, "")
-			cmd := exec.Command("node", "--test", filepath.Base(file))
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL(), "MIZ_SERVER_PER_FILE=1")
+	// They run in goroutines of this one test rather than as parallel subtests, which
+	// would queue behind every other test and leave the slowest work for the end.
+	type result struct {
+		out []byte
+		err error
+	}
+	results := make([]result, len(files))
+	var wg sync.WaitGroup
+	for i, file := range files {
+		m := startDemo(t, "")
+		cmd := exec.Command("node", "--test", filepath.Base(file))
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL(), "MIZ_SERVER_PER_FILE=1")
+		wg.Go(func() {
 			out, err := cmd.CombinedOutput()
-			t.Logf("browser tests:\n%s", out)
-			if err != nil {
-				t.Fatalf("browser tests failed: %v", err)
+			results[i] = result{out, err}
+		})
+	}
+	wg.Wait()
+	for i, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".test.mjs"), func(t *testing.T) {
+			t.Logf("browser tests:\n%s", results[i].out)
+			if results[i].err != nil {
+				t.Fatalf("browser tests failed: %v", results[i].err)
 			}
 		})
 	}
