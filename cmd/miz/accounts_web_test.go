@@ -40,6 +40,7 @@ func adminClient(t *testing.T, m *Main) *formClient {
 var grantForm = regexp.MustCompile(`action="/admin/accounts/(\d+)/grant"`)
 
 func TestAdminAccountPagesManageStaff(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		// Not an administrator: refused.
 		app := newFormClient(t, m.URL(), nil)
@@ -137,6 +138,7 @@ func (g *smsGateway) waitSMS(t *testing.T, m *Main, text string) string {
 }
 
 func TestPasswordResetOverTheAPIAndTheWeb(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSMS(t, func(t *testing.T, m *Main, gw *smsGateway) {
 		u := m.URL() + "/api/v1/auth/password"
 		old := apiLogin(t, m, "demo-applicant", "")

@@ -44,6 +44,7 @@ func publishedHead(t *testing.T, m *Main) map[string]any {
 // `miz audit anchor` and published on the API, so that a cut tail and a rewritten,
 // rehashed chain fail with the entries named; an untouched chain passes.
 func TestAuditVerifyCatchesCutAndRewrittenChain(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		ctx := context.Background()
 		cfg := m.Config

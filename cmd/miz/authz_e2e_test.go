@@ -79,6 +79,7 @@ func jsonBody(s string) func() (string, string) {
 // outside the case may ever read its D-1 content, and internal notes never reach
 // the applicant.
 func TestAuthorizationMatrixThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		u := m.URL() + "/api/v1"
 		roles := []matrixRole{{name: "anonymous"}}

@@ -193,6 +193,7 @@ func (l *caseLoad) end() int64 {
 // into SQLite: each restored desk has the same audit head, registry export, case and
 // document bytes as the original.
 func TestBackupWhileServingThenRestoreOnBothDatabases(t *testing.T) {
+	t.Parallel()
 	src := startDemo(t, "")
 	tok := apiLogin(t, src, "10101234565", "")
 	code, sha := openIncident(t, src, tok, "2026-03-01 02:14 smb: encrypted files on \\\\fs01\\share\n")
@@ -282,6 +283,7 @@ func TestBackupWhileServingThenRestoreOnBothDatabases(t *testing.T) {
 // TestRestoreRefusesNonEmptyDirAndAlteredArchive checks the two refusals an operator
 // meets: a data directory already in use, and an archive changed after it was written.
 func TestRestoreRefusesNonEmptyDirAndAlteredArchive(t *testing.T) {
+	t.Parallel()
 	src := startDemo(t, "")
 	dir := t.TempDir()
 	archive := filepath.Join(dir, "desk.tar")

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -27,6 +29,7 @@ func startDemo(t *testing.T, dbURL string) *Main {
 // Debian's chromium. Without node, chromium or e2e/node_modules it fails under CI and
 // is skipped, with the reason, elsewhere.
 func TestBrowserFlows(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("SKIPPED (browser): -short")
 	}
@@ -45,13 +48,37 @@ func TestBrowserFlows(t *testing.T) {
 		}
 		t.Skipf("SKIPPED (browser): %s is missing", missing)
 	}
-	m := startDemo(t, "")
-	cmd := exec.Command("node", "--test", "--test-concurrency=1")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL())
-	out, err := cmd.CombinedOutput()
-	t.Logf("browser tests:\n%s", out)
-	if err != nil {
-		t.Fatalf("browser tests failed: %v", err)
+	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no browser tests in %s: %v", dir, err)
+	}
+	// Each file gets its own demo server, so the files run side by side and none
+	// waits out another's TOTP step (codes are single-use per account and server).
+	// They run in goroutines of this one test rather than as parallel subtests, which
+	// would queue behind every other test and leave the slowest work for the end.
+	type result struct {
+		out []byte
+		err error
+	}
+	results := make([]result, len(files))
+	var wg sync.WaitGroup
+	for i, file := range files {
+		m := startDemo(t, "")
+		cmd := exec.Command("node", "--test", filepath.Base(file))
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL(), "MIZ_SERVER_PER_FILE=1")
+		wg.Go(func() {
+			out, err := cmd.CombinedOutput()
+			results[i] = result{out, err}
+		})
+	}
+	wg.Wait()
+	for i, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".test.mjs"), func(t *testing.T) {
+			t.Logf("browser tests:\n%s", results[i].out)
+			if results[i].err != nil {
+				t.Fatalf("browser tests failed: %v", results[i].err)
+			}
+		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 // them; an import with a bad line names the line and stores nothing; every edit is
 // audited with the recompute of open cases (SLA-CLOCK rules 5, 6).
 func TestCalendarHolidaysAPI_SLAClock5(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		u := m.URL() + "/api/v1/calendar/holidays"
 		totp, _ := identity.TOTPCode(demo.TOTPSecret, time.Now())

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCalendarToJalali(t *testing.T) {
+	t.Parallel()
 	in := "2026-11-23\n2025/3/21\n۲۰۲۴-۰۳-۲۰\n\n2025-02-29\nnot a date\n0600-01-01\n1979-02-11\r\n"
 	want := strings.Join([]string{
 		"1405-09-02",
@@ -25,6 +26,7 @@ func TestCalendarToJalali(t *testing.T) {
 }
 
 func TestCalendarToGregorian(t *testing.T) {
+	t.Parallel()
 	in := "1405-09-02\n1405/9/2\n۱۴۰۵/۰۹/۰۲\n1404/12/30\n1404/13/01\n  \n1403/12/30"
 	want := strings.Join([]string{
 		"2026-11-23",
@@ -42,6 +44,7 @@ func TestCalendarToGregorian(t *testing.T) {
 }
 
 func TestCalendarAllGoodExitsZero(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runCalendarWith(t, "2026-11-23\n", "to-jalali")
 	if code != 0 || out != "1405-09-02\n" {
 		t.Errorf("code %d, stdout %q", code, out)
@@ -53,6 +56,7 @@ func TestCalendarAllGoodExitsZero(t *testing.T) {
 }
 
 func TestCalendarUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{nil, {"to-julian"}, {"to-jalali", "extra"}} {
 		code, out, errOut := runCalendarWith(t, "2026-11-23\n", args...)
 		if code != 2 || out != "" || !strings.HasPrefix(errOut, "usage: miz calendar") {

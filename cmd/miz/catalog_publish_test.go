@@ -50,6 +50,7 @@ func get(t *testing.T, u string) (int, string, string) {
 // database, the case engine and the API read it, and a version published by the demo
 // supervisor after the demo editor wrote it appears on /changes.atom and by number.
 func TestServeCatalogPublication_C46(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		ctx := context.Background()
 		if code, _, body := get(t, m.URL()+"/services/certify/sla"); code != 200 || strings.Count(body, `class="sla-section"`) != 9 {

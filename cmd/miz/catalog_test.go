@@ -28,6 +28,7 @@ func writeCatalogFile(t *testing.T, name, content string) string {
 }
 
 func TestCatalogValidateGoodFile(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runCatalogWith("validate", catalogGood, "../../internal/catalog/services/cert.yaml")
 	if code != 0 {
 		t.Fatalf("exit %d, output:\n%s", code, out)
@@ -39,6 +40,7 @@ func TestCatalogValidateGoodFile(t *testing.T) {
 }
 
 func TestCatalogValidateBrokenFilesListEveryProblem(t *testing.T) {
+	t.Parallel()
 	good, err := os.ReadFile(catalogGood)
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +86,7 @@ func lineOf(src, s string) int {
 }
 
 func TestCatalogUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{nil, {"validate"}, {"frobnicate"}, {"schema", "extra"}} {
 		code, _, stderr := runCatalogWith(args...)
 		if code != 2 || !strings.Contains(stderr, "usage: miz catalog") {
@@ -93,6 +96,7 @@ func TestCatalogUsage(t *testing.T) {
 }
 
 func TestCatalogSchemaIsJSON(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runCatalogWith("schema")
 	if code != 0 || !json.Valid([]byte(out)) {
 		t.Errorf("exit %d, valid JSON %v", code, json.Valid([]byte(out)))

@@ -14,6 +14,7 @@ import (
 // approved, the applicant sends the access authorisation, and the responder
 // closes it with the investigation report.
 func TestCertDispatchSentBackResubmittedAndFinished_C41(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		u := m.URL() + "/api/v1/cases/"
 		org := apiLogin(t, m, "10101234565", "")

@@ -101,6 +101,7 @@ func staffLogin(t *testing.T, m *Main, user string) string {
 // registry shows it at once (Z-4.1), and `miz verify` passing for it and failing
 // for a tampered copy.
 func TestCertifyApplicationToPublishedCertificate_Z41(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		u := m.URL()
 		addDualStaff(t, m)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,18 +15,9 @@ import (
 	"github.com/itoir/miz/internal/store/storetest"
 )
 
-// testClock is the injected clock of a server under test; tests move it instead of
-// sleeping, and it survives a restart because each server is given the same one.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-
-// bootAt starts the demo server on the given data directory and database with clk.
-func bootAt(t *testing.T, dbURL, data string, clk *testClock) *Main {
+// bootAt starts the demo server on the given data directory and database with clk;
+// the clock survives a restart because each server is given the same one.
+func bootAt(t *testing.T, dbURL, data string, clk *storetest.Clock) *Main {
 	t.Helper()
 	cfg := defaultConfig()
 	cfg.Addr, cfg.Data, cfg.Demo, cfg.DB = "127.0.0.1:0", data, true, dbURL
@@ -119,8 +109,9 @@ func milestoneAt(t *testing.T, m *Main, code, fraction string) time.Time {
 // another restart the old deadline passes quietly and the new one breaches once,
 // escalated in-app to the service's supervisor (SLA-CLOCK rules 5–7).
 func TestClockSurvivesRestartsAndHolidays_C41(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Date(2026, 11, 21, 8, 0, 0, 0, jalali.Tehran())} // Saturday
+		clk := storetest.NewClock(time.Date(2026, 11, 21, 8, 0, 0, 0, jalali.Tehran())) // Saturday
 		m := bootAt(t, dbURL, data, clk)
 		code := submitCertify(t, m)
 		warn, due := milestoneAt(t, m, code, "0.75"), milestoneAt(t, m, code, "1")

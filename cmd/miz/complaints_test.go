@@ -53,6 +53,7 @@ func addCommittee(t *testing.T, m *Main) {
 // (409), the announced decision by e-mail to a real SMTP receiver, and the public
 // figures.
 func TestComplaintPathEndToEnd_C45(t *testing.T) {
+	t.Parallel()
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
 			mail := smtptest.NewServer(t, smtptest.Options{NoSTARTTLS: true})

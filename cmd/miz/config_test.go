@@ -8,6 +8,7 @@ import (
 )
 
 func TestConfigPrecedenceFileEnvFlag(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "miz.yaml")
 	if err := os.WriteFile(file, []byte("addr: 127.0.0.1:9000\nsmtp_from: file@example.org\nsession_ttl: 2h\n"), 0o600); err != nil {
@@ -29,6 +30,7 @@ func TestConfigPrecedenceFileEnvFlag(t *testing.T) {
 }
 
 func TestConfigRejectsUnknownFileKeys(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "miz.yaml")
 	_ = os.WriteFile(file, []byte("adr: typo\n"), 0o600)
 	if _, _, err := loadConfig("serve", []string{"--config", file}, func(string) string { return "" }); err == nil {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"testing"
@@ -26,7 +29,24 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
+	flag.Parse()
+	raiseParallel()
+	if os.Getenv("GOGC") == "" {
+		// Every login derives a 19 MiB argon2id key; collecting less often spends
+		// memory (there is plenty) instead of the CPU the tests share.
+		debug.SetGCPercent(400)
+	}
 	os.Exit(m.Run())
+}
+
+// raiseParallel lets max(4, 2×GOMAXPROCS) tests run at once unless -test.parallel was
+// given: the tests here mostly wait on sockets, PostgreSQL and the browser, not the CPU.
+func raiseParallel() {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(max(4, 2*runtime.GOMAXPROCS(0))))
+	}
 }
 
 // TestCrashLosesNothingAcknowledged is the short form of `go run ./bench/crash`: on
@@ -34,6 +54,10 @@ func TestMain(m *testing.M) {
 // and after the restart every acknowledged case, document and submit is there whole
 // and once, the audit chain verifies and the SLA jobs still run. MIZ_CRASH_ROUNDS
 // (default 2) and MIZ_CRASH_CLIENTS (default 100) make it longer.
+//
+// It stays serial (no t.Parallel): its child server, 100 clients and the random kill
+// moment need the CPU to themselves, or under load no submission is acknowledged
+// before the kill and the round proves nothing.
 func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("SKIPPED (crash): -short")

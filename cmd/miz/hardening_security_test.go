@@ -58,6 +58,7 @@ func request(t *testing.T, c *http.Client, method, u string, hdr ...string) (*ht
 // one is configured; what it serves includes the Go and process collectors
 // (Security #11 item 9).
 func TestMetricsNeedTheTokenOrTheirOwnListener(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	if resp, _ := request(t, nil, "GET", m.URL()+"/metrics"); resp.StatusCode != 404 {
 		t.Fatalf("public /metrics without a token configured: %d", resp.StatusCode)
@@ -90,6 +91,7 @@ func TestMetricsNeedTheTokenOrTheirOwnListener(t *testing.T) {
 // https base URL, browsers are told to keep to HTTPS even though the listener
 // itself speaks plain HTTP (Security #11 item 10).
 func TestHSTSWheneverCookiesAreSecure(t *testing.T) {
+	t.Parallel()
 	for name, edit := range map[string]func(*Config){
 		"secure cookies": func(c *Config) { c.Secure = true },
 		"https base URL": func(c *Config) { c.BaseURL = "https://miz.example" },
@@ -110,6 +112,7 @@ var assetPath = regexp.MustCompile(`/assets/[^"]+\.css`)
 // asked for public caching; anonymous feeds keep theirs, and static assets keep
 // their long lifetime for everyone (Security #11 item 10).
 func TestCredentialedResponsesAreNotStored(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	resp, anonFeed := request(t, nil, "GET", m.URL()+"/changes.atom")
 	if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=60" || !strings.Contains(anonFeed, "<feed") {
@@ -142,6 +145,7 @@ func TestCredentialedResponsesAreNotStored(t *testing.T) {
 // token; same-origin posts, clients that send no browser headers, and API calls
 // with a bearer token pass (Security #11 item 10).
 func TestCrossSiteFormPostIsRefused(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	fc := newFormClient(t, m.URL(), nil)
 	post := func(hdr ...string) int {
@@ -181,6 +185,7 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 // TestLanguageSwitchNeverRedirectsOffSite: the back parameter of the language
 // switch cannot send the browser to another host (Security #11 item 6).
 func TestLanguageSwitchNeverRedirectsOffSite(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	fc := newFormClient(t, m.URL(), nil)
 	for _, back := range []string{"/\t/evil.example", "/\\evil.example", "//evil.example", "/%09/evil.example", "\\/evil.example"} {
@@ -199,6 +204,7 @@ func TestLanguageSwitchNeverRedirectsOffSite(t *testing.T) {
 // changes nothing; an API body with a duplicate key is refused naming the field
 // (Security #11 item 11).
 func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	fc := newFormClient(t, m.URL(), nil)
 	for _, name := range []string{"Ali\x00", "Ali\x1b[2J", "Ali\xff"} {
@@ -224,6 +230,7 @@ func TestControlCharactersAndInvalidUTF8AreRefused(t *testing.T) {
 // sign-on, warning at start-up; with it, links use it; the demo uses its listening
 // address (Security #11 item 12).
 func TestFeedsAndSSONeverUseTheHostHeader(t *testing.T) {
+	t.Parallel()
 	prod, log, err := boot(t, func(c *Config) {})
 	if err != nil {
 		t.Fatal(err)
@@ -265,6 +272,7 @@ func TestFeedsAndSSONeverUseTheHostHeader(t *testing.T) {
 // account the demo did not seed stops with a clear error and seeds nothing; a demo
 // database restarts as a demo (Security #11 item 13).
 func TestDemoRefusesADatabaseWithRealAccounts(t *testing.T) {
+	t.Parallel()
 	run := func(t *testing.T, dbURL string) {
 		dir := t.TempDir()
 		prod, _, err := boot(t, func(c *Config) { c.Data, c.DB = dir, dbURL })
@@ -307,6 +315,7 @@ func TestDemoRefusesADatabaseWithRealAccounts(t *testing.T) {
 // TestDemoOffLoopbackWarnsLoudly: a demo reachable from the network says so in the
 // log (WARN) and in the start banner.
 func TestDemoOffLoopbackWarnsLoudly(t *testing.T) {
+	t.Parallel()
 	m, log, err := boot(t, func(c *Config) { c.Addr, c.Demo = "0.0.0.0:0", true })
 	if err != nil {
 		t.Fatal(err)

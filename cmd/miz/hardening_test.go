@@ -28,6 +28,7 @@ import (
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/server"
+	"github.com/itoir/miz/internal/store/storetest"
 )
 
 // selfSignedCert writes a certificate for 127.0.0.1 and its key to dir.
@@ -112,6 +113,7 @@ func (fc *formClient) post(path string, v url.Values) (int, string, *http.Respon
 }
 
 func TestHSTSAndSecureCookiesUnderTLS(t *testing.T) {
+	t.Parallel()
 	cert, key := selfSignedCert(t, t.TempDir())
 	m := startDemoWith(t, "", func(c *Config) { c.TLSCert, c.TLSKey = cert, key })
 	if !strings.HasPrefix(m.URL(), "https://") {
@@ -152,7 +154,8 @@ func TestHSTSAndSecureCookiesUnderTLS(t *testing.T) {
 // of one account from one address soon wait (429 with Retry-After), while another
 // account from the same address goes on (Security #4).
 func TestWebLoginLockoutAndThrottling(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := newFormClient(t, m.URL(), nil)
 	pol := identity.DefaultLoginPolicy()
@@ -191,6 +194,7 @@ func TestWebLoginLockoutAndThrottling(t *testing.T) {
 // TestWebTOTPReplayRefused: a one-time code that signed a staff member in once is
 // refused when replayed in another login, even within its 30-second step.
 func TestWebTOTPReplayRefused(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	code, err := identity.TOTPCode(demo.TOTPSecret, time.Now())
 	if err != nil {
@@ -220,6 +224,7 @@ func TestWebTOTPReplayRefused(t *testing.T) {
 // applicant and the service's staff, always as an attachment that is never sniffed,
 // through the API and the web pages alike.
 func TestDocumentsDownloadAsAttachments(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	applicant := apiLogin(t, m, "demo-applicant", "")
 	resp, out := doJSON(t, "POST", m.URL()+"/api/v1/cases", applicant, "application/json",
@@ -294,6 +299,7 @@ func TestDocumentsDownloadAsAttachments(t *testing.T) {
 // way serve wraps the real one: the client gets a plain 500 with the security
 // headers and a request ID, and the stack goes only to the log.
 func TestNoStackTraceReachesAClient(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	var logged bytes.Buffer
 	h := server.Handler(server.Options{DB: m.DB, Log: slog.New(slog.NewTextHandler(&logged, nil)), Routes: func(mux *http.ServeMux) {

@@ -88,6 +88,7 @@ func blobFiles(t *testing.T, m *Main) []string {
 // localised message a person can act on, and that nothing is left on disk: no new
 // blob and no spool file in documents/tmp.
 func TestHostileUploadsRejectedThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	token := apiLogin(t, m, "demo-applicant", "")
 	resp, out := doJSON(t, "POST", m.URL()+"/api/v1/cases", token, "application/json",

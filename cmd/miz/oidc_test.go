@@ -187,6 +187,7 @@ func scalar(t *testing.T, m *Main, q string, args ...any) string {
 }
 
 func TestOIDCLogin(t *testing.T) {
+	t.Parallel()
 	run := func(t *testing.T, dbURL string) {
 		idp := newProvider(t)
 		m := startDemoWith(t, dbURL, func(c *Config) {

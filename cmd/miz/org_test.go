@@ -36,6 +36,7 @@ func webClient(t *testing.T, m *Main, user string) (*http.Client, func(string) s
 }
 
 func TestOrganisationManagesItsMembers(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		c, get := webClient(t, m, "10101234565") // the demo company logs in with its national ID
 		page := get("/org/members")

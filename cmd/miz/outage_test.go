@@ -108,6 +108,7 @@ func (p *pgProxy) restore(t *testing.T) {
 // outcome is one request the traffic made during the outage test.
 type outcome struct {
 	what          string
+	writer        int // 1-4 for a writer's steps, 0 for the readers
 	start, end    time.Time
 	status        int // 0: no answer
 	retryAfter    bool
@@ -152,12 +153,12 @@ func (c *outageClient) keep(o outcome) {
 
 // submission creates an incident report, uploads a PDF and submits it, stopping at
 // the first step that is not acknowledged.
-func (c *outageClient) submission(n int) {
+func (c *outageClient) submission(writer, n int) {
 	var created struct {
 		Code string `json:"tracking_code"`
 	}
 	o := c.do("create", "POST", "/api/v1/cases", "application/json", []byte(`{"service":"cert","kind":"incident"}`), &created)
-	o.code = created.Code
+	o.code, o.writer = created.Code, writer
 	c.keep(o)
 	if o.status != http.StatusCreated {
 		return
@@ -172,25 +173,28 @@ func (c *outageClient) submission(n int) {
 		SHA256 string `json:"sha256"`
 	}
 	o = c.do("upload", "POST", "/api/v1/cases/"+created.Code+"/documents", mw.FormDataContentType(), b.Bytes(), &doc)
-	o.code, o.payload = created.Code, doc.SHA256
+	o.code, o.payload, o.writer = created.Code, doc.SHA256, writer
 	c.keep(o)
 	if o.status != http.StatusCreated {
 		return
 	}
 	o = c.do("submit", "POST", "/api/v1/cases/"+created.Code+"/submit", "", nil, nil)
-	o.code = created.Code
+	o.code, o.writer = created.Code, writer
 	c.keep(o)
 }
 
 // TestDatabaseOutageAnswers503AndRecovers cuts PostgreSQL (through a proxy) under
-// traffic for MIZ_OUTAGE_SECONDS (default 3; the documented run uses 30): readiness
-// and writes answer 503 with Retry-After and never hang or fail with 500, health and
-// static assets keep being served, and once the database is back Miz serves writes
-// again within 5 s with every acknowledged step kept.
+// traffic: readiness and writes answer 503 with Retry-After and never hang or fail
+// with 500, health and static assets keep being served, and once the database is
+// back Miz serves writes again within 5 s with every acknowledged step kept. The test
+// awaits events, not fixed times: traffic acknowledged before the cut, each kind of
+// answer seen during the outage, and a write acknowledged after the return.
+// MIZ_OUTAGE_SECONDS (the documented run uses 30) holds the outage at least that long.
 func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
-	outage := 3 * time.Second
+	t.Parallel()
+	var hold time.Duration
 	if s, err := strconv.Atoi(os.Getenv("MIZ_OUTAGE_SECONDS")); err == nil && s > 0 {
-		outage = time.Duration(s) * time.Second
+		hold = time.Duration(s) * time.Second
 	}
 	base, err := url.Parse(storetest.PostgresURL(t))
 	if err != nil {
@@ -219,8 +223,8 @@ func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
 					return
 				default:
 				}
-				c.submission(w*1_000_000 + i)
-				time.Sleep(20 * time.Millisecond)
+				c.submission(w+1, w*1_000_000+i)
+				time.Sleep(20 * time.Millisecond) // pacing of the traffic, not a wait for an event
 			}
 		})
 	}
@@ -237,20 +241,79 @@ func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
 			}
 		}
 	})
+	halt := sync.OnceFunc(func() { close(stop); wg.Wait() })
+	defer halt() // also when an await fails the test
 
-	time.Sleep(1500 * time.Millisecond)
+	// Before the cut: every writer step has been acknowledged at least once.
+	c.await(t, "traffic before the cut", 20*time.Second, time.Time{}, map[string]int{
+		"create": http.StatusCreated, "upload": http.StatusCreated, "submit": http.StatusOK})
 	cutAt := time.Now()
 	proxy.cut()
-	time.Sleep(outage)
+	// During the outage: each kind of request has been answered as it must be, and
+	// every writer has been refused (so none of them hangs on the lost database).
+	c.await(t, "answers during the outage", 20*time.Second, cutAt.Add(outageSettle), map[string]int{
+		"healthz": http.StatusOK, "asset": http.StatusOK, "readyz": http.StatusServiceUnavailable,
+		"me": http.StatusServiceUnavailable, "create@1": http.StatusServiceUnavailable, "create@2": http.StatusServiceUnavailable,
+		"create@3": http.StatusServiceUnavailable, "create@4": http.StatusServiceUnavailable})
+	if d := time.Until(cutAt.Add(hold)); d > 0 {
+		time.Sleep(d) // only for a longer run asked for with MIZ_OUTAGE_SECONDS
+	}
 	restoredAt := time.Now()
 	proxy.restore(t)
-	time.Sleep(6 * time.Second)
-	close(stop)
-	wg.Wait()
-	checkOutage(t, m, c.got, cutAt, restoredAt)
+	// After the return: a whole submission is acknowledged again (checkOutage judges
+	// whether the first write came within 5 s).
+	c.await(t, "writes after the return", 20*time.Second, restoredAt, map[string]int{
+		"create": http.StatusCreated, "submit": http.StatusOK, "readyz": http.StatusOK})
+	halt()
+	checkOutage(t, m, c.snapshot(), cutAt, restoredAt)
 	if t.Failed() {
 		t.Logf("server log:\n%s", logs.String())
 	}
+}
+
+// outageSettle is how long requests already past the database when it went may
+// still succeed.
+const outageSettle = 300 * time.Millisecond
+
+// await polls the outcomes until, for each request kind in want ("create", or
+// "create@2" for writer 2's), one that started after since got the wanted status; it
+// fails the test at the deadline.
+func (c *outageClient) await(t *testing.T, what string, deadline time.Duration, since time.Time, want map[string]int) {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	end := time.After(deadline)
+	for {
+		missing := map[string]int{}
+		for k, v := range want {
+			missing[k] = v
+		}
+		for _, o := range c.snapshot() {
+			if !o.start.After(since) {
+				continue
+			}
+			for _, k := range []string{o.what, o.what + "@" + strconv.Itoa(o.writer)} {
+				if st, ok := missing[k]; ok && st == o.status {
+					delete(missing, k)
+				}
+			}
+		}
+		if len(missing) == 0 {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-end:
+			t.Fatalf("%s: after %s still no answer %v", what, deadline, missing)
+		}
+	}
+}
+
+// snapshot returns a copy of the outcomes so far.
+func (c *outageClient) snapshot() []outcome {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]outcome(nil), c.got...)
 }
 
 // syncBuffer is a log destination shared by the server's goroutines.
@@ -274,7 +337,6 @@ func (s *syncBuffer) String() string {
 // checkOutage judges the outcomes of TestDatabaseOutageAnswers503AndRecovers.
 func checkOutage(t *testing.T, m *Main, got []outcome, cutAt, restoredAt time.Time) {
 	t.Helper()
-	const settle = 300 * time.Millisecond // requests already past the database when it went
 	counts := map[string]map[int]int{}
 	var slowest time.Duration
 	recovered := time.Time{}
@@ -292,7 +354,7 @@ func checkOutage(t *testing.T, m *Main, got []outcome, cutAt, restoredAt time.Ti
 		case o.status == http.StatusServiceUnavailable && !o.retryAfter:
 			t.Errorf("%s: 503 without Retry-After", o.what)
 		}
-		during := o.start.After(cutAt.Add(settle)) && o.end.Before(restoredAt)
+		during := o.start.After(cutAt.Add(outageSettle)) && o.end.Before(restoredAt)
 		if during {
 			switch o.what {
 			case "healthz", "asset":

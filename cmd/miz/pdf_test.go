@@ -22,6 +22,7 @@ import (
 // presentation-form (broken) letters, the Latin name and number left to right.
 // Without chromium or pdftotext it fails under CI and is skipped elsewhere.
 func TestCertificatePDFKeepsPersianText(t *testing.T) {
+	t.Parallel()
 	missing := ""
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		missing = "pdftotext (apt-get install poppler-utils)"

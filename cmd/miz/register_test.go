@@ -126,6 +126,7 @@ func errField(body map[string]any) (field, msg string) {
 }
 
 func TestRegisterVerifyMobileOverTheAPI(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSMS(t, func(t *testing.T, m *Main, gw *smsGateway) {
 		u := m.URL() + "/api/v1"
 		code := validCode("123456789")
@@ -172,6 +173,7 @@ func TestRegisterVerifyMobileOverTheAPI(t *testing.T) {
 }
 
 func TestRegisterRefusesBadInputAndCreatesNothing(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSMS(t, func(t *testing.T, m *Main, gw *smsGateway) {
 		u := m.URL() + "/api/v1/auth/register"
 		good := map[string]string{"national_code": validCode("222333444"), "name_fa": "رضا", "mobile": "09121112233", "password": "long enough password"}
@@ -229,6 +231,7 @@ func TestRegisterRefusesBadInputAndCreatesNothing(t *testing.T) {
 }
 
 func TestRegisterAndVerifyInTheBrowser(t *testing.T) {
+	t.Parallel()
 	forEachDBWithSMS(t, func(t *testing.T, m *Main, gw *smsGateway) {
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -13,6 +13,7 @@ import (
 // by the other, whose staff advance it; the first then sees the new state. Sessions
 // and tokens live in the database, so a token issued by one instance works on both.
 func TestTwoInstancesShareOnePostgres(t *testing.T) {
+	t.Parallel()
 	url := storetest.PostgresURL(t)
 	// Instances share the key of TOTP secrets (Security #8b); each has its own data dir.
 	key := func(c *Config) { c.TOTPKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" }

@@ -23,7 +23,7 @@ import (
 )
 
 // staffWebLogin signs demo-expert in through both web steps at the clock's time.
-func staffWebLogin(t *testing.T, m *Main, clk *testClock) *formClient {
+func staffWebLogin(t *testing.T, m *Main, clk *storetest.Clock) *formClient {
 	t.Helper()
 	fc := newFormClient(t, m.URL(), nil)
 	if status, _, resp := fc.post("/login", url.Values{"username": {"demo-expert"}, "password": {demo.Password}}); status != http.StatusSeeOther || resp.Header.Get("Location") != "/login/totp" {
@@ -47,8 +47,9 @@ func execSQL(t *testing.T, m *Main, q string, args ...any) {
 // TestWebPendingSessionCannotTakeOverTOTP: Security #1. A password alone (a pending
 // login) neither sees the enrol form of an account with TOTP nor replaces its secret.
 func TestWebPendingSessionCannotTakeOverTOTP(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		fc := newFormClient(t, m.URL(), nil)
 		if status, _, _ := fc.post("/login", url.Values{"username": {"demo-expert"}, "password": {demo.Password}}); status != http.StatusSeeOther {
@@ -77,7 +78,8 @@ func TestWebPendingSessionCannotTakeOverTOTP(t *testing.T) {
 
 // TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner: Security #1, a full session.
 func TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := staffWebLogin(t, m, clk)
 	clk.Set(clk.Now().Add(time.Minute))
@@ -105,8 +107,9 @@ func TestWebTOTPChangeNeedsCurrentCodeAndTellsOwner(t *testing.T) {
 
 // TestDisabledAccountAndRevocationThroughTheAPI: Security #2.
 func TestDisabledAccountAndRevocationThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		u := m.URL() + "/api/v1"
 		tick := func() { clk.Set(clk.Now().Add(1100 * time.Millisecond)) } // past the 1 s caller cache
@@ -151,8 +154,9 @@ func TestDisabledAccountAndRevocationThroughTheAPI(t *testing.T) {
 // database (as the admin's disable does) loses its web session and API tokens within
 // the 1 s caller cache.
 func TestDisabledAccountSessionsStopWorking(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		u := m.URL() + "/api/v1"
 		tick := func() { clk.Set(clk.Now().Add(1100 * time.Millisecond)) }
@@ -181,7 +185,8 @@ func TestDisabledAccountSessionsStopWorking(t *testing.T) {
 
 // TestPasswordChangeThroughTheAPIEndsOtherSessions: Security #2.
 func TestPasswordChangeThroughTheAPIEndsOtherSessions(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1"
 	tok, other := apiLogin(t, m, "demo-applicant", ""), apiLogin(t, m, "demo-applicant", "")
@@ -205,7 +210,8 @@ func TestPasswordChangeThroughTheAPIEndsOtherSessions(t *testing.T) {
 
 // TestIdleStaffWebSessionEnds: Security #2, --idle-timeout (default 30 minutes).
 func TestIdleStaffWebSessionEnds(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	fc := staffWebLogin(t, m, clk)
 	clk.Set(clk.Now().Add(25 * time.Minute))
@@ -220,7 +226,8 @@ func TestIdleStaffWebSessionEnds(t *testing.T) {
 
 // TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies: Security #4.
 func TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	cfg := defaultConfig()
 	cfg.Addr, cfg.Data, cfg.Demo, cfg.TrustedProxies = "127.0.0.1:0", t.TempDir(), true, "127.0.0.0/8"
 	m := bootMain(t, cfg, clk)
@@ -254,7 +261,8 @@ func TestLoginThrottleCountsFailuresOnlyBehindTrustedProxies(t *testing.T) {
 // TestForwardedForIgnoredWithoutTrustedProxies: Security #4, a client cannot pick its
 // own address to dodge the throttle.
 func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1/auth/login"
 	var last *http.Response
@@ -268,7 +276,8 @@ func TestForwardedForIgnoredWithoutTrustedProxies(t *testing.T) {
 
 // TestLoginAnswersDoNotEnumerate: Security #5.
 func TestLoginAnswersDoNotEnumerate(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	u := m.URL() + "/api/v1/auth/login"
 	execSQL(t, m, `UPDATE accounts SET locked_until = ? WHERE username = 'demo-applicant-2'`, store.Millis(clk.Now().Add(24*time.Hour)))
@@ -305,8 +314,9 @@ func TestLoginAnswersDoNotEnumerate(t *testing.T) {
 // TestTOTPSecretsEncryptedAndDemoStaffStillSignsIn: Security #8b, on both databases,
 // across a restart with the key made on first start.
 func TestTOTPSecretsEncryptedAndDemoStaffStillSignsIn(t *testing.T) {
+	t.Parallel()
 	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
-		clk := &testClock{t: time.Now()}
+		clk := storetest.NewClock(time.Now())
 		m := bootAt(t, dbURL, data, clk)
 		var stored string
 		ctx := context.Background()
@@ -334,6 +344,7 @@ func TestTOTPSecretsEncryptedAndDemoStaffStillSignsIn(t *testing.T) {
 
 // TestHostPrefixedCookiesUnderTLSEndToEnd: Security #10.
 func TestHostPrefixedCookiesUnderTLSEndToEnd(t *testing.T) {
+	t.Parallel()
 	cert, key := selfSignedCert(t, t.TempDir())
 	m := startDemoWith(t, "", func(c *Config) { c.TLSCert, c.TLSKey = cert, key })
 	tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}} //nolint:gosec // the test's own self-signed certificate
@@ -356,7 +367,7 @@ func TestHostPrefixedCookiesUnderTLSEndToEnd(t *testing.T) {
 	}
 }
 
-func bootMain(t *testing.T, cfg Config, clk *testClock) *Main {
+func bootMain(t *testing.T, cfg Config, clk *storetest.Clock) *Main {
 	t.Helper()
 	m := &Main{Config: cfg, Out: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), now: clk.Now}
 	if err := m.Run(context.Background()); err != nil {
@@ -377,6 +388,7 @@ func decodeBody(t *testing.T, resp *http.Response, v any) {
 // TestRegistrationDoesNotConfirmANationalCode: Security #5. A national code that has
 // an account and a new one get the same answer, through the API and the web.
 func TestRegistrationDoesNotConfirmANationalCode(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	reg := func(code string) (int, string) {
 		body := `{"national_code":"` + code + `","name_fa":"رضا","mobile":"09121112233","password":"long enough password"}`
@@ -402,7 +414,8 @@ func TestRegistrationDoesNotConfirmANationalCode(t *testing.T) {
 
 // TestProfileTokensSignOutAndPasswordInTheBrowser: Security #2 on the profile page.
 func TestProfileTokensSignOutAndPasswordInTheBrowser(t *testing.T) {
-	clk := &testClock{t: time.Now()}
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	tok := apiLogin(t, m, "demo-applicant", "")
 	_, body := doJSON(t, "POST", m.URL()+"/api/v1/tokens", tok, "application/json", `{"name":"laptop script","scopes":["cases:read"]}`)
@@ -450,6 +463,7 @@ func TestProfileTokensSignOutAndPasswordInTheBrowser(t *testing.T) {
 // the same database with a key of its own stops at start with a clear error rather
 // than failing every staff login.
 func TestInstanceWithAnotherTOTPKeyRefusesToStart(t *testing.T) {
+	t.Parallel()
 	dbURL := storetest.PostgresURL(t)
 	startDemo(t, dbURL)
 	cfg := defaultConfig()

@@ -67,6 +67,7 @@ func errCode(m map[string]any) string {
 }
 
 func TestAPILoginTokenAndErrors(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		u := m.URL() + "/api/v1"
 		resp, body := doJSON(t, "GET", u+"/me", "", "", "")
@@ -117,6 +118,7 @@ func TestAPILoginTokenAndErrors(t *testing.T) {
 }
 
 func TestPersonalAccessTokenScopes(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		u := m.URL() + "/api/v1"
 		tok := apiLogin(t, m, "demo-applicant", "")
@@ -139,6 +141,7 @@ func TestPersonalAccessTokenScopes(t *testing.T) {
 }
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	resp, doc := doJSON(t, "GET", m.URL()+"/api/v1/openapi.json", "", "", "")
 	if resp.StatusCode != 200 || doc["openapi"] != "3.1.0" {
@@ -161,6 +164,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestSecurityHeadersHealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	m := startDemoWith(t, "", func(c *Config) { c.MetricsToken = "scrape-token" })
 	for _, p := range []string{"/", "/login", "/api/v1/services", "/nope"} {
 		resp, err := http.Get(m.URL() + p)
@@ -208,6 +212,7 @@ func TestSecurityHeadersHealthAndMetrics(t *testing.T) {
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func TestWebLoginCSRFAndSessionRotation(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -270,6 +275,7 @@ func TestWebLoginCSRFAndSessionRotation(t *testing.T) {
 }
 
 func TestAuditVerifyCommandFindsTampering(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	apiLogin(t, m, "demo-applicant", "")
 	data := m.Config.Data
@@ -301,6 +307,7 @@ func TestAuditVerifyCommandFindsTampering(t *testing.T) {
 }
 
 func TestPersonalAccessTokenScopesAreEnforced(t *testing.T) {
+	t.Parallel()
 	m := startDemo(t, "")
 	u := m.URL() + "/api/v1"
 	tok := apiLogin(t, m, "10101234565", "")

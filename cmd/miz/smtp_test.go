@@ -25,6 +25,7 @@ func queueMail(t *testing.T, m *Main, to string) {
 // Security #11: with --smtp-require-tls the desk never hands mail to a relay in the
 // clear: a relay without STARTTLS makes the job fail with a clear error.
 func TestSMTPRequireTLSRefusesARelayWithoutSTARTTLS(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.Options{NoSTARTTLS: true})
 	m := startDemoWith(t, "", func(c *Config) { c.SMTPAddr, c.SMTPRequireTLS = srv.Addr(), true })
 	queueMail(t, m, "tls-required@example.ir")
@@ -37,6 +38,7 @@ func TestSMTPRequireTLSRefusesARelayWithoutSTARTTLS(t *testing.T) {
 
 // Without the setting the same relay gets the mail (the control for the test above).
 func TestSMTPWithoutRequireTLSSendsToAPlainRelay(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.Options{NoSTARTTLS: true})
 	m := startDemoWith(t, "", func(c *Config) { c.SMTPAddr = srv.Addr() })
 	queueMail(t, m, "plain@example.ir")

@@ -27,6 +27,7 @@ func userCmd(t *testing.T, m *Main, stdin string, args ...string) (int, string, 
 var oneTimePassword = regexp.MustCompile(`one-time password: (\S+)`)
 
 func TestUserCommandManagesAccountsWhileServing(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		ctx := context.Background()
 		pol := identity.DefaultLoginPolicy()

@@ -7,6 +7,7 @@ import (
 )
 
 func TestValidateNationalCode(t *testing.T) {
+	t.Parallel()
 	in := "0499370899\n۰۴۹۹۳۷۰۸۹۹\n0499370898\n\n12345\n1111111111\n04993a0899\n"
 	want := strings.Join([]string{
 		"valid",
@@ -24,6 +25,7 @@ func TestValidateNationalCode(t *testing.T) {
 }
 
 func TestValidateLegalIDAndMobile(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runValidateWith(t, "10100561010\n10100561011\n", "legal-id")
 	if want := "valid\ninvalid: the national ID is not valid; please check it for a typing mistake\n"; out != want || code != 1 {
 		t.Errorf("legal-id: code %d, stdout %q", code, out)
@@ -39,6 +41,7 @@ func TestValidateLegalIDAndMobile(t *testing.T) {
 }
 
 func TestValidateUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{nil, {"passport"}, {"mobile", "extra"}} {
 		code, out, errOut := runValidateWith(t, "09121234567\n", args...)
 		if code != 2 || out != "" || !strings.HasPrefix(errOut, "usage: miz validate") {
@@ -48,6 +51,7 @@ func TestValidateUsage(t *testing.T) {
 }
 
 func TestValidateLongLineFailsCleanly(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := runValidateWith(t, strings.Repeat("9", 2<<20)+"\n", "mobile")
 	if code != 1 || !strings.Contains(errOut, "read stdin") {
 		t.Errorf("code %d, stderr %q", code, errOut)

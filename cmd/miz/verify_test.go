@@ -10,6 +10,7 @@ import (
 )
 
 func TestVerifyCommandAndLogAudit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	cfg := defaultConfig()

@@ -18,6 +18,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/documents"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
@@ -36,7 +37,6 @@ type adapters struct {
 
 func newAdapters(t *testing.T, db *store.DB) *adapters {
 	t.Helper()
-	ctx := context.Background()
 	svcs, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)
@@ -45,21 +45,7 @@ func newAdapters(t *testing.T, db *store.DB) *adapters {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids [4]int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		if ids[0], err = tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`); err != nil {
-			return err
-		}
-		for i, kind := range []string{"organization", "staff", "person"} {
-			if ids[i+1], err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, ?, 0)`, fmt.Sprint("u", i), kind); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.New(t, db, nil)
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 	engine := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now },
 		Modules: map[string]cases.Module{"certify": &application.Module{}}}
@@ -74,10 +60,9 @@ func newAdapters(t *testing.T, db *store.DB) *adapters {
 	webMux := http.NewServeMux()
 	s.Routes(webMux)
 	return &adapters{t: t, api: apiMux, web: webMux,
-		org: &identity.Principal{Account: identity.Account{ID: ids[1], Kind: identity.KindOrganization, OrgID: ids[0]}},
-		expert: &identity.Principal{Account: identity.Account{ID: ids[2], Kind: identity.KindStaff},
-			Grants: map[string][]identity.Role{"certify": {identity.Expert}}},
-		stranger: &identity.Principal{Account: identity.Account{ID: ids[3], Kind: identity.KindPerson, PersonID: 99}}}
+		org:      b.OrgApplicant("company", "legal"),
+		expert:   b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}}),
+		stranger: b.Applicant("outsider")}
 }
 
 // dataAction finds the actions a case page offers: each is marked data-action.

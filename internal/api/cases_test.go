@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -17,6 +16,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
@@ -35,7 +35,6 @@ type caseAPI struct {
 
 func newCaseAPI(t *testing.T, db *store.DB) *caseAPI {
 	t.Helper()
-	ctx := context.Background()
 	svcs, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)
@@ -45,27 +44,10 @@ func newCaseAPI(t *testing.T, db *store.DB) *caseAPI {
 		t.Fatal(err)
 	}
 	ca := &caseAPI{t: t, now: time.Date(2026, 11, 21, 8, 0, 0, 0, jalali.Tehran())}
-	var ids [4]int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		oid, err := tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`)
-		if err != nil {
-			return err
-		}
-		ids[0] = oid
-		for i, kind := range []string{"organization", "staff", "person"} {
-			if ids[i+1], err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, ?, 0)`, fmt.Sprint("u", i), kind); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca.org = &identity.Principal{Account: identity.Account{ID: ids[1], Kind: identity.KindOrganization, OrgID: ids[0]}}
-	ca.expert = &identity.Principal{Account: identity.Account{ID: ids[2], Kind: identity.KindStaff},
-		Grants: map[string][]identity.Role{"certify": {identity.Expert}}}
-	ca.outside = &identity.Principal{Account: identity.Account{ID: ids[3], Kind: identity.KindPerson, PersonID: 99}}
+	b := fixtures.New(t, db, nil)
+	ca.org = b.OrgApplicant("company", "legal")
+	ca.expert = b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}})
+	ca.outside = b.Applicant("outsider")
 	engine := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return ca.now }}
 	a := &API{Log: slog.New(slog.DiscardHandler), Cases: engine,
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil }}

@@ -12,6 +12,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/desk"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
@@ -28,33 +29,16 @@ type deskAPI struct {
 
 func newDeskAPI(t *testing.T, db *store.DB) *deskAPI {
 	t.Helper()
-	ctx := context.Background()
 	svcs, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ca := &caseAPI{t: t, now: time.Date(2026, 11, 24, 10, 30, 0, 0, jalali.Tehran())}
-	var ids [5]int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		if ids[0], err = tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`); err != nil {
-			return err
-		}
-		for i, kind := range []string{"organization", "staff", "person", "staff"} {
-			if ids[i+1], err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, ?, 0)`, "d"+string(rune('a'+i)), kind); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca.org = &identity.Principal{Account: identity.Account{ID: ids[1], Kind: identity.KindOrganization, OrgID: ids[0]}}
-	ca.expert = &identity.Principal{Account: identity.Account{ID: ids[2], Kind: identity.KindStaff},
-		Grants: map[string][]identity.Role{"certify": {identity.Expert}}}
-	ca.outside = &identity.Principal{Account: identity.Account{ID: ids[3], Kind: identity.KindPerson, PersonID: 99}}
-	sup := &identity.Principal{Account: identity.Account{ID: ids[4], Kind: identity.KindStaff},
-		Grants: map[string][]identity.Role{"certify": {identity.Supervisor}}}
+	b := fixtures.New(t, db, nil)
+	ca.org = b.OrgApplicant("company", "legal")
+	ca.expert = b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}})
+	ca.outside = b.Applicant("outsider")
+	sup := b.Staff("supervisor", map[string][]identity.Role{"certify": {identity.Supervisor}})
 	now := func() time.Time { return ca.now }
 	cat := cases.StaticCatalog(svcs)
 	a := &API{Log: slog.New(slog.DiscardHandler), Cases: &cases.Engine{DB: db, Catalog: cat, Now: now},

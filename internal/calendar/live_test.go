@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/sla"
@@ -24,14 +25,7 @@ func (r *recorder) RecomputeOpen(_ context.Context, _, reason string) (int, erro
 func fixture(t *testing.T, db *store.DB) (*Service, *recorder, *identity.Principal) {
 	t.Helper()
 	ctx := context.Background()
-	var id int64
-	if err := db.Update(ctx, func(tx *store.Tx) error {
-		var err error
-		id, err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('root', 'staff', TRUE, 0)`)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	id := fixtures.New(t, db, nil).Admin("root").ID
 	live, err := NewLive(ctx, db, sla.Config{})
 	if err != nil {
 		t.Fatal(err)

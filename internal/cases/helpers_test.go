@@ -11,6 +11,7 @@ import (
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
@@ -39,7 +40,6 @@ type fixture struct {
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	svcs, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)
@@ -51,46 +51,16 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f := &fixture{clock: storetest.NewClock(tehranAt(21, 7, 30)), cal: sla.NationalDefault()}
 	f.e = &Engine{DB: db, Catalog: StaticCatalog(svcs), Calendar: func() *sla.Calendar { return f.cal },
 		Docs: docs, Now: f.clock.Now}
-	db.Now = f.clock.Now
-	var ids []int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		pid, err := tx.InsertID(ctx, `INSERT INTO people (national_code, name_fa, created_at) VALUES ('0012345679', 'علی', 0)`)
-		if err != nil {
-			return err
-		}
-		oid, err := tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`)
-		if err != nil {
-			return err
-		}
-		gid, err := tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('14000000002', 'government', 'وزارت', 0)`)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, pid, oid, gid)
-		for i, kind := range []string{"person", "organization", "organization", "staff", "staff", "staff", "staff", "staff", "staff"} {
-			id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, ?, 0)`, fmt.Sprintf("u%d", i), kind)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	staff := func(id int64, grants map[string][]identity.Role) *identity.Principal {
-		return &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff}, Grants: grants}
-	}
-	f.person = &identity.Principal{Account: identity.Account{ID: ids[3], Kind: identity.KindPerson, PersonID: ids[0]}}
-	f.org = &identity.Principal{Account: identity.Account{ID: ids[4], Kind: identity.KindOrganization, OrgID: ids[1]}}
-	f.gov = &identity.Principal{Account: identity.Account{ID: ids[5], Kind: identity.KindOrganization, OrgID: ids[2]}}
-	f.expert = staff(ids[6], map[string][]identity.Role{"certify": {identity.Expert}})
-	f.expert2 = staff(ids[7], map[string][]identity.Role{"certify": {identity.Expert}})
-	f.supervisor = staff(ids[8], map[string][]identity.Role{"certify": {identity.Supervisor}, "cert": {identity.Supervisor}})
-	f.signer = staff(ids[9], map[string][]identity.Role{"certify": {identity.Signer}})
-	f.responder = staff(ids[10], map[string][]identity.Role{"cert": {identity.Responder}})
-	f.certExpert = staff(ids[11], map[string][]identity.Role{"cert": {identity.Expert}})
+	b := fixtures.New(t, db, f.clock)
+	f.person = b.Applicant("person")
+	f.org = b.OrgApplicant("company", "legal")
+	f.gov = b.OrgApplicant("ministry", "government")
+	f.expert = b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}})
+	f.expert2 = b.Staff("expert2", map[string][]identity.Role{"certify": {identity.Expert}})
+	f.supervisor = b.Staff("supervisor", map[string][]identity.Role{"certify": {identity.Supervisor}, "cert": {identity.Supervisor}})
+	f.signer = b.Staff("signer", map[string][]identity.Role{"certify": {identity.Signer}})
+	f.responder = b.Staff("responder", map[string][]identity.Role{"cert": {identity.Responder}})
+	f.certExpert = b.Staff("cert-expert", map[string][]identity.Role{"cert": {identity.Expert}})
 	return f
 }
 

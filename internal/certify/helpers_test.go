@@ -2,36 +2,22 @@ package certify
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/keys"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
 
 const testOrigin = "miz.test/log"
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // newTestRegistry returns a registry on db with a fresh key ring and a clock at
 // 1405/01/15 (2026-04-04) 10:00 Tehran.
-func newTestRegistry(t testing.TB, db *store.DB) (*Registry, *clock) {
+func newTestRegistry(t testing.TB, db *store.DB) (*Registry, *storetest.Clock) {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 4, 4, 6, 30, 0, 0, time.UTC)}
-	db.Now = clk.Now
+	clk := storetest.NewClock(time.Date(2026, 4, 4, 6, 30, 0, 0, time.UTC)).On(db)
 	ring, err := keys.Open(t.TempDir(), clk.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/identity"
@@ -52,6 +53,12 @@ func Logins() []Login {
 
 const seededKey = "demo.seeded"
 
+// passwordHash is the argon2id hash of Password, computed once per process: every
+// demo account shares the published password, and argon2id is slow on purpose, so
+// hashing it per account made every --demo start (and every test booting one) pay
+// thirteen hashes. Each process still draws its own salt.
+var passwordHash = sync.OnceValues(func() (string, error) { return identity.HashPassword(Password) })
+
 // Seed creates the demo data once; running it again on the same database keeps what
 // is there. It reports whether it created anything.
 func Seed(ctx context.Context, db *store.DB) (bool, error) {
@@ -81,6 +88,10 @@ func Seed(ctx context.Context, db *store.DB) (bool, error) {
 }
 
 func seed(ctx context.Context, tx *store.Tx) error {
+	hash, err := passwordHash()
+	if err != nil {
+		return err
+	}
 	orgs := []identity.Organization{
 		{NationalID: OrgNationalID, Kind: "legal", NameFa: "شرکت نرم‌افزاری پارس‌داده", NameEn: "Pars Dadeh Software Co.", Email: "info@parsdadeh.example", Province: "23"},
 		{NationalID: "10320456783", Kind: "legal", NameFa: "سامانه‌گستر نوین", NameEn: "Samaneh Gostar Novin", Email: "info@sgn.example", Province: "06"},
@@ -103,11 +114,11 @@ func seed(ctx context.Context, tx *store.Tx) error {
 		return err
 	}
 	if _, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: "demo-applicant", Kind: identity.KindPerson, PersonID: ali,
-		DisplayName: "علی رضایی", Email: "ali.rezaei@example.org", Password: Password}); err != nil {
+		DisplayName: "علی رضایی", Email: "ali.rezaei@example.org", PasswordHash: hash}); err != nil {
 		return err
 	}
 	if _, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: OrgNationalID, Kind: identity.KindOrganization, OrgID: orgIDs[0],
-		DisplayName: orgs[0].NameFa, Email: orgs[0].Email, Password: Password}); err != nil {
+		DisplayName: orgs[0].NameFa, Email: orgs[0].Email, PasswordHash: hash}); err != nil {
 		return err
 	}
 	sara, err := identity.CreatePerson(ctx, tx, identity.Person{NationalCode: "0071234561", NameFa: "سارا محمدی", NameEn: "Sara Mohammadi",
@@ -119,7 +130,7 @@ func seed(ctx context.Context, tx *store.Tx) error {
 		return err
 	}
 	if _, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: "demo-applicant-2", Kind: identity.KindPerson, PersonID: sara,
-		DisplayName: "سارا محمدی", Password: Password}); err != nil {
+		DisplayName: "سارا محمدی", PasswordHash: hash}); err != nil {
 		return err
 	}
 	staff := []struct {
@@ -140,7 +151,7 @@ func seed(ctx context.Context, tx *store.Tx) error {
 	}
 	for _, s := range staff {
 		id, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: s.user, Kind: identity.KindStaff, DisplayName: s.name,
-			Email: s.user + "@ito.example", Password: Password, TOTPSecret: TOTPSecret, Admin: s.admin})
+			Email: s.user + "@ito.example", PasswordHash: hash, TOTPSecret: TOTPSecret, Admin: s.admin})
 		if err != nil {
 			return err
 		}

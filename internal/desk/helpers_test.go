@@ -3,12 +3,12 @@ package desk
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/problem"
@@ -36,7 +36,6 @@ type fixture struct {
 // in-person visits.
 func newFixture(t *testing.T, db *store.DB, maxVisits int) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	svcs, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)
@@ -49,41 +48,14 @@ func newFixture(t *testing.T, db *store.DB, maxVisits int) *fixture {
 		}
 	}
 	f := &fixture{t: t, db: db, clock: storetest.NewClock(tehranAt(24, 10, 30))}
-	db.Now = f.clock.Now
 	f.d = &Service{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Now: f.clock.Now}
-	var ids []int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		pid, err := tx.InsertID(ctx, `INSERT INTO people (national_code, name_fa, created_at) VALUES ('0012345679', 'علی', 0)`)
-		if err != nil {
-			return err
-		}
-		oid, err := tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, pid, oid)
-		for i, kind := range []string{"organization", "person", "person", "staff", "staff", "staff"} {
-			id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, display_name, created_at) VALUES (?, ?, ?, 0)`,
-				fmt.Sprintf("u%d", i), kind, fmt.Sprintf("name%d", i))
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	staff := func(id int64, grants map[string][]identity.Role) *identity.Principal {
-		return &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff}, Grants: grants}
-	}
-	f.org = &identity.Principal{Account: identity.Account{ID: ids[2], Kind: identity.KindOrganization, OrgID: ids[1]}}
-	f.person = &identity.Principal{Account: identity.Account{ID: ids[3], Kind: identity.KindPerson, PersonID: ids[0]}}
-	f.outsider = &identity.Principal{Account: identity.Account{ID: ids[4], Kind: identity.KindPerson, PersonID: 999}}
-	f.expert = staff(ids[5], map[string][]identity.Role{"certify": {identity.Expert}})
-	f.supervisor = staff(ids[6], map[string][]identity.Role{"certify": {identity.Supervisor}})
-	f.other = staff(ids[7], map[string][]identity.Role{"cert": {identity.Expert}})
+	b := fixtures.New(t, db, f.clock)
+	f.org = b.OrgApplicant("company", "legal")
+	f.person = b.Applicant("person")
+	f.outsider = b.Applicant("outsider")
+	f.expert = b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}})
+	f.supervisor = b.Staff("supervisor", map[string][]identity.Role{"certify": {identity.Supervisor}})
+	f.other = b.Staff("other", map[string][]identity.Role{"cert": {identity.Expert}})
 	return f
 }
 

@@ -52,14 +52,17 @@ type NewAccount struct {
 	DisplayName string
 	Email       string
 	Password    string // hashed here; empty means no password login (OIDC only)
-	TOTPSecret  string // enrolled when set
-	Admin       bool
+	// PasswordHash, when set, is stored as the argon2id hash instead of hashing
+	// Password (demo seeding hashes its one shared password once per process).
+	PasswordHash string
+	TOTPSecret   string // enrolled when set
+	Admin        bool
 }
 
 // CreateAccount stores an account, hashing its password with argon2id.
 func CreateAccount(ctx context.Context, tx *store.Tx, a NewAccount) (int64, error) {
-	hash := ""
-	if a.Password != "" {
+	hash := a.PasswordHash
+	if hash == "" && a.Password != "" {
 		var err error
 		if hash, err = HashPassword(a.Password); err != nil {
 			return 0, err

@@ -8,32 +8,17 @@ import (
 
 	"github.com/itoir/miz/internal/jobs"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
 
-// clock is a settable time source shared by a test's database and runners.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(db *store.DB) *clock {
-	c := &clock{t: time.Date(2026, 3, 14, 10, 30, 0, 0, time.UTC)}
+// newClock returns the settable time shared by a test's database (when given) and
+// runners.
+func newClock(db *store.DB) *storetest.Clock {
+	c := storetest.NewClock(time.Date(2026, 3, 14, 10, 30, 0, 0, time.UTC))
 	if db != nil {
-		db.Now = c.Now
+		c.On(db)
 	}
 	return c
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 func enqueue(t *testing.T, db *store.DB, kind string, payload any, opts ...jobs.Option) int64 {

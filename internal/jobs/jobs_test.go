@@ -78,9 +78,9 @@ func TestDelayedJobWaitsForItsTime(t *testing.T) {
 		r.Handle("remind", func(context.Context, jobs.Job) error { return nil })
 		enqueue(t, db, "remind", nil, jobs.At(clk.Now().Add(48*time.Hour)))
 		runDue(t, r, 0)
-		clk.Advance(48*time.Hour - time.Millisecond)
+		clk.Add(48*time.Hour - time.Millisecond)
 		runDue(t, r, 0)
-		clk.Advance(time.Millisecond)
+		clk.Add(time.Millisecond)
 		runDue(t, r, 1)
 	})
 }
@@ -99,20 +99,20 @@ func TestFailingJobRetriesWithBackoffThenDies(t *testing.T) {
 			row.LastError != "mail server down" {
 			t.Fatalf("after attempt 1: %+v", row)
 		}
-		clk.Advance(time.Minute - time.Second)
+		clk.Add(time.Minute - time.Second)
 		runDue(t, r, 0)
-		clk.Advance(time.Second)
+		clk.Add(time.Second)
 		runDue(t, r, 1)
 		if row := readJob(t, db, id); row.State != jobs.StateFailed || row.Attempt != 2 ||
 			!row.RunAt.Equal(clk.Now().Add(2*time.Minute)) {
 			t.Fatalf("after attempt 2: %+v", row)
 		}
-		clk.Advance(2 * time.Minute)
+		clk.Add(2 * time.Minute)
 		runDue(t, r, 1)
 		if row := readJob(t, db, id); row.State != jobs.StateDead || row.Attempt != 3 {
 			t.Fatalf("after attempt 3: %+v", row)
 		}
-		clk.Advance(24 * time.Hour)
+		clk.Add(24 * time.Hour)
 		runDue(t, r, 0)
 	})
 }
@@ -187,7 +187,7 @@ func TestStatsCountByKindAndState(t *testing.T) {
 		if st["ok"]["done"] != 1 || st["ok"]["queued"] != 1 || st["unhandled"]["queued"] != 1 {
 			t.Fatalf("stats %v", st)
 		}
-		clk.Advance(8 * 24 * time.Hour)
+		clk.Add(8 * 24 * time.Hour)
 		n, err := jobs.Prune(context.Background(), db, clk.Now().Add(-7*24*time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d, err %v", n, err)

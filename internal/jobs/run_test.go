@@ -55,10 +55,10 @@ func TestJobAcceptedBeforeCrashRunsAfterRestart(t *testing.T) {
 		b := jobs.NewRunner(db, nil, jobs.Options{InstanceID: "b", Lease: time.Hour, Now: clk.Now})
 		var c counter
 		b.Handle("issue", func(_ context.Context, j jobs.Job) error { c.add(j.ID); return nil })
-		clk.Advance(59 * time.Minute)
+		clk.Add(59 * time.Minute)
 		runDue(t, b, 0)
 		// … but once it expires, the job runs after the "restart".
-		clk.Advance(time.Minute)
+		clk.Add(time.Minute)
 		runDue(t, b, 1)
 		if c.get(id) != 1 {
 			t.Fatalf("runs after restart %v", c.runs)
@@ -131,12 +131,12 @@ func TestEveryRunsOncePerSlotAcrossInstances(t *testing.T) {
 		}
 		runDue(t, runners[0], 1)
 		runDue(t, runners[1], 0)
-		clk.Advance(29 * time.Minute) // 10:59
+		clk.Add(29 * time.Minute) // 10:59
 		runDue(t, runners[1], 0)
-		clk.Advance(time.Minute) // 11:00: the next slot
+		clk.Add(time.Minute) // 11:00: the next slot
 		runDue(t, runners[1], 1)
 		runDue(t, runners[0], 0)
-		clk.Advance(3 * time.Hour) // missed slots are not caught up
+		clk.Add(3 * time.Hour) // missed slots are not caught up
 		runDue(t, runners[0], 1)
 		want := []time.Time{
 			time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC),

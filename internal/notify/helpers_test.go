@@ -2,37 +2,18 @@ package notify_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/itoir/miz/internal/jobs"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/store"
+	"github.com/itoir/miz/internal/store/storetest"
 )
 
-// clock is a settable time source shared by a test's database and runner.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(db *store.DB) *clock {
-	c := &clock{t: time.Date(2026, 3, 14, 10, 30, 0, 0, time.UTC)}
-	db.Now = c.Now
-	return c
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newClock returns the settable time shared by a test's database and runner.
+func newClock(db *store.DB) *storetest.Clock {
+	return storetest.NewClock(time.Date(2026, 3, 14, 10, 30, 0, 0, time.UTC)).On(db)
 }
 
 func queue(t *testing.T, db *store.DB, m notify.Message) {

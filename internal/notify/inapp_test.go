@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/itoir/miz/internal/fixtures"
+	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
@@ -15,18 +17,9 @@ func TestInAppNoticesListNewestFirstAndMarkRead(t *testing.T) {
 	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := newClock(db)
-		var alice, bob int64
-		err := db.Update(ctx, func(tx *store.Tx) error {
-			var err error
-			if alice, err = tx.InsertID(ctx, "INSERT INTO accounts (username, kind, created_at) VALUES (?, 'person', ?)", "alice", 1); err != nil {
-				return err
-			}
-			bob, err = tx.InsertID(ctx, "INSERT INTO accounts (username, kind, created_at) VALUES (?, 'person', ?)", "bob", 1)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := fixtures.New(t, db, nil)
+		alice := b.Account(identity.NewAccount{Username: "alice", Kind: identity.KindPerson}).ID
+		bob := b.Account(identity.NewAccount{Username: "bob", Kind: identity.KindPerson}).ID
 		for _, title := range []string{"درخواست ثبت شد", "نقص مدارک"} {
 			err := db.Update(ctx, func(tx *store.Tx) error {
 				return notify.Notify(ctx, tx, alice, notify.InApp{TitleFa: title, TitleEn: "Notice", Link: "/cases/1405-000123"})
@@ -34,7 +27,7 @@ func TestInAppNoticesListNewestFirstAndMarkRead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			clk.Advance(time.Minute)
+			clk.Add(time.Minute)
 		}
 		list, err := notify.List(ctx, db, alice, 10)
 		if err != nil {

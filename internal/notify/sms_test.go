@@ -64,7 +64,7 @@ func TestSMSGatewayFailureIsRetriedThenSent(t *testing.T) {
 			t.Fatalf("after the failing attempt: %+v", row)
 		}
 		runDue(t, r, 0) // the retry waits for its backoff
-		clk.Advance(time.Hour)
+		clk.Add(time.Hour)
 		runDue(t, r, 1)
 		if row := lastOutbox(t, db); row.State != notify.StateSent || row.Attempts != 2 || !row.SentAt.Equal(clk.Now()) {
 			t.Fatalf("after the retry: %+v", row)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
@@ -36,26 +37,22 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{clock: storetest.NewClock(start), svcs: svcs, accounts: map[string]int64{}, cases: map[string]int64{}, codes: map[string]string{}}
-	db.Now = f.clock.Now
 	f.s = &Service{DB: db, Now: f.clock.Now,
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil }}
+	b := fixtures.New(t, db, f.clock)
+	f.admin = b.Admin("admin")
+	for _, name := range []string{"inflight", "draft", "closed", "other"} {
+		f.accounts[name] = b.Account(identity.NewAccount{Username: name, Kind: identity.KindPerson, Email: name + "@example.ir"}).ID
+	}
+	// The cases are stored in the states the notices depend on, not walked there.
 	err = db.Update(ctx, func(tx *store.Tx) error {
-		id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('admin', 'staff', TRUE, 0)`)
-		if err != nil {
-			return err
-		}
-		f.admin = &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff, Admin: true}}
 		for _, c := range []struct{ name, service, state, holder string }{
 			{"inflight", "certify", "technical_review", "organization"},
 			{"draft", "certify", "draft", "applicant"},
 			{"closed", "certify", "issued", "none"},
 			{"other", "cert", "handling", "organization"},
 		} {
-			acc, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, email, created_at) VALUES (?, 'person', ?, 0)`,
-				c.name, c.name+"@example.ir")
-			if err != nil {
-				return err
-			}
+			acc := f.accounts[c.name]
 			closed := int64(0)
 			if c.holder == "none" {
 				closed = store.Millis(start.Add(-time.Hour))
@@ -79,7 +76,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 			if err != nil {
 				return err
 			}
-			f.accounts[c.name], f.cases[c.name], f.codes[c.name] = acc, cid, code
+			f.cases[c.name], f.codes[c.name] = cid, code
 		}
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/sla"
@@ -31,13 +32,7 @@ func TestAdminCalendarPage_SLAClock5(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()) } // 1405
-		var adminID int64
-		if err := db.Update(ctx, func(tx *store.Tx) error {
-			adminID, err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('root', 'staff', TRUE, 0)`)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		adminID := fixtures.New(t, db, nil).Admin("root").ID
 		live, err := calendar.NewLive(ctx, db, sla.Config{})
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -17,6 +16,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
@@ -52,7 +52,6 @@ type casePages struct {
 }
 
 func newCasePages(t *testing.T, db *store.DB) *casePages {
-	ctx := context.Background()
 	svcs, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)
@@ -61,22 +60,7 @@ func newCasePages(t *testing.T, db *store.DB) *casePages {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids [3]int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		var err error
-		if ids[0], err = tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`); err != nil {
-			return err
-		}
-		for i, kind := range []string{"organization", "staff"} {
-			if ids[i+1], err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, ?, 0)`, fmt.Sprint("u", i), kind); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.New(t, db, nil)
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 	s := &Server{Log: slog.New(slog.DiscardHandler),
 		Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
@@ -88,9 +72,8 @@ func newCasePages(t *testing.T, db *store.DB) *casePages {
 	mux := http.NewServeMux()
 	s.Routes(mux)
 	return &casePages{t: t, h: mux,
-		org: &identity.Principal{Account: identity.Account{ID: ids[1], Kind: identity.KindOrganization, OrgID: ids[0]}},
-		expert: &identity.Principal{Account: identity.Account{ID: ids[2], Kind: identity.KindStaff},
-			Grants: map[string][]identity.Role{"certify": {identity.Expert}}}}
+		org:    b.OrgApplicant("company", "legal"),
+		expert: b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}})}
 }
 
 func (cp *casePages) do(p *identity.Principal, method, path, ctype string, body io.Reader) *httptest.ResponseRecorder {

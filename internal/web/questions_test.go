@@ -12,6 +12,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/desk"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
@@ -21,20 +22,12 @@ import (
 // newDeskPages is the case pages with a desk, and a supervisor of certify.
 func newDeskPages(t *testing.T, db *store.DB) (*casePages, *identity.Principal) {
 	t.Helper()
-	ctx := context.Background()
 	cp := newCasePages(t, db)
 	svcs, err := catalog.Defaults()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var supID int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		supID, err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, display_name, created_at) VALUES ('sup', 'staff', 'سرپرست', 0)`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sup := fixtures.New(t, db, nil).Staff("sup", map[string][]identity.Role{"certify": {identity.Supervisor}})
 	now := func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, jalali.Tehran()) }
 	cat := cases.StaticCatalog(svcs)
 	s := &Server{Log: slog.New(slog.DiscardHandler), Services: func(context.Context) ([]*catalog.Service, error) { return svcs, nil },
@@ -46,8 +39,7 @@ func newDeskPages(t *testing.T, db *store.DB) (*casePages, *identity.Principal) 
 	mux := http.NewServeMux()
 	s.Routes(mux)
 	cp.h = mux
-	return cp, &identity.Principal{Account: identity.Account{ID: supID, Kind: identity.KindStaff},
-		Grants: map[string][]identity.Role{"certify": {identity.Supervisor}}}
+	return cp, sup
 }
 
 // The case page shows visits used of the published maximum and the questions about

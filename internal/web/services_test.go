@@ -14,6 +14,7 @@ import (
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/store"
@@ -36,19 +37,7 @@ func newCatalogPages(t *testing.T, db *store.DB) *catalogPages {
 	if err := st.Seed(ctx, srcs); err != nil {
 		t.Fatal(err)
 	}
-	var ids [2]int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		for i := range ids {
-			var err error
-			if ids[i], err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, 'staff', 0)`, fmt.Sprint("s", i)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.New(t, db, nil)
 	s := &Server{Log: slog.New(slog.DiscardHandler), Services: st.List, Catalog: st,
 		BaseURL: func() string { return "https://miz.example" }}
 	withDomain(s, db)
@@ -57,11 +46,10 @@ func newCatalogPages(t *testing.T, db *store.DB) *catalogPages {
 	}
 	mux := http.NewServeMux()
 	s.Routes(mux)
-	staff := func(id int64, r identity.Role) *identity.Principal {
-		return &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff},
-			Grants: map[string][]identity.Role{"certify": {r}}}
+	staff := func(name string, r identity.Role) *identity.Principal {
+		return b.Staff(name, map[string][]identity.Role{"certify": {r}})
 	}
-	return &catalogPages{t: t, h: mux, editor: staff(ids[0], identity.Editor), supervisor: staff(ids[1], identity.Supervisor)}
+	return &catalogPages{t: t, h: mux, editor: staff("s0", identity.Editor), supervisor: staff("s1", identity.Supervisor)}
 }
 
 func (cp *catalogPages) do(p *identity.Principal, method, path string, form url.Values) *httptest.ResponseRecorder {

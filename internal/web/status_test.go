@@ -11,6 +11,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/outages"
@@ -27,14 +28,7 @@ func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
 		}
 		now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()) // 30 Aban 1405
 		clock := func() time.Time { return now }
-		var adminID int64
-		err = db.Update(ctx, func(tx *store.Tx) error {
-			adminID, err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, is_admin, created_at) VALUES ('root', 'staff', TRUE, 0)`)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		adminID := fixtures.New(t, db, nil).Admin("root").ID
 		list := func(context.Context) ([]*catalog.Service, error) { return svcs, nil }
 		o := &outages.Service{DB: db, Services: list, Now: clock}
 		s := &Server{Log: slog.New(slog.DiscardHandler), Services: list, Banner: o.Banner, Outages: o,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
@@ -41,53 +42,19 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err := f.st.Seed(ctx, srcs); err != nil {
 		t.Fatal(err)
 	}
-	var ids, pids []int64
-	err = db.Update(ctx, func(tx *store.Tx) error {
-		for i, kind := range []string{"staff", "staff", "staff", "staff", "person", "person", "person"} {
-			pid := int64(0)
-			if kind == "person" {
-				var err error
-				pid, err = tx.InsertID(ctx, `INSERT INTO people (national_code, name_fa, created_at) VALUES (?, 'شخص', 0)`,
-					fmt.Sprintf("00%08d", i))
-				if err != nil {
-					return err
-				}
-			}
-			pids = append(pids, pid)
-			id, err := tx.InsertID(ctx, `INSERT INTO accounts (username, kind, email, person_id, created_at) VALUES (?, ?, ?, ?, 0)`,
-				fmt.Sprintf("u%d", i), kind, fmt.Sprintf("u%d@example.ir", i), nullable(pid))
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	staff := func(id int64, g map[string][]identity.Role) *identity.Principal {
-		return &identity.Principal{Account: identity.Account{ID: id, Kind: identity.KindStaff}, Grants: g}
-	}
+	b := fixtures.New(t, db, f.clock)
 	all := func(r identity.Role) map[string][]identity.Role {
 		return map[string][]identity.Role{identity.AllServices: {r}}
 	}
-	f.editor, f.editor2 = staff(ids[0], all(identity.Editor)), staff(ids[1], all(identity.Editor))
-	f.supervisor = staff(ids[2], map[string][]identity.Role{"certify": {identity.Supervisor}})
-	f.admin = staff(ids[3], nil)
-	f.admin.Admin = true
-	person := func(i int) *identity.Principal {
-		return &identity.Principal{Account: identity.Account{ID: ids[i], Kind: identity.KindPerson, PersonID: pids[i]}}
+	f.editor, f.editor2 = b.Staff("editor", all(identity.Editor)), b.Staff("editor2", all(identity.Editor))
+	f.supervisor = b.Staff("supervisor", map[string][]identity.Role{"certify": {identity.Supervisor}})
+	f.admin = b.Admin("admin")
+	person := func(name string) *identity.Principal { // applicants are told by mail too
+		return b.Account(identity.NewAccount{Username: name, Kind: identity.KindPerson, PersonID: b.Person(identity.Person{}),
+			Email: name + "@example.ir"})
 	}
-	f.alice, f.bob, f.carol = person(4), person(5), person(6)
+	f.alice, f.bob, f.carol = person("alice"), person("bob"), person("carol")
 	return f
-}
-
-func nullable(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // addCase inserts a case row of an applicant on a service version; closed cases

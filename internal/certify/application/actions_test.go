@@ -3,7 +3,6 @@ package application
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/documents"
+	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store"
@@ -35,24 +35,9 @@ func TestCertifyExpertIsOfferedTheChecklistNotBarePassFail(t *testing.T) {
 		now := time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran())
 		e := &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: func() time.Time { return now },
 			Modules: map[string]cases.Module{"certify": &Module{}}}
-		var ids [3]int64
-		err = db.Update(ctx, func(tx *store.Tx) error {
-			if ids[0], err = tx.InsertID(ctx, `INSERT INTO organizations (national_id, kind, name_fa, created_at) VALUES ('10100000001', 'legal', 'شرکت', 0)`); err != nil {
-				return err
-			}
-			for i, kind := range []string{"organization", "staff"} {
-				if ids[i+1], err = tx.InsertID(ctx, `INSERT INTO accounts (username, kind, created_at) VALUES (?, ?, 0)`, fmt.Sprint("u", i), kind); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		org := &identity.Principal{Account: identity.Account{ID: ids[1], Kind: identity.KindOrganization, OrgID: ids[0]}}
-		expert := &identity.Principal{Account: identity.Account{ID: ids[2], Kind: identity.KindStaff},
-			Grants: map[string][]identity.Role{"certify": {identity.Expert}}}
+		b := fixtures.New(t, db, nil)
+		org := b.OrgApplicant("company", "legal")
+		expert := b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}})
 		c, err := e.Open(ctx, org, cases.OpenInput{Service: "certify", Kind: Kind, Form: []byte(`{"product_name_fa":"حسابداری کارا",
 			"version":"2.1","category":"payroll","deployment":"cloud","contact_name":"مریم","contact_email":"m@example.org"}`)})
 		if err != nil {

@@ -3,6 +3,8 @@ package storetest
 import (
 	"sync"
 	"time"
+
+	"github.com/itoir/miz/internal/store"
 )
 
 // Clock is the injected time of a test: the test moves it instead of sleeping.
@@ -24,3 +26,6 @@ func (c *Clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 // Add moves the clock on by d.
 func (c *Clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
+
+// On makes the clock db's time (store.DB.Now) and returns the clock.
+func (c *Clock) On(db *store.DB) *Clock { db.Now = c.Now; return c }
