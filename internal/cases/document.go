@@ -28,6 +28,9 @@ type Document struct {
 	Filename   string
 	UploadedAt time.Time
 	UploadedBy int64
+	// Editable is set by CaseView on the uploads its applicant may still remove or
+	// replace (not yet handed in to the Organization).
+	Editable bool
 }
 
 // AttachInput is one upload.
