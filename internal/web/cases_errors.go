@@ -65,8 +65,9 @@ func (s *Server) multipartFile(w http.ResponseWriter, r *http.Request, form stri
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			err = &problem.Error{Code: problem.TooLarge, Key: "error.too_large", Field: "file",
-				Args: []any{strconv.FormatInt((limit+(1<<20)-1)>>20, 10) + " MB"}, Err: err}
+			// The limit is the largest document plus 1 MB of form; the person is told the former.
+			err = &problem.Error{Code: problem.TooLarge, Key: "cases.upload.too_large", Field: "file",
+				Args: []any{"", strconv.FormatInt(max(limit-1, 1<<20)>>20, 10) + " MB"}, Err: err}
 		} else {
 			err = &problem.Error{Code: problem.Invalid, Key: "docs.upload.choose_file", Field: "file", Err: err}
 		}

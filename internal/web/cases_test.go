@@ -45,6 +45,7 @@ func TestClockInPlainPersian_SLAClock9(t *testing.T) {
 
 type casePages struct {
 	t       *testing.T
+	s       *Server
 	h       http.Handler
 	org     *identity.Principal
 	expert  *identity.Principal
@@ -86,7 +87,7 @@ func newCasePages(t *testing.T, db *store.DB) *casePages {
 	}
 	mux := http.NewServeMux()
 	s.Routes(mux)
-	return &casePages{t: t, h: mux,
+	return &casePages{t: t, s: s, h: mux,
 		org: &identity.Principal{Account: identity.Account{ID: ids[1], Kind: identity.KindOrganization, OrgID: ids[0]}},
 		expert: &identity.Principal{Account: identity.Account{ID: ids[2], Kind: identity.KindStaff},
 			Grants: map[string][]identity.Role{"certify": {identity.Expert}}}}
