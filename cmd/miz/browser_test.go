@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,12 +47,18 @@ func TestBrowserFlows(t *testing.T) {
 		t.Skipf("SKIPPED (browser): %s is missing", missing)
 	}
 	m := startDemo(t, "")
-	cmd := exec.Command("node", "--test", "--test-concurrency=1")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL())
-	out, err := cmd.CombinedOutput()
-	t.Logf("browser tests:\n%s", out)
-	if err != nil {
-		t.Fatalf("browser tests failed: %v", err)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
+	for _, file := range files {
+		// One subtest per file, so that -run TestBrowserFlows/documents runs one.
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".test.mjs"), func(t *testing.T) {
+			cmd := exec.Command("node", "--test", "--test-concurrency=1", filepath.Base(file))
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL())
+			out, err := cmd.CombinedOutput()
+			t.Logf("browser tests:\n%s", out)
+			if err != nil {
+				t.Fatalf("browser tests failed: %v", err)
+			}
+		})
 	}
 }
