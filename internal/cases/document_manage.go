@@ -36,6 +36,12 @@ func editableSince(ctx context.Context, tx *store.Tx, c *Case) (time.Time, bool,
 	return store.FromMillis(last), true, nil
 }
 
+// uploadedSince reports whether d came after the hand-back at since: strictly after,
+// so that a file uploaded in the same millisecond as a submission counts as handed in.
+func uploadedSince(d *Document, since time.Time) bool {
+	return since.IsZero() || d.UploadedAt.After(since)
+}
+
 // editableDocument loads document id of the case behind code for p to change: the
 // case's own applicant only (others learn nothing), while editableSince allows it.
 func editableDocument(ctx context.Context, tx *store.Tx, p *identity.Principal, code string, id int64) (*Case, *Document, error) {
@@ -54,7 +60,7 @@ func editableDocument(ctx context.Context, tx *store.Tx, p *identity.Principal, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if !ok || doc.UploadedAt.Before(since) {
+	if !ok || !uploadedSince(doc, since) {
 		return nil, nil, problem.New(problem.Conflict, "cases.document.handed_in")
 	}
 	return c, doc, nil
@@ -148,7 +154,7 @@ func markEditable(ctx context.Context, tx *store.Tx, p *identity.Principal, c *C
 		return err
 	}
 	for i := range docs {
-		docs[i].Editable = !docs[i].UploadedAt.Before(since)
+		docs[i].Editable = uploadedSince(&docs[i], since)
 	}
 	return nil
 }
