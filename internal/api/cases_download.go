@@ -19,7 +19,7 @@ func (a *API) documentRoutes() {
 		Produces: "application/octet-stream", Errors: []int{401, 403, 404}})
 	a.route("DELETE", "/api/v1/cases/{code}/documents/{id}", a.deleteDocument, Op{ID: "deleteDocument", Tag: "cases",
 		Summary: "Delete one of my uploads while the case is with me and the upload not yet handed in (409 after)",
-		Auth: true, Status: 204, Params: params, Errors: []int{401, 403, 404, 409}})
+		Auth:    true, Status: 204, Params: params, Errors: []int{401, 403, 404, 409}})
 }
 
 func (a *API) downloadDocument(w http.ResponseWriter, r *http.Request) {
