@@ -119,10 +119,20 @@ func TestCaseDocumentsInPlace_Issue13(t *testing.T) {
 			t.Fatalf("viewer: %d %s", w.Code, w.Body)
 		}
 
+		w = cp.upload(casePath+"/documents/"+extra+"/replace", "", "registration.txt", []byte("plain text\n"))
+		inPlaceRefusal(t, w, http.StatusUnsupportedMediaType, code, `id="doc-`+extra+`-error"`, "pdf")
+		if w = cp.upload(casePath+"/documents/"+extra+"/replace", "", "registration-2.pdf", pdfBytes("v2")); w.Code != http.StatusSeeOther {
+			t.Fatalf("replace: %d %s", w.Code, w.Body)
+		}
+		page = cp.do(cp.org, "GET", casePath, "", nil).Body.String()
+		if !strings.Contains(page, "registration-2.pdf") || strings.Contains(page, "software_registration.pdf") {
+			t.Fatalf("replaced document not listed: %s", page)
+		}
+		extra = docIDPattern.FindAllStringSubmatch(page, -1)[6][1]
 		if w = cp.post(cp.org, casePath+"/documents/"+extra+"/delete", url.Values{}); w.Code != http.StatusSeeOther {
 			t.Fatalf("delete: %d %s", w.Code, w.Body)
 		}
-		if page = cp.do(cp.org, "GET", casePath, "", nil).Body.String(); strings.Contains(page, "software_registration.pdf") {
+		if page = cp.do(cp.org, "GET", casePath, "", nil).Body.String(); strings.Contains(page, "registration-2.pdf") {
 			t.Fatal("the deleted document is still listed")
 		}
 		if w = cp.post(cp.org, casePath+"/transitions", url.Values{"transition": {"submit"}}); w.Code != http.StatusSeeOther {
