@@ -46,6 +46,9 @@ func (e *Engine) CaseView(ctx context.Context, p *identity.Principal, code strin
 		if cv.Documents, err = loadDocuments(ctx, tx, c); err != nil {
 			return err
 		}
+		if err := markEditable(ctx, tx, p, c, cv.Documents); err != nil {
+			return err
+		}
 		if cv.Messages, err = loadMessages(ctx, tx, p, c); err != nil {
 			return err
 		}

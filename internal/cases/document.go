@@ -28,6 +28,9 @@ type Document struct {
 	Filename   string
 	UploadedAt time.Time
 	UploadedBy int64
+	// Editable marks, for the case's applicant, an upload they may still remove or
+	// replace (not yet handed in to the Organization).
+	Editable bool
 }
 
 // AttachInput is one upload.
@@ -148,7 +151,8 @@ func cleanFilename(name string) string {
 	return name
 }
 
-// Documents lists a case's documents to its applicant and the service's staff.
+// Documents lists a case's documents to its applicant and the service's staff,
+// marking those the applicant may still remove or replace.
 func (e *Engine) Documents(ctx context.Context, p *identity.Principal, code string) ([]Document, error) {
 	var out []Document
 	err := e.view(ctx, func(tx *store.Tx) error {
@@ -159,8 +163,10 @@ func (e *Engine) Documents(ctx context.Context, p *identity.Principal, code stri
 		if err := may(p, authz.View, c, authz.Document); err != nil {
 			return err
 		}
-		out, err = loadDocuments(ctx, tx, c)
-		return err
+		if out, err = loadDocuments(ctx, tx, c); err != nil {
+			return err
+		}
+		return markEditable(ctx, tx, p, c, out)
 	})
 	return out, err
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/problem"
 )
 
 // caseRoutes registers the case pages: the applicant's list and case page, the staff
@@ -118,19 +117,30 @@ func pageActions(list []cases.Action) caseActions {
 // its documents, messages, history and deficiencies, and the actions the caller may
 // take, which the service's module may have turned into links to its own pages.
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
-	ctx, code, p := r.Context(), r.PathValue("code"), caller(r)
 	pg := s.page(r, "cases.case.title")
+	s.renderCase(w, r, http.StatusOK, pg, nil)
+}
+
+// renderCase renders the case page with status; refused is the refusal the page
+// shows in place, reported instead if the case cannot be shown at all.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, pg *Page, refused error) {
+	ctx, code, p := r.Context(), r.PathValue("code"), caller(r)
 	clearFlash(w, r)
 	v, err := s.Cases.CaseView(ctx, p, code)
 	if err != nil {
+		if refused != nil {
+			err = refused
+		}
 		s.Fail(w, r, err)
 		return
 	}
+	acts := pageActions(v.Actions)
 	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": v.Documents, "Messages": v.Messages,
-		"History": v.History, "Deficiencies": v.Deficiencies, "Actions": pageActions(v.Actions),
-		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType)}
+		"History": v.History, "Deficiencies": v.Deficiencies, "Actions": acts,
+		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType), "DocNames": documentNames(v.ServiceDef),
+		"Confirm": confirmSteps(&v.View, acts.Steps)}
 	s.deskPanels(ctx, p, &v.View, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
-	s.render(w, r, http.StatusOK, "case", pg)
+	s.render(w, r, status, "case", pg)
 }
 
 // back returns to the case page with a one-shot message.
@@ -148,31 +158,17 @@ func (s *Server) failOrBack(w http.ResponseWriter, r *http.Request, err error, k
 }
 
 // uploadDocument takes one document from a multipart form, with its own size limit
-// (the catalog's largest document) instead of the 64 KB of ordinary forms.
+// (the catalog's largest document) instead of the 64 KB of ordinary forms; every
+// refusal is shown on the upload form of the case page, with its status.
 func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload(r.Context()))
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		s.Fail(w, r, problem.New(problem.TooLarge, "error.too_large", "—"))
-		return
-	}
-	defer r.MultipartForm.RemoveAll() //nolint:errcheck // temporary files
-	if !httpauth.CheckCSRF(r) {
-		s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
-		return
-	}
-	if err := checkFormText(r); err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		s.Fail(w, r, problem.Field("file", "error.required"))
+	f, hdr, ok := s.multipartFile(w, r, "upload")
+	if !ok {
 		return
 	}
 	defer f.Close()
-	_, err = s.Cases.AttachDocument(r.Context(), caller(r), r.PathValue("code"), cases.AttachInput{
+	_, err := s.Cases.AttachDocument(r.Context(), caller(r), r.PathValue("code"), cases.AttachInput{
 		Type: r.FormValue("type"), Filename: hdr.Filename, Declared: hdr.Header.Get("Content-Type"), Body: f})
-	s.failOrBack(w, r, err, "cases.flash.uploaded")
+	s.caseDone(w, r, err, "upload", "cases.flash.uploaded")
 }
 
 // maxUpload is the upload limit of the catalog in force now (catalog.UploadLimit).

@@ -11,7 +11,7 @@ import (
 func (s *Server) takeTransition(w http.ResponseWriter, r *http.Request) {
 	_, err := s.Cases.Transition(r.Context(), caller(r), r.PathValue("code"), cases.TransitionInput{
 		Transition: r.PostFormValue("transition"), Reason: r.PostFormValue("reason"), Decision: r.PostFormValue("decision")})
-	s.failOrBack(w, r, err, "cases.flash.moved")
+	s.caseDone(w, r, err, "step-"+r.PostFormValue("transition"), "cases.flash.moved")
 }
 
 func (s *Server) returnIncomplete(w http.ResponseWriter, r *http.Request) {
@@ -23,12 +23,12 @@ func (s *Server) returnIncomplete(w http.ResponseWriter, r *http.Request) {
 		in.Items = append(in.Items, cases.Deficiency{Item: "form", Note: other})
 	}
 	_, err := s.Cases.ReturnIncomplete(r.Context(), caller(r), r.PathValue("code"), in)
-	s.failOrBack(w, r, err, "cases.flash.returned")
+	s.caseDone(w, r, err, "return", "cases.flash.returned")
 }
 
 func (s *Server) resubmit(w http.ResponseWriter, r *http.Request) {
 	_, err := s.Cases.Resubmit(r.Context(), caller(r), r.PathValue("code"))
-	s.failOrBack(w, r, err, "cases.flash.moved")
+	s.caseDone(w, r, err, "step-resubmit", "cases.flash.moved")
 }
 
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
@@ -37,12 +37,12 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		add = s.Cases.AddInternalNote
 	}
 	_, err := add(r.Context(), caller(r), r.PathValue("code"), r.PostFormValue("body"))
-	s.failOrBack(w, r, err, "cases.flash.message")
+	s.caseDone(w, r, err, "message", "cases.flash.message")
 }
 
 func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 	err := s.Cases.Claim(r.Context(), caller(r), r.PathValue("code"))
-	s.failOrBack(w, r, err, "cases.flash.claimed")
+	s.caseDone(w, r, err, "claim", "cases.flash.claimed")
 }
 
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {

@@ -45,6 +45,7 @@ func TestClockInPlainPersian_SLAClock9(t *testing.T) {
 
 type casePages struct {
 	t       *testing.T
+	s       *Server
 	h       http.Handler
 	org     *identity.Principal
 	expert  *identity.Principal
@@ -71,7 +72,7 @@ func newCasePages(t *testing.T, db *store.DB) *casePages {
 	}
 	mux := http.NewServeMux()
 	s.Routes(mux)
-	return &casePages{t: t, h: mux,
+	return &casePages{t: t, s: s, h: mux,
 		org:    b.OrgApplicant("company", "legal"),
 		expert: b.Staff("expert", map[string][]identity.Role{"certify": {identity.Expert}})}
 }

@@ -81,17 +81,7 @@ func (s *Server) certifyApply(w http.ResponseWriter, r *http.Request) {
 	form, _ := json.Marshal(values)
 	c, err := s.Cases.Open(r.Context(), caller(r), cases.OpenInput{Service: svc.ID, Kind: application.Kind, Form: form})
 	if pe := problem.As(err); err != nil && pe.Code == problem.Invalid {
-		p := s.page(r, "certify.apply.title")
-		msg := i18n.T(p.Lang, pe.Key, pe.Args...)
-		if pe.Field != "" && pe.Field != "form" {
-			p.Errors[pe.Field] = msg
-		} else {
-			p.Error = msg
-		}
-		for _, f := range applyFields() {
-			p.Form[f] = r.PostFormValue(f)
-		}
-		s.renderApply(w, r, http.StatusUnprocessableEntity, p)
+		s.applyProblems(w, r, svc, form, pe)
 		return
 	}
 	if err != nil {
@@ -100,4 +90,28 @@ func (s *Server) certifyApply(w http.ResponseWriter, r *http.Request) {
 	}
 	flash(w, "cases.flash.opened")
 	http.Redirect(w, r, "/cases/"+c.TrackingCode, http.StatusSeeOther)
+}
+
+// applyProblems re-shows the application form, filled in, with every field's
+// problem beside its field at once (issue 13 item 3), and the refusal's status.
+// refused is the engine's refusal: it may name a field the form alone cannot check
+// (an unknown previous certificate).
+func (s *Server) applyProblems(w http.ResponseWriter, r *http.Request, svc *catalog.Service, form json.RawMessage, refused *problem.Error) {
+	p := s.page(r, "certify.apply.title")
+	probs := append(application.FormProblems(svc, form), refused)
+	for _, pe := range probs {
+		msg := i18n.T(p.Lang, pe.Key, pe.Args...)
+		switch {
+		case pe.Field == "" || pe.Field == "form":
+			if p.Error == "" {
+				p.Error = msg
+			}
+		case p.Errors[pe.Field] == "":
+			p.Errors[pe.Field] = msg
+		}
+	}
+	for _, f := range applyFields() {
+		p.Form[f] = r.PostFormValue(f)
+	}
+	s.renderApply(w, r, problem.Status(refused.Code), p)
 }

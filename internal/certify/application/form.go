@@ -67,49 +67,78 @@ func ParseForm(svc *catalog.Service, raw json.RawMessage) (Form, error) {
 }
 
 func (f *Form) check(svc *catalog.Service) error {
+	if probs := f.problems(svc); len(probs) > 0 {
+		return probs[0]
+	}
+	return nil
+}
+
+// FormProblems decodes and normalises an application form as ParseForm does and
+// returns every field's problem at once, at most one per field, in the form's
+// order, so that a page shows them all beside their fields (issue 13 item 3). A
+// form that cannot be decoded at all has the one problem of field "form".
+func FormProblems(svc *catalog.Service, raw json.RawMessage) []*problem.Error {
+	f, err := ParseForm(svc, raw)
+	if pe := problem.As(err); err != nil && pe.Field == "form" {
+		return []*problem.Error{pe}
+	}
+	return f.problems(svc)
+}
+
+// problems lists the form's problems, the first one per field; the first of the
+// list is the one ParseForm reports.
+func (f *Form) problems(svc *catalog.Service) []*problem.Error {
+	var out []*problem.Error
+	seen := map[string]bool{}
+	add := func(field, key string, args ...any) {
+		if !seen[field] {
+			seen[field] = true
+			out = append(out, problem.Field(field, key, args...))
+		}
+	}
 	required := []struct{ field, value string }{
 		{"product_name_fa", f.ProductNameFa}, {"version", f.Version}, {"category", f.Category},
 		{"deployment", f.Deployment}, {"contact_name", f.ContactName},
 	}
 	for _, r := range required {
 		if r.value == "" {
-			return problem.Field(r.field, "certify.form.required")
+			add(r.field, "certify.form.required")
 		}
 	}
 	long := map[string]string{"product_name_fa": f.ProductNameFa, "product_name_en": f.ProductNameEn,
 		"version": f.Version, "platform": f.Platform, "contact_name": f.ContactName, "contact_email": f.ContactEmail}
 	for _, field := range []string{"product_name_fa", "product_name_en", "version", "platform", "contact_name", "contact_email"} {
 		if utf8.RuneCountInString(long[field]) > maxText {
-			return problem.Field(field, "certify.form.too_long", maxText)
+			add(field, "certify.form.too_long", maxText)
 		}
 	}
 	if !hasPersian(f.ProductNameFa) {
-		return problem.Field("product_name_fa", "certify.form.persian")
+		add("product_name_fa", "certify.form.persian")
 	}
 	if strings.ContainsAny(f.Version, " \t") || len(f.Version) > 64 {
-		return problem.Field("version", "certify.form.version")
+		add("version", "certify.form.version")
 	}
 	if cats := svc.ModuleConfig.Lists["categories"]; !slices.ContainsFunc(cats, func(it catalog.Item) bool { return it.ID == f.Category }) {
-		return problem.Field("category", "certify.form.category")
+		add("category", "certify.form.category")
 	}
 	if !slices.Contains(Deployments(), f.Deployment) {
-		return problem.Field("deployment", "certify.form.deployment")
+		add("deployment", "certify.form.deployment")
 	}
 	if f.ContactPhone == "" && f.ContactEmail == "" {
-		return problem.Field("contact_phone", "certify.form.contact")
+		add("contact_phone", "certify.form.contact")
 	}
 	if f.ContactPhone != "" && !validPhone(f.ContactPhone) {
-		return problem.Field("contact_phone", "certify.form.phone")
+		add("contact_phone", "certify.form.phone")
 	}
 	if f.ContactEmail != "" {
 		if a, err := mail.ParseAddress(f.ContactEmail); err != nil || a.Address != f.ContactEmail {
-			return problem.Field("contact_email", "certify.form.email")
+			add("contact_email", "certify.form.email")
 		}
 	}
 	if f.PreviousCertificate != "" && !strings.HasPrefix(f.PreviousCertificate, "CRT-") {
-		return problem.Field("previous_certificate", "certify.form.previous_unknown")
+		add("previous_certificate", "certify.form.previous_unknown")
 	}
-	return nil
+	return out
 }
 
 // hasPersian reports whether s has at least one Arabic-script letter.
