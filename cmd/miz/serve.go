@@ -32,6 +32,7 @@ import (
 	"github.com/itoir/miz/internal/jobs"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
+	"github.com/itoir/miz/internal/pdf"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/sla"
@@ -53,6 +54,7 @@ type Main struct {
 	Registry *certify.Registry
 	API      *api.API
 	Web      *web.Server
+	pdf      *pdf.Printer // certificate PDFs, for both adapters
 
 	ln       net.Listener
 	http     *http.Server
@@ -220,7 +222,15 @@ func (m *Main) Run(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: db})
 	w.Calendar, a.Calendar = calAdmin, calAdmin
-	w.Registry, a.Registry, a.CertificatePDF = m.Registry, m.Registry, w.CertificatePDF
+	w.Registry, a.Registry = m.Registry, m.Registry
+	// Certificate PDFs (issue 11 item 7): cached under --data, misses rate-limited;
+	// chromium prints this server's own print page, never as root where it can help it.
+	if m.pdf, err = pdf.New(m.Registry, pdf.NewChrome("", 2, m.Log), pdf.Options{Dir: filepath.Join(cfg.Data, "pdf-cache"),
+		SelfURL: m.URL, Layout: version, Log: m.Log}); err != nil {
+		return err
+	}
+	w.PDFs, a.PDFs = m.pdf, m.pdf
+	reg.MustRegister(pdfCollector{m.pdf})
 	// Questions, visits and feedback (C-4.7–C-4.9), complaints (C-4.5), outages
 	// (C-4.4) and the public figures built from them.
 	dsk := &desk.Service{DB: db, Catalog: m.Cases.Catalog, Calendar: m.Cases.Calendar, Now: m.Cases.Now}
@@ -254,7 +264,6 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	w.PDF, w.SelfURL = web.NewChromePDF("", 2), m.URL // chromium starts on the first PDF request
 	m.warnDemoOffLoopback()
 	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
@@ -300,8 +309,8 @@ func (m *Main) Close() error {
 	if m.metrics != nil {
 		m.closeErr = errors.Join(m.closeErr, m.metrics.Close())
 	}
-	if m.Web != nil {
-		m.closeErr = errors.Join(m.closeErr, m.Web.ClosePDF())
+	if m.pdf != nil {
+		m.closeErr = errors.Join(m.closeErr, m.pdf.Close())
 	}
 	if m.cancel != nil {
 		m.cancel()
