@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/problem"
 )
@@ -149,8 +150,9 @@ func (a *API) getProof(w http.ResponseWriter, r *http.Request) {
 // PDFs prints a certificate's printable page to PDF (internal/pdf caches,
 // rate-limits and renders them).
 type PDFs interface {
-	// CertificatePDF returns the PDF of the certificate with number in lang.
-	CertificatePDF(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
+	// CertificatePDF returns the PDF of the certificate with number in lang, for
+	// the client at address client (renders are limited per address too).
+	CertificatePDF(ctx context.Context, number string, lang i18n.Lang, client string) ([]byte, error)
 }
 
 // getPDF serves the certificate as PDF; a refused render (rate limit) answers 429
@@ -160,7 +162,7 @@ func (a *API) getPDF(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, problem.New(problem.Unavailable, "certify.error.pdf_unavailable"))
 		return
 	}
-	b, err := a.PDFs.CertificatePDF(r.Context(), certify.CanonicalNumber(r.PathValue("number")), i18n.FromAPIRequest(r))
+	b, err := a.PDFs.CertificatePDF(r.Context(), certify.CanonicalNumber(r.PathValue("number")), i18n.FromAPIRequest(r), httpauth.ClientIP(r))
 	if err != nil {
 		a.fail(w, r, err)
 		return

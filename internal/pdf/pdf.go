@@ -49,6 +49,10 @@ type Options struct {
 	// bursts of up to Burst (0 means 4); a miss over the limit answers 429.
 	Rate  float64
 	Burst int
+	// ClientRate and ClientBurst limit one address's misses the same way (0 means
+	// one every 5 s, bursts of 3), so one client cannot spend everyone's renders.
+	ClientRate  float64
+	ClientBurst int
 	// Now is the clock of the rate limit; nil means time.Now.
 	Now func() time.Time
 	// Log receives cache write failures; nil discards them.
@@ -69,7 +73,7 @@ type Printer struct {
 	render  Renderer
 	opt     Options
 	cache   diskCache
-	bucket  *bucket
+	limit   *limiter
 	flights flights
 
 	renders, hits, limited atomic.Int64
@@ -90,20 +94,27 @@ func New(certs Certificates, r Renderer, o Options) (*Printer, error) {
 	if o.Burst <= 0 {
 		o.Burst = 4
 	}
+	if o.ClientRate <= 0 {
+		o.ClientRate = 0.2
+	}
+	if o.ClientBurst <= 0 {
+		o.ClientBurst = 3
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Printer{certs: certs, render: r, opt: o, cache: c, bucket: newBucket(o.Rate, o.Burst, o.Now)}, nil
+	return &Printer{certs: certs, render: r, opt: o, cache: c, limit: newLimiter(o)}, nil
 }
 
-// CertificatePDF returns the certificate's printable page as PDF in lang: from the
-// cache when this version of the certificate was printed before, else printed now
-// unless the rate limit is spent (problem.RateLimited, with the wait for
-// Retry-After). An unknown number answers an error wrapping store.ErrNotFound.
-func (p *Printer) CertificatePDF(ctx context.Context, number string, lang i18n.Lang) ([]byte, error) {
+// CertificatePDF returns the certificate's printable page as PDF in lang for the
+// client at address client: from the cache when this version of the certificate
+// was printed before, else printed now unless the rate limit (global or the
+// client's) is spent (problem.RateLimited, with the wait for Retry-After). An
+// unknown number answers an error wrapping store.ErrNotFound.
+func (p *Printer) CertificatePDF(ctx context.Context, number string, lang i18n.Lang, client string) ([]byte, error) {
 	if lang != i18n.En {
 		lang = i18n.Fa
 	}
@@ -124,7 +135,7 @@ func (p *Printer) CertificatePDF(ctx context.Context, number string, lang i18n.L
 			p.hits.Add(1)
 			return b, nil
 		}
-		if wait, ok := p.bucket.take(); !ok {
+		if wait, ok := p.limit.take(clientKey(client)); !ok {
 			p.limited.Add(1)
 			return nil, &problem.Error{Code: problem.RateLimited, Key: "error.rate_limited", Err: &LimitError{RetryAfter: wait}}
 		}

@@ -93,11 +93,11 @@ func TestSecondRequestIsServedFromTheDiskCache_Issue11Item7(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pdf-cache")
 	p := newPrinter(t, reg, r, Options{Dir: dir, Layout: "v1"})
 	ctx := context.Background()
-	first, err := p.CertificatePDF(ctx, num, "fa")
+	first, err := p.CertificatePDF(ctx, num, "fa", "192.0.2.1")
 	if err != nil || !strings.Contains(string(first), "http://127.0.0.1:8080/registry/"+num+"/print?lang=fa") {
 		t.Fatalf("first: %q %v", first, err)
 	}
-	second, err := p.CertificatePDF(ctx, strings.ToLower(num), "fa")
+	second, err := p.CertificatePDF(ctx, strings.ToLower(num), "fa", "192.0.2.1")
 	if err != nil || string(second) != string(first) || r.n.Load() != 1 {
 		t.Fatalf("second: %q %v after %d renders", second, err, r.n.Load())
 	}
@@ -117,15 +117,15 @@ func TestSecondRequestIsServedFromTheDiskCache_Issue11Item7(t *testing.T) {
 	}
 	// The cache is on disk: a new printer (a restart) renders nothing either.
 	p2 := newPrinter(t, reg, r, Options{Dir: dir, Layout: "v1"})
-	if b, err := p2.CertificatePDF(ctx, num, "fa"); err != nil || string(b) != string(first) || r.n.Load() != 1 {
+	if b, err := p2.CertificatePDF(ctx, num, "fa", "192.0.2.1"); err != nil || string(b) != string(first) || r.n.Load() != 1 {
 		t.Fatalf("after restart: %v, %d renders", err, r.n.Load())
 	}
 	// Another language, or a new layout (an upgrade), is another PDF.
-	if _, err := p2.CertificatePDF(ctx, num, "en"); err != nil || r.n.Load() != 2 {
+	if _, err := p2.CertificatePDF(ctx, num, "en", "192.0.2.1"); err != nil || r.n.Load() != 2 {
 		t.Fatalf("english: %v, %d renders", err, r.n.Load())
 	}
 	p3 := newPrinter(t, reg, r, Options{Dir: dir, Layout: "v2"})
-	if _, err := p3.CertificatePDF(ctx, num, "fa"); err != nil || r.n.Load() != 3 {
+	if _, err := p3.CertificatePDF(ctx, num, "fa", "192.0.2.1"); err != nil || r.n.Load() != 3 {
 		t.Fatalf("new layout: %v, %d renders", err, r.n.Load())
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(left) != 0 {
@@ -140,7 +140,7 @@ func TestRevokedCertificateGetsANewPDF_Issue11Item7(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pdf-cache")
 	p := newPrinter(t, reg, r, Options{Dir: dir})
 	ctx := context.Background()
-	before, err := p.CertificatePDF(ctx, num, "fa")
+	before, err := p.CertificatePDF(ctx, num, "fa", "192.0.2.1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestRevokedCertificateGetsANewPDF_Issue11Item7(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	after, err := p.CertificatePDF(ctx, num, "fa")
+	after, err := p.CertificatePDF(ctx, num, "fa", "192.0.2.1")
 	if err != nil || string(after) == string(before) || r.n.Load() != 2 {
 		t.Fatalf("after revocation: %q %v, %d renders", after, err, r.n.Load())
 	}
@@ -159,7 +159,7 @@ func TestRevokedCertificateGetsANewPDF_Issue11Item7(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("cache files %v", files)
 	}
-	if again, _ := p.CertificatePDF(ctx, num, "fa"); string(again) != string(after) || r.n.Load() != 2 {
+	if again, _ := p.CertificatePDF(ctx, num, "fa", "192.0.2.1"); string(again) != string(after) || r.n.Load() != 2 {
 		t.Fatalf("revoked PDF not cached: %d renders", r.n.Load())
 	}
 }
@@ -168,7 +168,7 @@ func TestUnknownCertificateIsNotFoundAndRendersNothing(t *testing.T) {
 	reg, _, _ := demoRegistry(t)
 	r := &countingRenderer{}
 	p := newPrinter(t, reg, r, Options{})
-	if _, err := p.CertificatePDF(context.Background(), "CRT-1300-000001", "fa"); !errors.Is(err, store.ErrNotFound) || r.n.Load() != 0 {
+	if _, err := p.CertificatePDF(context.Background(), "CRT-1300-000001", "fa", "192.0.2.1"); !errors.Is(err, store.ErrNotFound) || r.n.Load() != 0 {
 		t.Fatalf("got %v after %d renders", err, r.n.Load())
 	}
 }
@@ -180,31 +180,75 @@ func TestMissesOverTheRateLimitAreRefusedWithRetryAfter_Issue11Item7(t *testing.
 	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	p := newPrinter(t, reg, r, Options{Rate: 0.5, Burst: 2, Now: func() time.Time { return now }})
 	ctx := context.Background()
-	for _, n := range nums[:2] {
-		if _, err := p.CertificatePDF(ctx, n, "fa"); err != nil {
+	// Each from another address, so only the global bucket speaks.
+	for i, n := range nums[:2] {
+		if _, err := p.CertificatePDF(ctx, n, "fa", fmt.Sprintf("192.0.2.%d", i+1)); err != nil {
 			t.Fatalf("within the burst: %v", err)
 		}
 	}
-	_, err := p.CertificatePDF(ctx, nums[2], "fa")
+	_, err := p.CertificatePDF(ctx, nums[2], "fa", "192.0.2.3")
 	pe := problem.As(err)
 	var le *LimitError
 	if pe.Code != problem.RateLimited || pe.Key != "error.rate_limited" || !errors.As(err, &le) || le.RetryAfterSeconds() != 2 {
 		t.Fatalf("over the limit: %v", err)
 	}
 	// Hits cost nothing: a cached PDF is still served while misses are refused.
-	if _, err := p.CertificatePDF(ctx, nums[0], "fa"); err != nil {
+	if _, err := p.CertificatePDF(ctx, nums[0], "fa", "192.0.2.4"); err != nil {
 		t.Fatalf("hit while limited: %v", err)
 	}
 	now = now.Add(time.Second) // half a token: still refused, one second to go
-	if _, err := p.CertificatePDF(ctx, nums[2], "fa"); !errors.As(err, &le) || le.RetryAfterSeconds() != 1 {
+	if _, err := p.CertificatePDF(ctx, nums[2], "fa", "192.0.2.3"); !errors.As(err, &le) || le.RetryAfterSeconds() != 1 {
 		t.Fatalf("half a token: %v", err)
 	}
 	now = now.Add(time.Second)
-	if _, err := p.CertificatePDF(ctx, nums[2], "fa"); err != nil {
+	if _, err := p.CertificatePDF(ctx, nums[2], "fa", "192.0.2.3"); err != nil {
 		t.Fatalf("after the wait: %v", err)
 	}
 	if s := p.Stats(); s.Renders != 3 || s.RateLimited != 2 || s.Hits != 1 || r.n.Load() != 3 {
 		t.Fatalf("stats %+v, %d renders", s, r.n.Load())
+	}
+}
+
+// TestOneClientCannotSpendEveryonesRenders_Issue11Item7: an address over its own
+// limit is refused while another address still gets its render; an IPv6 client
+// is counted by its /64.
+func TestOneClientCannotSpendEveryonesRenders_Issue11Item7(t *testing.T) {
+	reg, _, _ := demoRegistry(t)
+	nums := activeNumbers(t, reg, 5)
+	r := &countingRenderer{}
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	p := newPrinter(t, reg, r, Options{Rate: 100, Burst: 100, ClientRate: 0.2, ClientBurst: 1, Now: func() time.Time { return now }})
+	ctx := context.Background()
+	if _, err := p.CertificatePDF(ctx, nums[0], "fa", "2001:db8:1:2::10"); err != nil {
+		t.Fatal(err)
+	}
+	var le *LimitError
+	if _, err := p.CertificatePDF(ctx, nums[1], "fa", "2001:db8:1:2::99"); !errors.As(err, &le) || le.RetryAfterSeconds() != 5 {
+		t.Fatalf("same /64 over its limit: %v", err)
+	}
+	if _, err := p.CertificatePDF(ctx, nums[1], "fa", "198.51.100.7"); err != nil {
+		t.Fatalf("another client: %v", err)
+	}
+	now = now.Add(5 * time.Second)
+	if _, err := p.CertificatePDF(ctx, nums[2], "fa", "2001:db8:1:2::99"); err != nil {
+		t.Fatalf("after its wait: %v", err)
+	}
+	if r.n.Load() != 3 {
+		t.Fatalf("%d renders", r.n.Load())
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.1":         "192.0.2.1",
+		"::ffff:192.0.2.1":  "192.0.2.1",
+		"2001:db8:1:2::10":  "2001:db8:1:2::/64",
+		"2001:db8:1:2:ff::": "2001:db8:1:2::/64",
+		"not-an-ip":         "not-an-ip",
+	} {
+		if got := clientKey(in); got != want {
+			t.Errorf("clientKey(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -221,10 +265,10 @@ func TestConcurrentMissesForOneCertificateRenderOnce_Issue11Item7(t *testing.T) 
 	var wg sync.WaitGroup
 	results := make([][]byte, waiters+1)
 	errs := make([]error, waiters+1)
-	wg.Go(func() { results[0], errs[0] = p.CertificatePDF(ctx, num, "fa") })
+	wg.Go(func() { results[0], errs[0] = p.CertificatePDF(ctx, num, "fa", "192.0.2.1") })
 	<-r.urls // the first request is rendering
 	for i := 1; i <= waiters; i++ {
-		wg.Go(func() { results[i], errs[i] = p.CertificatePDF(ctx, num, "fa") })
+		wg.Go(func() { results[i], errs[i] = p.CertificatePDF(ctx, num, "fa", "192.0.2.1") })
 	}
 	for range waiters {
 		<-joined

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/problem"
 )
@@ -14,8 +15,9 @@ import (
 // PDFs prints a certificate's printable page to PDF (internal/pdf caches,
 // rate-limits and renders them).
 type PDFs interface {
-	// CertificatePDF returns the PDF of the certificate with number in lang.
-	CertificatePDF(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
+	// CertificatePDF returns the PDF of the certificate with number in lang, for
+	// the client at address client (renders are limited per address too).
+	CertificatePDF(ctx context.Context, number string, lang i18n.Lang, client string) ([]byte, error)
 }
 
 // certificatePDF serves the certificate as PDF; without a printer it answers
@@ -27,7 +29,7 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	number := certify.CanonicalNumber(r.PathValue("number"))
-	b, err := s.PDFs.CertificatePDF(r.Context(), number, i18n.FromRequest(r))
+	b, err := s.PDFs.CertificatePDF(r.Context(), number, i18n.FromRequest(r), httpauth.ClientIP(r))
 	if err != nil {
 		s.Fail(w, r, err)
 		return
