@@ -20,6 +20,7 @@ import (
 // API, with the server's own chromium, and reads it back with pdftotext: the
 // Persian product and holder names must come out in logical order with no
 // presentation-form (broken) letters, the Latin name and number left to right.
+// The web page then serves the same bytes from the disk cache (issue 11 item 7).
 // Without chromium or pdftotext it fails under CI and is skipped elsewhere.
 func TestCertificatePDFKeepsPersianText(t *testing.T) {
 	t.Parallel()
@@ -52,6 +53,24 @@ func TestCertificatePDFKeepsPersianText(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !bytes.HasPrefix(pdf, []byte("%PDF-")) || resp.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("pdf: %d %s %.200q", resp.StatusCode, resp.Header.Get("Content-Type"), pdf)
+	}
+	// Issue 11 item 7: the web page serves the same PDF from the disk cache under
+	// --data, without a second render.
+	resp, err = http.Get(m.URL() + "/registry/" + c.Number + "/pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if st := m.pdf.Stats(); resp.StatusCode != 200 || !bytes.Equal(again, pdf) || st.Renders != 1 || st.Hits != 1 {
+		t.Fatalf("second request: %d, same=%v, stats %+v", resp.StatusCode, bytes.Equal(again, pdf), st)
+	}
+	cached, _ := filepath.Glob(filepath.Join(m.Config.Data, "pdf-cache", c.Number+"-*-fa.pdf"))
+	if len(cached) != 1 {
+		t.Fatalf("cache files %v", cached)
+	}
+	if fi, err := os.Stat(cached[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("cache file %v %v", fi, err)
 	}
 	path := filepath.Join(t.TempDir(), "cert.pdf")
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {

@@ -35,6 +35,7 @@ import (
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/oversight"
+	"github.com/itoir/miz/internal/pdf"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/sla"
@@ -56,6 +57,7 @@ type Main struct {
 	Registry *certify.Registry
 	API      *api.API
 	Web      *web.Server
+	pdf      *pdf.Printer // certificate PDFs, for both adapters
 
 	ln       net.Listener
 	http     *http.Server
@@ -310,10 +312,17 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.CertificatePDF = w.CertificatePDF
+	// Certificate PDFs (issue 11 item 7): cached under --data, misses rate-limited;
+	// chromium prints this server's own print page, never as root where it can help it.
+	if m.pdf, err = pdf.New(m.Registry, pdf.NewChrome("", 2, m.Log), pdf.Options{Dir: filepath.Join(cfg.Data, "pdf-cache"),
+		SelfURL: m.URL, Layout: version, Log: m.Log}); err != nil {
+		return nil, err
+	}
+	w.PDFs, a.PDFs = m.pdf, m.pdf
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: d.db})
+	reg.MustRegister(pdfCollector{m.pdf})
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only
@@ -347,13 +356,11 @@ func (m *Main) newOIDC() *identity.OIDC {
 // serve listens, starts the job runner and the HTTP server, and returns.
 func (m *Main) serve(d *domain, handler http.Handler) error {
 	cfg := m.Config
-	w := m.Web
 	var err error
 	m.ln, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	w.PDF, w.SelfURL = web.NewChromePDF("", 2), m.URL // chromium starts on the first PDF request
 	m.warnDemoOffLoopback()
 	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
@@ -399,8 +406,8 @@ func (m *Main) Close() error {
 	if m.metrics != nil {
 		m.closeErr = errors.Join(m.closeErr, m.metrics.Close())
 	}
-	if m.Web != nil {
-		m.closeErr = errors.Join(m.closeErr, m.Web.ClosePDF())
+	if m.pdf != nil {
+		m.closeErr = errors.Join(m.closeErr, m.pdf.Close())
 	}
 	if m.cancel != nil {
 		m.cancel()

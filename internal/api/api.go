@@ -55,8 +55,8 @@ type API struct {
 	Registry *certify.Registry
 	// Complaints runs disputes and complaints.
 	Complaints *complaints.Service
-	// CertificatePDF renders a certificate's printable page as PDF; nil answers 503.
-	CertificatePDF func(ctx context.Context, number string, lang i18n.Lang) ([]byte, error)
+	// PDFs prints certificates to PDF (internal/pdf); nil makes …/pdf answer 503.
+	PDFs PDFs
 	// Outages and KPI serve /api/v1/status, outages and KPIs.
 	Outages *outages.Service
 	KPI     *kpi.Computer

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/problem"
 )
@@ -37,7 +38,7 @@ func (a *API) registryRoutes() {
 		Summary: "c2sp.org/tlog-proof of the certificate's latest log record (carried in the extra line)", Params: num,
 		Produces: "text/plain", Errors: []int{404}})
 	a.route("GET", "/api/v1/registry/certificates/{number}/pdf", a.getPDF, Op{ID: "getCertificatePDF", Tag: "registry",
-		Summary: "The printable Persian certificate as PDF", Params: num, Produces: "application/pdf", Errors: []int{404, 503}})
+		Summary: "The printable Persian certificate as PDF", Params: num, Produces: "application/pdf", Errors: []int{404, 429, 503}})
 	a.route("POST", "/api/v1/registry/check", a.checkCertificates, Op{ID: "checkCertificates", Tag: "registry",
 		Summary: "Check up to 1,000 {vendor_id, product, version} items at once", MaxBodySize: 1 << 20,
 		Body: obj([]string{"items"}, map[string]any{"items": map[string]any{"type": "array", "maxItems": certify.MaxCheckItems,
@@ -146,12 +147,22 @@ func (a *API) getProof(w http.ResponseWriter, r *http.Request) {
 	writeCached(w, r, "text/plain; charset=utf-8", b)
 }
 
+// PDFs prints a certificate's printable page to PDF (internal/pdf caches,
+// rate-limits and renders them).
+type PDFs interface {
+	// CertificatePDF returns the PDF of the certificate with number in lang, for
+	// the client at address client (renders are limited per address too).
+	CertificatePDF(ctx context.Context, number string, lang i18n.Lang, client string) ([]byte, error)
+}
+
+// getPDF serves the certificate as PDF; a refused render (rate limit) answers 429
+// with Retry-After through fail.
 func (a *API) getPDF(w http.ResponseWriter, r *http.Request) {
-	if a.CertificatePDF == nil {
+	if a.PDFs == nil {
 		a.fail(w, r, problem.New(problem.Unavailable, "certify.error.pdf_unavailable"))
 		return
 	}
-	b, err := a.CertificatePDF(r.Context(), certify.CanonicalNumber(r.PathValue("number")), i18n.FromAPIRequest(r))
+	b, err := a.PDFs.CertificatePDF(r.Context(), certify.CanonicalNumber(r.PathValue("number")), i18n.FromAPIRequest(r), httpauth.ClientIP(r))
 	if err != nil {
 		a.fail(w, r, err)
 		return

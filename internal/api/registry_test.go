@@ -8,11 +8,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/keys"
+	certpdf "github.com/itoir/miz/internal/pdf"
 	"github.com/itoir/miz/internal/store/storetest"
 )
 
@@ -125,5 +129,63 @@ func TestRegistryCheckLimitsAndReportsPerItem(t *testing.T) {
 	}
 	if code, _ = post(`{"items":[{"vendor":"x"}]}`); code != 400 {
 		t.Fatalf("unknown field: %d", code)
+	}
+}
+
+// countingRenderer stands in for chromium behind the real internal/pdf printer.
+type countingRenderer struct{ n atomic.Int64 }
+
+func (r *countingRenderer) RenderPDF(context.Context, string) ([]byte, error) {
+	r.n.Add(1)
+	return []byte("%PDF-1.7 stub"), nil
+}
+
+// TestCertificatePDFIsCachedAndMissesAreLimited_Issue11Item7: the public API's PDF
+// comes from the cache the second time, and a miss over the limit answers 429 with
+// Retry-After and the localised problem.
+func TestCertificatePDFIsCachedAndMissesAreLimited_Issue11Item7(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ring, err := keys.Open(t.TempDir(), db.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := certify.NewLog(db, ring, "miz.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := &certify.Registry{DB: db, Keys: ring, Log: l, BaseURL: "https://miz.test", Issuer: certify.DefaultIssuer("https://miz.test")}
+	reg.Validity.Amount, reg.Validity.Unit = 2, "years"
+	nums, err := reg.SeedDemo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	r := &countingRenderer{}
+	p, err := certpdf.New(reg, r, certpdf.Options{Dir: filepath.Join(t.TempDir(), "pdf-cache"), SelfURL: func() string { return "http://127.0.0.1:1" },
+		Rate: 0.5, Burst: 1, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := withDomain(&API{Log: slog.New(slog.DiscardHandler), Registry: reg, PDFs: p}, db)
+	mux := http.NewServeMux()
+	a.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for range 2 {
+		res, body := get(t, srv.URL+"/api/v1/registry/certificates/"+nums[0]+"/pdf")
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || body != "%PDF-1.7 stub" {
+			t.Fatalf("pdf %d %s", res.StatusCode, body)
+		}
+	}
+	if r.n.Load() != 1 {
+		t.Fatalf("%d renders for one certificate asked twice", r.n.Load())
+	}
+	res, body := get(t, srv.URL+"/api/v1/registry/certificates/"+nums[1]+"/pdf?lang=en")
+	if res.StatusCode != 429 || res.Header.Get("Retry-After") != "2" || !strings.Contains(body, `"rate_limited"`) ||
+		!strings.Contains(body, "Too many requests") || r.n.Load() != 1 {
+		t.Fatalf("over the limit: %d Retry-After=%q %s", res.StatusCode, res.Header.Get("Retry-After"), body)
+	}
+	if res, _ := get(t, srv.URL+"/api/v1/registry/certificates/CRT-1399-000999/pdf"); res.StatusCode != 404 {
+		t.Fatalf("unknown: %d", res.StatusCode)
 	}
 }

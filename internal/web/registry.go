@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"image/png"
 	"net/http"
@@ -28,6 +27,7 @@ func (s *Server) registryRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /registry/feed.atom", s.registryFeed)
 	mux.HandleFunc("GET /registry/{number}", s.certificatePage)
 	mux.HandleFunc("GET /registry/{number}/print", s.certificatePrint)
+	mux.HandleFunc("GET /registry/{number}/pdf", s.certificatePDF)
 	mux.HandleFunc("GET /registry/{number}/qr.png", s.certificateQR)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /log/key", s.logKey)
@@ -240,10 +240,4 @@ func (s *Server) registryFeed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	_, _ = w.Write([]byte(xml.Header))
 	_ = xml.NewEncoder(w).Encode(f)
-}
-
-// CertificatePDF renders the printable page of a certificate as PDF, for the API's
-// …/pdf endpoint; it answers store.ErrNotFound for an unknown number.
-func (s *Server) CertificatePDF(ctx context.Context, number string, lang i18n.Lang) ([]byte, error) {
-	return s.certificatePDF(ctx, number, lang)
 }

@@ -3,56 +3,49 @@ package web
 import (
 	"bytes"
 	"context"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
+	"strconv"
 
+	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/problem"
 )
 
-// PDFRenderer prints a page of the running server to PDF (a headless browser in
-// production, see ChromePDF).
-type PDFRenderer interface {
-	// RenderPDF loads pageURL and prints it to PDF.
-	RenderPDF(ctx context.Context, pageURL string) ([]byte, error)
+// PDFs prints a certificate's printable page to PDF (internal/pdf caches,
+// rate-limits and renders them).
+type PDFs interface {
+	// CertificatePDF returns the PDF of the certificate with number in lang, for
+	// the client at address client (renders are limited per address too).
+	CertificatePDF(ctx context.Context, number string, lang i18n.Lang, client string) ([]byte, error)
 }
 
-// certificatePDF has the PDF renderer print the certificate's printable page from
-// this server; without a renderer it answers Unavailable, and the printable page
-// still works in any browser.
-func (s *Server) certificatePDF(ctx context.Context, number string, lang i18n.Lang) ([]byte, error) {
-	if s.PDF == nil || s.SelfURL == nil {
-		return nil, problem.New(problem.Unavailable, "certify.error.pdf_unavailable")
+// certificatePDF serves the certificate as PDF; without a printer it answers
+// Unavailable, and the printable page still works in any browser. A refused
+// render (rate limit) answers 429 with Retry-After through Fail.
+func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
+	if s.PDFs == nil {
+		s.Fail(w, r, problem.New(problem.Unavailable, "certify.error.pdf_unavailable"))
+		return
 	}
-	c, err := s.Registry.Get(ctx, number)
+	number := certify.CanonicalNumber(r.PathValue("number"))
+	b, err := s.PDFs.CertificatePDF(r.Context(), number, i18n.FromRequest(r), httpauth.ClientIP(r))
 	if err != nil {
-		return nil, err
+		s.Fail(w, r, err)
+		return
 	}
-	page := loopbackURL(s.SelfURL()) + "/registry/" + url.PathEscape(c.Number) + "/print?lang=" + url.QueryEscape(string(lang))
-	return s.PDF.RenderPDF(ctx, page)
-}
-
-// loopbackURL turns a listener's URL on an unspecified address (":8080",
-// "0.0.0.0", "[::]") into one the renderer on this machine can reach.
-func loopbackURL(self string) string {
-	u, err := url.Parse(self)
-	if err != nil {
-		return self
-	}
-	host, port, err := net.SplitHostPort(u.Host)
-	if err != nil {
-		return self
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		u.Host = net.JoinHostPort("127.0.0.1", port)
-	}
-	return u.String()
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h.Set("Content-Disposition", `inline; filename="`+number+`.pdf"`)
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("Vary", "Cookie") // the language may come from the lang cookie
+	_, _ = w.Write(b)
 }
 
 // certificatePrint serves the printable certificate: a stand-alone A4 page with
-// its own stylesheet (css/print.css), outside the site's layout.
+// its own stylesheet (css/print.css), outside the site's layout. internal/pdf
+// prints this page.
 func (s *Server) certificatePrint(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.loadCertificate(w, r)
 	if !ok {
@@ -66,12 +59,4 @@ func (s *Server) certificatePrint(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = buf.WriteTo(w)
-}
-
-// ClosePDF stops the PDF renderer's browser, if it holds one.
-func (s *Server) ClosePDF() error {
-	if c, ok := s.PDF.(io.Closer); ok {
-		return c.Close()
-	}
-	return nil
 }

@@ -83,7 +83,7 @@ func TestRegistryPagesShowIssuedCertificates_Z41(t *testing.T) {
 	if code, _, body := get("/log/key"); code != 200 || !strings.HasPrefix(body, "miz.test/log+") {
 		t.Fatalf("log key %d %q", code, body)
 	}
-	if _, err := s.CertificatePDF(context.Background(), nums[0], "fa"); err == nil {
-		t.Fatal("PDF without a renderer should be unavailable")
+	if code, _, _ := get("/registry/" + nums[0] + "/pdf"); code != 503 {
+		t.Fatalf("PDF without a printer: %d, want 503", code)
 	}
 }

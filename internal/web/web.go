@@ -60,11 +60,9 @@ type Server struct {
 	// Registry is the public certificate registry (certify module); nil leaves the
 	// registry pages out.
 	Registry *certify.Registry
-	// PDF prints certificates to PDF; nil makes the PDF endpoint answer 503.
-	PDF PDFRenderer
-	// SelfURL is this server's own base URL, where the PDF renderer loads the
-	// printable page; set once the listener exists.
-	SelfURL func() string
+	// PDFs prints certificates to PDF (internal/pdf); nil makes /registry/{number}/pdf
+	// answer 503.
+	PDFs PDFs
 	// BaseURL is the desk's public address for absolute links in feeds and the
 	// single sign-on callback: --base-url, or in demo mode the listening address.
 	// nil or "" means none is configured, and nothing is built from the Host header.
