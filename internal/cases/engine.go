@@ -50,6 +50,8 @@ type Engine struct {
 	Rand io.Reader
 	// Modules are the services' modules by catalog module name (e.g. "certify").
 	Modules map[string]Module
+	// BaseURL, when https, makes the links in notice e-mails absolute.
+	BaseURL string
 }
 
 // StaticCatalog serves a fixed list of services, each at its own version only;

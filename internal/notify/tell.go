@@ -22,6 +22,8 @@ type Alert struct {
 	// Page sends the SMS whatever the person chose: an on-duty responder paged for
 	// an incident at any hour.
 	Page bool
+	// OnlySMS sends the SMS alone: the in-app notice and e-mail went out otherwise.
+	OnlySMS bool
 	// BaseURL, when https, makes the e-mail link absolute.
 	BaseURL string
 	// RefKind and RefID name what the notice is about in the outbox, e.g. a case.
@@ -37,8 +39,10 @@ func Tell(ctx context.Context, tx *store.Tx, accountID int64, n Alert, opts ...j
 	if !ok {
 		return nil, fmt.Errorf("notify: tell account %d: unknown kind %q", accountID, n.Kind)
 	}
-	if err := Notify(ctx, tx, accountID, n.InApp); err != nil {
-		return nil, err
+	if !n.OnlySMS {
+		if err := Notify(ctx, tx, accountID, n.InApp); err != nil {
+			return nil, err
+		}
 	}
 	email, mobile, err := contact(ctx, tx, accountID)
 	if err != nil {
@@ -49,7 +53,7 @@ func Tell(ctx context.Context, tx *store.Tx, accountID int64, n Alert, opts ...j
 		return nil, fmt.Errorf("notify: tell account %d: %w", accountID, err)
 	}
 	var used []Channel
-	if wantEmail && email != "" {
+	if wantEmail && email != "" && !n.OnlySMS {
 		link := ""
 		if strings.HasPrefix(n.BaseURL, "https://") && n.Link != "" {
 			link = strings.TrimSuffix(n.BaseURL, "/") + n.Link
