@@ -211,6 +211,22 @@ func TestDecisionAndPauseAreLegal_Issue14(t *testing.T) {
 		if last.to != "agency@example.org" || !strings.Contains(last.text, "رخداد امنیتی نبود") {
 			t.Fatalf("decision e-mail %+v", last)
 		}
+		// A request for access pauses the clock: the applicant is told why, by SMS too,
+		// even with SMS switched off for it in a stored preference.
+		exec(t, db, `INSERT INTO notice_prefs (account_id, kind, email, sms, updated_at) VALUES (?, 'paused', FALSE, FALSE, 0)`, f.gov.ID)
+		c2 := f.open(t, f.gov, "cert", "incident")
+		if _, err := f.e.Submit(ctx, f.gov, c2.TrackingCode); err != nil {
+			t.Fatal(err)
+		}
+		f.move(t, f.responder, c2.TrackingCode, "take", "", "")
+		f.move(t, f.responder, c2.TrackingCode, "ask_access", "", "دسترسی به سرور ثبت رویداد لازم است")
+		out = outboxOf(t, db, c2.TrackingCode)
+		if got := channels(out[len(out)-2:], "agency@example.org") + "|" + channels(out[len(out)-2:], "09120000005"); got != "email|sms" {
+			t.Fatalf("pause went by %q, want email|sms", got)
+		}
+		ns := noticesOf(t, db, f.gov.ID)
+		mustContain(t, ns[0].BodyFa, "دسترسی به سرور ثبت رویداد لازم است")
+		mustContain(t, ns[0].BodyFa, "متوقف")
 	})
 }
 
