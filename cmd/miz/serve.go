@@ -139,6 +139,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.SMSURL != "" {
 		sender.SMS = &notify.HTTPSMSGateway{URL: cfg.SMSURL, Token: cfg.SMSToken}
 	}
+	devMail := devMailbox(cfg, db, sender) // issue 14: a demo without gateways keeps mail in /dev/outbox
 	sender.Register(m.Runner)
 
 	docs, err := openDocuments(ctx, cfg)
@@ -153,7 +154,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wg.Add(1)
 	go func() { defer m.wg.Done(); cal.Watch(runCtx, 10*time.Second, m.Log) }()
 	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar,
-		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
+		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now, BaseURL: cfg.BaseURL}
 	calAdmin := &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
 
@@ -212,11 +213,13 @@ func (m *Main) Run(ctx context.Context) error {
 		w.OIDC, w.OIDCEnabled = identity.NewOIDC(identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
 			ClientSecret: cfg.OIDCClientSecret, BaseURL: cfg.BaseURL}), true
 	}
+	w.Notices = &web.Notices{Inbox: &notify.Inbox{DB: db}, Prefs: &notify.Preferences{DB: db}, Roster: &identity.Roster{DB: db}, DevMailbox: devMail}
 	if err := w.Init(); err != nil {
 		return err
 	}
 	a := &api.API{DB: db, Auth: auth, Log: m.Log, Login: pol, Version: version, Services: services, Cases: m.Cases}
 	a.AuditHead = publishedAuditHead(anchors)
+	a.Inbox = w.Notices.Inbox
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: db})
 	w.Calendar, a.Calendar = calAdmin, calAdmin

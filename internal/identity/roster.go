@@ -192,3 +192,40 @@ func (s Shift) Covers(at time.Time) bool {
 	// A night shift: the evening of a listed day, or the small hours after it.
 	return (onDay(weekday) && minute >= s.StartMin) || (onDay((weekday+6)%7) && minute < s.EndMin)
 }
+
+// StaffMember is a staff account the roster form offers.
+type StaffMember struct {
+	ID   int64
+	Name string
+}
+
+// Staff lists the enabled staff accounts, for the roster form.
+func (r *Roster) Staff(ctx context.Context, p *Principal) ([]StaffMember, error) {
+	if p == nil || !p.Admin {
+		return nil, problem.New(problem.Forbidden, "error.forbidden")
+	}
+	var out []StaffMember
+	err := r.DB.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, display_name, username FROM accounts WHERE kind = 'staff' AND disabled = FALSE ORDER BY username`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m StaffMember
+			var username string
+			if err := rows.Scan(&m.ID, &m.Name, &username); err != nil {
+				return err
+			}
+			if m.Name == "" {
+				m.Name = username
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("identity: roster staff: %w", err)
+	}
+	return out, nil
+}

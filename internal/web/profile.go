@@ -9,6 +9,7 @@ import (
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
@@ -17,6 +18,7 @@ type profileData struct {
 	Person *identity.Person
 	Orgs   []identity.Organization
 	Tokens []identity.TokenInfo
+	Prefs  []notify.Pref // notice choices per kind (issue 14)
 }
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +46,7 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	d.Prefs = s.noticePrefs(ctx, c.Principal.ID)
 	p.Data = d
 	s.render(w, r, http.StatusOK, "profile", p)
 }

@@ -73,6 +73,9 @@ type Server struct {
 	// Catalog is the versioned service catalog behind /services, /changes and the
 	// editors' pages (SLA C-4.6); nil leaves those pages out.
 	Catalog *catalogdb.Store
+	// Notices serve /inbox, the header's unread badge, notice preferences,
+	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
+	Notices *Notices
 
 	r *renderer
 }
@@ -118,6 +121,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// /admin/accounts, /password/forgot and /password/reset (security #11)
 	s.adminAccountRoutes(mux)
 	s.resetRoutes(mux)
+	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
 }
 
 // page builds the common page data.
@@ -137,6 +141,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 	if s.Banner != nil {
 		p.Banner = s.Banner(r.Context(), lang)
 	}
+	p.Unread = s.unread(r.Context(), c)
 	if f, err := r.Cookie("flash"); err == nil {
 		p.Flash = i18n.T(lang, f.Value)
 	}
