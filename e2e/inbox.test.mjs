@@ -109,8 +109,14 @@ test("admin edits the on-duty roster and reads the dev mailbox", async () => {
   await page.fill("#weekdays", "");
   await page.fill("#start", "22:00");
   await page.fill("#end", "08:00");
+  await page.fill("#from", "۱۴۰۵/۱۳/۰۱");
+  await page.click("#roster-add");
+  assert.match(await page.textContent("#from-error"), /۱۴۰۵/);
+  await page.fill("#from", "۱۴۰۵/۰۹/۱۳");
+  await page.fill("#to", "1405/12/29");
   await page.click("#roster-add");
   await page.waitForSelector("#roster li");
+  assert.match(await page.textContent("#roster"), /۱۴۰۵\/۰۹\/۱۳/, "the shift's dates are not shown in the Persian calendar");
   await page.goto(baseURL + "/dev/outbox");
   assert.ok(await page.locator("#dev-outbox li").count() > 0, "the dev mailbox is empty");
   await page.setViewportSize({ width: 390, height: 844 });

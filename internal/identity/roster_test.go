@@ -16,7 +16,7 @@ import (
 // shift covers the small hours after a listed day, and a date range bounds a shift.
 func TestShiftCoversTehranTime_Issue14(t *testing.T) {
 	at := func(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, jalali.Tehran()) } // the 21st is a Saturday
-	night := identity.Shift{Weekdays: "0", StartMin: 22 * 60, EndMin: 8 * 60}                              // Saturday night
+	night := identity.Shift{Weekdays: "0", StartMin: 22 * 60, EndMin: 8 * 60}                            // Saturday night
 	office := identity.Shift{Weekdays: "0123", StartMin: 8 * 60, EndMin: 16 * 60}
 	ranged := identity.Shift{FromDay: "2026-11-22", ToDay: "2026-11-23", EndMin: 1440}
 	for _, c := range []struct {

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/persian"
 	"github.com/itoir/miz/internal/problem"
@@ -173,7 +175,8 @@ func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int
 		d.Staff, err = s.Notices.Roster.Staff(ctx, c.Principal)
 	}
 	for _, sh := range shifts {
-		d.Shifts = append(d.Shifts, shiftView{Shift: sh, Start: hhmm(sh.StartMin), End: hhmm(sh.EndMin)})
+		d.Shifts = append(d.Shifts, shiftView{Shift: sh, Start: hhmm(sh.StartMin), End: hhmm(sh.EndMin),
+			From: jalaliOf(sh.FromDay), To: jalaliOf(sh.ToDay)})
 	}
 	if err != nil {
 		s.Fail(w, r, err)
@@ -216,11 +219,15 @@ func (s *Server) rosterAdd(w http.ResponseWriter, r *http.Request) {
 	c := httpauth.FromContext(r.Context())
 	account, _ := strconv.ParseInt(r.PostFormValue("account"), 10, 64)
 	sh := identity.Shift{Service: r.PostFormValue("service"), AccountID: account,
-		Weekdays: persian.ASCIIDigits(strings.NewReplacer(" ", "", ",", "", "،", "").Replace(r.PostFormValue("weekdays"))),
-		FromDay:  persian.ASCIIDigits(strings.TrimSpace(r.PostFormValue("from"))),
-		ToDay:    persian.ASCIIDigits(strings.TrimSpace(r.PostFormValue("to")))}
+		Weekdays: persian.ASCIIDigits(strings.NewReplacer(" ", "", ",", "", "،", "").Replace(r.PostFormValue("weekdays")))}
 	var err error
-	if sh.StartMin, err = clockMinutes(r.PostFormValue("start"), "start"); err == nil {
+	if sh.FromDay, err = jalaliDay(r.PostFormValue("from"), "from"); err == nil {
+		sh.ToDay, err = jalaliDay(r.PostFormValue("to"), "to")
+	}
+	if err == nil {
+		sh.StartMin, err = clockMinutes(r.PostFormValue("start"), "start")
+	}
+	if err == nil {
 		sh.EndMin, err = clockMinutes(r.PostFormValue("end"), "end")
 	}
 	if err == nil {
@@ -265,10 +272,34 @@ func (s *Server) devOutbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "dev_outbox", p)
 }
 
-// shiftView is a roster line with its times written out.
+// shiftView is a roster line with its times and Jalali days written out.
 type shiftView struct {
 	identity.Shift
 	Start, End string
+	From, To   string
+}
+
+// jalaliDay reads a Jalali date typed on the roster form as the Gregorian day the
+// roster stores (YYYY-MM-DD); empty stays empty.
+func jalaliDay(v, field string) (string, error) {
+	if strings.TrimSpace(v) == "" {
+		return "", nil
+	}
+	d, err := jalali.Parse(v)
+	if err != nil {
+		return "", problem.Field(field, "roster.day.invalid")
+	}
+	y, m, day := d.Gregorian()
+	return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC).Format("2006-01-02"), nil
+}
+
+// jalaliOf writes a stored Gregorian day in the Persian calendar, Persian digits.
+func jalaliOf(day string) string {
+	t, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return ""
+	}
+	return jalali.FormatFa(jalali.FromGregorian(t.Year(), int(t.Month()), t.Day()))
 }
 
 // hhmm writes minutes after midnight as HH:MM.
