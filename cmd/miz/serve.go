@@ -174,7 +174,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return err
 		}
-		if err := application.SeedDemo(ctx, m.Cases, m.Services); err != nil { // applications at each review step
+		seeder := *m.Cases // demo history shows in the inbox but is mailed to nobody (issue 14)
+		seeder.InAppOnly = true
+		if err := application.SeedDemo(ctx, &seeder, m.Services); err != nil { // applications at each review step
 			return err
 		}
 	}

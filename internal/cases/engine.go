@@ -52,6 +52,9 @@ type Engine struct {
 	Modules map[string]Module
 	// BaseURL, when https, makes the links in notice e-mails absolute.
 	BaseURL string
+	// InAppOnly keeps step notices in-app, queuing no e-mail or SMS: for a copy of
+	// the engine that seeds demo history.
+	InAppOnly bool
 }
 
 // StaticCatalog serves a fixed list of services, each at its own version only;

@@ -87,7 +87,7 @@ func (e *Engine) notifyStep(ctx context.Context, tx *store.Tx, s stepNotice) err
 		a.BodyFa, a.BodyEn = msg("notice.progress.body", []any{fa}, []any{en})
 	}
 	a.BodyFa, a.BodyEn = strings.TrimSpace(a.BodyFa), strings.TrimSpace(a.BodyEn)
-	a.BaseURL = e.BaseURL
+	a.BaseURL, a.InAppOnly = e.BaseURL, e.InAppOnly
 	if s.moduleTold {
 		a.OnlySMS = true // the module told the applicant in-app and by e-mail
 	}
@@ -110,7 +110,7 @@ func (e *Engine) alertOnDuty(ctx context.Context, tx *store.Tx, s stepNotice) er
 		return err
 	}
 	code := s.c.TrackingCode
-	a := notify.Alert{Kind: notify.KindNewCase, BaseURL: e.BaseURL, RefKind: "case", RefID: code}
+	a := notify.Alert{Kind: notify.KindNewCase, BaseURL: e.BaseURL, RefKind: "case", RefID: code, InAppOnly: e.InAppOnly}
 	a.Link = "/cases/" + code
 	a.TitleFa, a.TitleEn = msg("notice.new_case.title", []any{code}, []any{code})
 	a.BodyFa, a.BodyEn = msg("notice.new_case.body", []any{s.svc.Name.FA, s.k.Name.FA}, []any{s.svc.Name.EN, s.k.Name.EN})

@@ -22,6 +22,9 @@ type Alert struct {
 	// Page sends the SMS whatever the person chose: an on-duty responder paged for
 	// an incident at any hour.
 	Page bool
+	// InAppOnly writes the in-app notice alone: history made up for a demo is not
+	// mailed to anyone.
+	InAppOnly bool
 	// OnlySMS sends the SMS alone: the in-app notice and e-mail went out otherwise.
 	OnlySMS bool
 	// BaseURL, when https, makes the e-mail link absolute.
@@ -53,6 +56,9 @@ func Tell(ctx context.Context, tx *store.Tx, accountID int64, n Alert, opts ...j
 		return nil, fmt.Errorf("notify: tell account %d: %w", accountID, err)
 	}
 	var used []Channel
+	if n.InAppOnly {
+		return used, nil
+	}
 	if wantEmail && email != "" && !n.OnlySMS {
 		link := ""
 		if strings.HasPrefix(n.BaseURL, "https://") && n.Link != "" {
