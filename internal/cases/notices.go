@@ -102,6 +102,28 @@ func (e *Engine) notifyStep(ctx context.Context, tx *store.Tx, s stepNotice) err
 	return nil
 }
 
+// notifyMessage tells the other side of a case of a new message: the applicant of
+// one from staff, the assignee of one from the applicant.
+func (e *Engine) notifyMessage(ctx context.Context, tx *store.Tx, c *Case, m *Message) error {
+	to := c.ApplicantAccountID
+	if !m.ByStaff {
+		to = c.AssigneeAccountID
+	}
+	if to == 0 || to == m.AuthorID {
+		return nil
+	}
+	code := c.TrackingCode
+	body := m.Body
+	if r := []rune(body); len(r) > 500 {
+		body = string(r[:500]) + "…"
+	}
+	a := notify.Alert{Kind: notify.KindProgress, BaseURL: e.BaseURL, RefKind: "case", RefID: code, InAppOnly: e.InAppOnly}
+	a.Link, a.BodyFa, a.BodyEn = "/cases/"+code, body, body
+	a.TitleFa, a.TitleEn = msg("notice.message.title", []any{code}, []any{code})
+	_, err := notify.Tell(ctx, tx, to, a, e.wake()...)
+	return err
+}
+
 // alertOnDuty tells the service's staff on duty now of a new case in the queue; an
 // incident reported to CERT pages them by SMS at any hour.
 func (e *Engine) alertOnDuty(ctx context.Context, tx *store.Tx, s stepNotice) error {

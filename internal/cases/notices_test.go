@@ -273,3 +273,24 @@ func TestSMSTemplatesFitOneSegment_Issue14(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageTellsTheOtherSide_Issue14: a staff message reaches the applicant's
+// inbox; an internal note reaches nobody.
+func TestMessageTellsTheOtherSide_Issue14(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		c := f.submitted(t)
+		before := len(noticesOf(t, db, f.org.ID))
+		if _, err := f.e.AddInternalNote(ctx, f.expert, c.TrackingCode, "یادداشت داخلی"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.e.AddMessage(ctx, f.expert, c.TrackingCode, "لطفاً نسخه تازه را بفرستید"); err != nil {
+			t.Fatal(err)
+		}
+		ns := noticesOf(t, db, f.org.ID)
+		if len(ns) != before+1 || ns[0].BodyFa != "لطفاً نسخه تازه را بفرستید" {
+			t.Fatalf("applicant's notices after a note and a message: %+v", ns)
+		}
+	})
+}
