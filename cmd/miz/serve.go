@@ -105,6 +105,7 @@ type domain struct {
 	auth      *httpauth.Auth
 	sessions  *identity.Sessions
 	accounts  *identity.Accounts
+	devMail   *notify.DevMailbox // issue 14: a demo without gateways keeps mail in /dev/outbox
 }
 
 // openStore sets up logging, opens and migrates the database and seeds the demo
@@ -185,7 +186,9 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 		return err
 	})
 	m.Runner.Every(catalogdb.RenewalKind, 24*time.Hour)
-	m.newSender(db).Register(m.Runner)
+	sender := m.newSender(db)
+	d.devMail = devMailbox(cfg, db, sender)
+	sender.Register(m.Runner)
 
 	docs, err := openDocuments(ctx, cfg)
 	if err != nil {
@@ -199,7 +202,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	m.wg.Add(1)
 	go func() { defer m.wg.Done(); cal.Watch(runCtx, 10*time.Second, m.Log) }()
 	m.Cases = &cases.Engine{DB: db, Catalog: m.Catalog.Catalog, Calendar: cal.Calendar,
-		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
+		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now, BaseURL: cfg.BaseURL}
 	d.calendar = &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
 	if cfg.Demo { // issue 13: deadlines right from the first start
 		if _, err := d.calendar.SeedOfficialHolidays(ctx); err != nil {
@@ -225,7 +228,9 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
 		}
-		if err := application.SeedDemo(ctx, m.Cases, m.Services); err != nil { // applications at each review step
+		seeder := *m.Cases // demo history shows in the inbox but is mailed to nobody (issue 14)
+		seeder.InAppOnly = true
+		if err := application.SeedDemo(ctx, &seeder, m.Services); err != nil { // applications at each review step
 			return nil, err
 		}
 	}
@@ -302,7 +307,8 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	w, err := web.New(&web.Server{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
 		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
-		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight})
+		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
+		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +325,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		return nil, err
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
+	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: d.db})

@@ -27,6 +27,7 @@ import (
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/kpi"
+	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
 )
@@ -63,6 +64,8 @@ type API struct {
 	// AuditHead returns the audit chain's latest signed head (ErrNoAuditHead before the
 	// first); nil leaves GET /api/v1/audit/head out.
 	AuditHead func(ctx context.Context) (AuditHead, error)
+	// Inbox serves GET /api/v1/notices (issue 14); nil leaves the notice routes out.
+	Inbox *notify.Inbox
 
 	mux    *http.ServeMux
 	routes []Route
@@ -141,6 +144,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.calendarRoutes()       // holidays of the business calendar (SLA-CLOCK rules 5, 6)
 	a.resetRoutes()          // password reset for applicants (security #11)
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
+	a.noticeRoutes()         // the caller's in-app notices (issue 14)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

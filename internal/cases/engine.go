@@ -50,6 +50,11 @@ type Engine struct {
 	Rand io.Reader
 	// Modules are the services' modules by catalog module name (e.g. "certify").
 	Modules map[string]Module
+	// BaseURL, when https, makes the links in notice e-mails absolute.
+	BaseURL string
+	// InAppOnly keeps step notices in-app, queuing no e-mail or SMS: for a copy of
+	// the engine that seeds demo history.
+	InAppOnly bool
 }
 
 // StaticCatalog serves a fixed list of services, each at its own version only;

@@ -71,7 +71,7 @@ func (e *Engine) ReturnIncomplete(ctx context.Context, p *identity.Principal, co
 		if t == nil {
 			return problem.New(problem.Conflict, "cases.transition.wrong_state", "return_incomplete", c.State)
 		}
-		if err := e.apply(ctx, tx, p, c, svc, k, t, TransitionInput{Transition: t.ID, Reason: in.Reason, Version: in.Version}); err != nil {
+		if err := e.apply(ctx, tx, p, c, svc, k, t, TransitionInput{Transition: t.ID, Reason: in.Reason, Version: in.Version, deficiencies: in.Items}); err != nil {
 			return err
 		}
 		for _, it := range in.Items {

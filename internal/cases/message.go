@@ -67,6 +67,8 @@ func (e *Engine) addMessage(ctx context.Context, p *identity.Principal, code, bo
 		action := "case.message"
 		if internal {
 			action = "case.internal_note"
+		} else if err := e.notifyMessage(ctx, tx, c, m); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, actor(p), action, "case", c.TrackingCode, map[string]any{"message_id": m.ID})
 	})

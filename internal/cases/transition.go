@@ -30,6 +30,9 @@ type TransitionInput struct {
 	// Checklist is the service module's structured record of the step, such as
 	// CERTIFY's review checklist; the engine passes it to the module untouched.
 	Checklist json.RawMessage
+
+	// deficiencies are the items of a return as incomplete, for the applicant's notice.
+	deficiencies []Deficiency
 }
 
 // Decisions a transition that requires one may record.
@@ -121,6 +124,13 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 		if err := mod.AfterTransition(ctx, tx, c, svc, t, in, p); err != nil {
 			return err
 		}
+	}
+	told := false
+	if teller, ok := mod.(ApplicantTeller); ok {
+		told = teller.TellsApplicant(t, in)
+	}
+	if err := e.notifyStep(ctx, tx, stepNotice{c: c, svc: svc, k: k, from: from, to: to, t: t, in: in, moduleTold: told}); err != nil {
+		return err
 	}
 	return audit.Record(ctx, tx, actor(p), "case.transition", "case", c.TrackingCode, map[string]any{
 		"transition": t.ID, "from": ev.FromState, "to": ev.ToState, "role": t.Role, "decision": in.Decision,

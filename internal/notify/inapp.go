@@ -44,13 +44,18 @@ func Notify(ctx context.Context, tx *store.Tx, accountID int64, n InApp) error {
 
 // List returns an account's newest notices first, at most limit (default 50).
 func List(ctx context.Context, db *store.DB, accountID int64, limit int) ([]Notice, error) {
+	return listNotices(ctx, db, accountID, limit, "id DESC")
+}
+
+// listNotices reads an account's notices in the given order (a fixed SQL clause).
+func listNotices(ctx context.Context, db *store.DB, accountID int64, limit int, order string) ([]Notice, error) {
 	if limit <= 0 {
 		limit = 50
 	}
 	var out []Notice
 	err := db.View(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id, account_id, title_fa, title_en, body_fa, body_en, link, created_at, read_at
-			FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT ?`, accountID, limit)
+			FROM notifications WHERE account_id = ? ORDER BY `+order+` LIMIT ?`, accountID, limit)
 		if err != nil {
 			return err
 		}

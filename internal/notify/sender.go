@@ -19,6 +19,23 @@ type Sender struct {
 	Log  *slog.Logger
 }
 
+// via names where a delivered message went, recorded on its outbox row: "smtp",
+// "sms", or ViaDevMailbox in a demo without gateways.
+func (s *Sender) via(ch Channel) string {
+	switch ch {
+	case ChannelEmail:
+		if _, dev := s.Mail.(*DevMailbox); dev {
+			return ViaDevMailbox
+		}
+		return "smtp"
+	case ChannelSMS:
+		if _, dev := s.SMS.(devSMS); dev {
+			return ViaDevMailbox
+		}
+	}
+	return string(ch)
+}
+
 // Register makes s the handler of notify.send jobs on r.
 func (s *Sender) Register(r *jobs.Runner) { r.Handle(SendKind, s.Handle) }
 
@@ -52,7 +69,7 @@ func (s *Sender) Handle(ctx context.Context, j jobs.Job) error {
 
 	sendErr := s.deliver(ctx, Channel(channel), e)
 	final := sendErr != nil && (jobs.IsPermanent(sendErr) || j.Attempt >= j.MaxAttempts)
-	if err := s.record(ctx, p.OutboxID, sendErr, final); err != nil {
+	if err := s.record(ctx, p.OutboxID, Channel(channel), sendErr, final); err != nil {
 		// Returning the error retries the job; a message that did go out is then sent
 		// again, which at-least-once delivery accepts.
 		return err
@@ -81,11 +98,11 @@ func (s *Sender) deliver(ctx context.Context, ch Channel, e Email) error {
 	}
 }
 
-func (s *Sender) record(ctx context.Context, id int64, sendErr error, final bool) error {
+func (s *Sender) record(ctx context.Context, id int64, ch Channel, sendErr error, final bool) error {
 	err := s.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		if sendErr == nil {
 			_, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = '',
-				sent_at = ? WHERE id = ?`, store.Millis(tx.Now), id)
+				sent_at = ?, via = ? WHERE id = ?`, store.Millis(tx.Now), s.via(ch), id)
 			return err
 		}
 		state := StateRetrying

@@ -6,21 +6,26 @@ import (
 
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/problem"
 )
 
-// profileData is what the profile page shows.
-type profileData = identity.Profile
+// profileData is what the profile page shows: the account's profile and its
+// notice choices per kind (issue 14).
+type profileData struct {
+	identity.Profile
+	Prefs []notify.Pref
+}
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "profile.title")
 	clearFlash(w, r)
-	d, err := s.Accounts.Profile(r.Context(), caller(r))
+	prof, err := s.Accounts.Profile(r.Context(), caller(r))
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	p.Data = d
+	p.Data = profileData{Profile: prof, Prefs: s.noticePrefs(r.Context(), caller(r).ID)}
 	s.render(w, r, http.StatusOK, "profile", p)
 }
 

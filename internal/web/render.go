@@ -33,6 +33,7 @@ type Page struct {
 	Path    string
 	Data    any
 	Version string
+	Unread  int // the signed-in person's unread notices, for the header's badge
 }
 
 // T translates a key in the page's language.

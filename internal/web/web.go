@@ -80,6 +80,9 @@ type Server struct {
 	// Demo is true under --demo: public pages then mark the catalog's unconfirmed
 	// figures "(example)" (issue 14, provenance).
 	Demo bool
+	// Notices serve /inbox, the header's unread badge, notice preferences,
+	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
+	Notices *Notices
 
 	r *renderer
 }
@@ -156,6 +159,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminAccountRoutes(mux)
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
+	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
 }
 
 // page builds the common page data.
@@ -175,6 +179,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 	if s.Banner != nil {
 		p.Banner = s.Banner(r.Context(), lang)
 	}
+	p.Unread = s.unread(r.Context(), c)
 	if f, err := r.Cookie("flash"); err == nil {
 		p.Flash = i18n.T(lang, f.Value)
 	}

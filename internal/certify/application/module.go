@@ -108,3 +108,9 @@ func (m *Module) AfterTransition(ctx context.Context, tx *store.Tx, c *cases.Cas
 	}
 	return nil
 }
+
+// TellsApplicant reports that the module itself tells the applicant of an issued
+// certificate and of failed criteria, so the case engine does not tell them twice.
+func (m *Module) TellsApplicant(t *catalog.Transition, in cases.TransitionInput) bool {
+	return t.ID == TransitionFail || (t.ID == TransitionApprove && in.Decision == cases.DecisionApprove)
+}
