@@ -161,6 +161,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Docs: docs, Timers: cases.JobTimers{Wake: m.Runner}, Now: db.Now}
 	calAdmin := &calendar.Service{DB: db, Live: cal, Deadlines: m.Cases, Now: db.Now}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
+	m.Runner.Handle(cases.StepMilestoneJob, m.Cases.HandleStepMilestone(cases.NotifyStepMilestone))
 
 	// SLA Z-4.1: the public registry of certificates, its signing keys and its
 	// transparency log.
