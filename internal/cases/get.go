@@ -46,6 +46,7 @@ func (e *Engine) Get(ctx context.Context, p *identity.Principal, code string) (*
 			return err
 		}
 		v.Next = nextFor(p, c, v.KindDef)
+		v.Step = staffOnly(p, c, v.Step)
 		return nil
 	})
 	return v, err

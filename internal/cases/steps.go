@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
 )
@@ -163,4 +164,13 @@ func repeatPlaceholder(n int) string {
 		s += ", ?"
 	}
 	return s
+}
+
+// staffOnly keeps a step target for the service's staff; applicants see the case's
+// own clock, which is what the published delivery time promises them.
+func staffOnly(p *identity.Principal, c *Case, t *StepTarget) *StepTarget {
+	if p == nil || p.Kind != identity.KindStaff || len(p.Grants[c.Service]) == 0 && len(p.Grants["*"]) == 0 {
+		return nil
+	}
+	return t
 }

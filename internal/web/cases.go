@@ -126,7 +126,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": v.Documents, "Messages": v.Messages,
+	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Step": stepWords(pg.Lang, v.Step), "Documents": v.Documents, "Messages": v.Messages,
 		"History": v.History, "Deficiencies": v.Deficiencies, "Actions": pageActions(v.Actions),
 		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType)}
 	s.deskPanels(ctx, p, &v.View, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
