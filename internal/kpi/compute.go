@@ -63,6 +63,7 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 		return nil, err
 	}
 	var delivery, paused []float64
+	steps := stepTally{}
 	err = c.DB.View(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE service = ? AND submitted_at >= ? AND submitted_at < ?`,
 			service, from, to).Scan(&r.Received); err != nil {
@@ -89,6 +90,7 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 				p += cal.WorkingSeconds(ps.From, end)
 			}
 			paused = append(paused, float64(p)/cal.DayLength().Seconds())
+			steps.add(k, cc, cal)
 			return nil
 		})
 	})
@@ -100,6 +102,7 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 		r.OnTimePercent = &pct
 	}
 	r.Delivery, r.Paused = statsOf(delivery), statsOf(paused)
+	r.Steps = steps.targets()
 	return r, c.optional(ctx, r, svc)
 }
 
