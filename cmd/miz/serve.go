@@ -210,6 +210,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 		}
 	}
 	m.Runner.Handle(cases.MilestoneJob, m.Cases.HandleMilestone(cases.NotifyMilestone))
+	m.Runner.Handle(cases.StepMilestoneJob, m.Cases.HandleStepMilestone(cases.NotifyStepMilestone))
 
 	// SLA Z-4.1: the public registry of certificates, its signing keys and its
 	// transparency log.

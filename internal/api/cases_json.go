@@ -60,23 +60,24 @@ type stepJSON struct {
 }
 
 type caseJSON struct {
-	TrackingCode   string       `json:"tracking_code"`
-	Service        string       `json:"service"`
-	ServiceVersion int          `json:"service_version"`
-	Kind           string       `json:"kind"`
-	State          string       `json:"state"`
-	StateName      catalog.Text `json:"state_name"`
-	Holder         string       `json:"holder"`
-	ApplicantType  string       `json:"applicant_type"`
-	Form           any          `json:"form,omitempty"`
-	Assignee       int64        `json:"assignee_account_id,omitempty"`
-	CreatedAt      *string      `json:"created_at"`
-	SubmittedAt    *string      `json:"submitted_at"`
-	ClosedAt       *string      `json:"closed_at"`
-	Version        int          `json:"version"`
-	SLA            slaJSON      `json:"sla"`
-	Next           []stepJSON   `json:"next_transitions"`
-	Actions        []actionJSON `json:"actions"`
+	TrackingCode   string          `json:"tracking_code"`
+	Service        string          `json:"service"`
+	ServiceVersion int             `json:"service_version"`
+	Kind           string          `json:"kind"`
+	State          string          `json:"state"`
+	StateName      catalog.Text    `json:"state_name"`
+	Holder         string          `json:"holder"`
+	ApplicantType  string          `json:"applicant_type"`
+	Form           any             `json:"form,omitempty"`
+	Assignee       int64           `json:"assignee_account_id,omitempty"`
+	CreatedAt      *string         `json:"created_at"`
+	SubmittedAt    *string         `json:"submitted_at"`
+	ClosedAt       *string         `json:"closed_at"`
+	Version        int             `json:"version"`
+	SLA            slaJSON         `json:"sla"`
+	StepTarget     *stepTargetJSON `json:"step_target,omitempty"`
+	Next           []stepJSON      `json:"next_transitions"`
+	Actions        []actionJSON    `json:"actions"`
 }
 
 // actionJSON is one thing the caller may do on the case now, the same list the
@@ -110,7 +111,7 @@ func caseOf(v *cases.CaseView) caseJSON {
 	out := caseJSON{TrackingCode: v.TrackingCode, Service: v.Service, ServiceVersion: v.ServiceVersion, Kind: v.Kind,
 		State: v.State, Holder: v.Holder, ApplicantType: v.ApplicantType, Form: v.Form, Assignee: v.AssigneeAccountID,
 		CreatedAt: isoTime(v.CreatedAt), SubmittedAt: isoTime(v.SubmittedAt), ClosedAt: isoTime(v.ClosedAt),
-		Version: v.Version, SLA: slaOf(v.Clock), Next: []stepJSON{}, Actions: actionsOf(v.Actions)}
+		Version: v.Version, SLA: slaOf(v.Clock), StepTarget: stepTargetOf(v.Step), Next: []stepJSON{}, Actions: actionsOf(v.Actions)}
 	if v.StateDef != nil {
 		out.StateName = v.StateDef.Name
 	}
@@ -140,4 +141,37 @@ type queueItemJSON struct {
 	SubmittedAt  *string `json:"submitted_at"`
 	DueAt        *string `json:"due_at"`
 	Used         int64   `json:"business_seconds_used"`
+}
+
+// stepTargetJSON is the target of the case's current state when it has a budget of
+// its own (issue 14), for staff: seconds in the step's own unit of time.
+type stepTargetJSON struct {
+	State            string       `json:"state"`
+	Name             catalog.Text `json:"name"`
+	Budget           budgetJSON   `json:"budget"`
+	BusinessTime     bool         `json:"business_time"`
+	EnteredAt        *string      `json:"entered_at"`
+	DueAt            *string      `json:"due_at"`
+	UsedSeconds      int64        `json:"seconds_used"`
+	BudgetSeconds    int64        `json:"seconds_budget"`
+	RemainingSeconds int64        `json:"remaining_seconds"`
+	Breached         bool         `json:"breached"`
+	Urgency          string       `json:"urgency"`
+}
+
+func stepTargetOf(t *cases.StepTarget) *stepTargetJSON {
+	if t == nil {
+		return nil
+	}
+	return &stepTargetJSON{State: t.State, Name: t.Name, BusinessTime: t.Business,
+		Budget:    budgetJSON{Amount: t.Budget.Amount, Unit: t.Budget.Unit},
+		EnteredAt: isoTime(t.EnteredAt), DueAt: isoTime(t.DueAt), UsedSeconds: t.UsedSeconds,
+		BudgetSeconds: t.BudgetSeconds, RemainingSeconds: t.RemainingSeconds, Breached: t.Breached, Urgency: t.Urgency}
+}
+
+// budgetJSON is a published budget: an amount of business_days, business_hours,
+// hours or minutes.
+type budgetJSON struct {
+	Amount int    `json:"amount"`
+	Unit   string `json:"unit"`
 }

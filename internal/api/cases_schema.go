@@ -25,5 +25,20 @@ func caseSchema() map[string]any {
 			"description": "the process's transitions the caller may take, a module's included (the API takes CERTIFY's review with its checklist)"},
 		"actions": map[string]any{"type": "array", "items": action,
 			"description": "what the caller may do now, as the web case page offers it"},
+		"step_target": stepTargetSchema(str, when, text),
 	})
+}
+
+// stepTargetSchema declares stepTargetJSON: the current state's own target, for staff
+// only (issue 14).
+func stepTargetSchema(str, when, text map[string]any) map[string]any {
+	i, b := map[string]any{"type": "integer"}, map[string]any{"type": "boolean"}
+	budget := obj([]string{"amount", "unit"}, map[string]any{"amount": i,
+		"unit": map[string]any{"enum": []string{"business_days", "business_hours", "hours", "minutes"}}})
+	t := obj([]string{"state", "name", "budget", "due_at", "remaining_seconds", "breached", "urgency"}, map[string]any{
+		"state": str, "name": text, "budget": budget, "business_time": b, "entered_at": when, "due_at": when,
+		"seconds_used": i, "seconds_budget": i, "remaining_seconds": i, "breached": b,
+		"urgency": map[string]any{"enum": []string{"ok", "warning", "breached"}}})
+	t["description"] = "the target of the current state when the catalog gives it a budget of its own (staff only); seconds in the step's unit of time, negative remaining once overrun"
+	return t
 }

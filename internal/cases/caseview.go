@@ -42,6 +42,7 @@ func (e *Engine) CaseView(ctx context.Context, p *identity.Principal, code strin
 			return err
 		}
 		v.Next = nextFor(p, c, v.KindDef)
+		v.Step = staffOnly(p, c, v.Step)
 		cv := &CaseView{View: *v, History: v.events}
 		if cv.Documents, err = loadDocuments(ctx, tx, c); err != nil {
 			return err

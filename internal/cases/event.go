@@ -67,7 +67,7 @@ func loadEvents(ctx context.Context, tx *store.Tx, caseID int64) ([]Event, error
 func clockEvents(evs []Event) []sla.Event {
 	out := make([]sla.Event, len(evs))
 	for i, ev := range evs {
-		out[i] = sla.Event{At: ev.At, Holder: sla.Holder(ev.Holder), Reason: ev.Pause, Resubmission: ev.Resubmission}
+		out[i] = sla.Event{At: ev.At, Holder: sla.Holder(ev.Holder), Reason: ev.Pause, Resubmission: ev.Resubmission, State: ev.ToState}
 	}
 	return out
 }

@@ -20,6 +20,9 @@ type View struct {
 	StateDef *catalog.State
 	// Clock is the SLA clock rebuilt from the history now.
 	Clock Clock
+	// Step is the target of the current state when it has a budget of its own
+	// (issue 14), nil otherwise.
+	Step *StepTarget
 	// Next lists the transitions out of the current state that p may take.
 	Next []*catalog.Transition
 	// events is the history the clock was computed from, kept for CaseView.
@@ -43,6 +46,7 @@ func (e *Engine) Get(ctx context.Context, p *identity.Principal, code string) (*
 			return err
 		}
 		v.Next = nextFor(p, c, v.KindDef)
+		v.Step = staffOnly(p, c, v.Step)
 		return nil
 	})
 	return v, err
@@ -73,7 +77,8 @@ func (e *Engine) viewOf(ctx context.Context, tx *store.Tx, c *Case, now time.Tim
 		return nil, err
 	}
 	st, _ := k.State(c.State)
-	return &View{Case: *c, ServiceDef: svc, KindDef: k, StateDef: st, Clock: computeClock(evs, k, cal, now), events: evs}, nil
+	return &View{Case: *c, ServiceDef: svc, KindDef: k, StateDef: st, Clock: computeClock(evs, k, cal, now),
+		Step: currentTarget(k, computeSteps(evs, k, cal, now)), events: evs}, nil
 }
 
 // History returns a case's state history, oldest first, to its applicant or staff.

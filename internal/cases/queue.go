@@ -28,6 +28,9 @@ type QueueFilter struct {
 // QueueItem is one row of a staff queue: no form content (D-1 stays in the case).
 type QueueItem struct {
 	Case
+	// Step is the target of the current state when it has a budget of its own
+	// (issue 14), for the queue to colour by urgency; nil otherwise.
+	Step *StepTarget
 }
 
 // Queue lists a service's open submitted cases for its staff: first the cases with a
@@ -65,8 +68,10 @@ func (e *Engine) Queue(ctx context.Context, p *identity.Principal, f QueueFilter
 	var out []QueueItem
 	err := e.view(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = listCases(ctx, tx, q, args...)
-		return err
+		if out, err = listCases(ctx, tx, q, args...); err != nil {
+			return err
+		}
+		return e.stepTargetsOf(ctx, tx, out)
 	})
 	return out, err
 }

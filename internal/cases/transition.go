@@ -178,6 +178,9 @@ func (e *Engine) refreshClock(ctx context.Context, tx *store.Tx, c *Case, k *cat
 		return err
 	}
 	clk := computeClock(evs, k, cal, tx.Now)
+	if err := e.scheduleSteps(ctx, tx, c, k, evs, cal); err != nil {
+		return err
+	}
 	c.DueAt, c.UsedSeconds = clk.DueAt, clk.UsedSeconds
 	if _, err := tx.Exec(ctx, "UPDATE cases SET due_at = ?, used_seconds = ? WHERE id = ?",
 		store.Millis(c.DueAt), c.UsedSeconds, c.ID); err != nil {

@@ -71,6 +71,7 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 		}
 		return perKind[kind]
 	}
+	steps := stepTally{}
 	err = c.DB.View(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT kind, COUNT(*) FROM cases WHERE service = ? AND submitted_at >= ? AND submitted_at < ?
 			GROUP BY kind`, service, from, to)
@@ -131,6 +132,7 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 			}
 			kf.delivery = append(kf.delivery, float64(st.Used)/per)
 			kf.paused = append(kf.paused, float64(pausedSec)/per)
+			steps.add(k, cc, cal)
 			return nil
 		})
 	})
@@ -159,6 +161,7 @@ func (c *Computer) Compute(ctx context.Context, service string, p Period) (*Repo
 	if r.Unit != UnitMixed {
 		r.Delivery, r.Paused = statsOf(delivery), statsOf(paused)
 	}
+	r.Steps = steps.targets()
 	return r, c.optional(ctx, r, svc)
 }
 

@@ -97,6 +97,11 @@ func (r *Report) Rows() [][]string {
 		rows = append(rows, []string{"satisfaction_responses", i(s.Responses)},
 			[]string{"satisfaction_service_average", f(s.Service)}, []string{"satisfaction_courtesy_average", f(s.Courtesy)})
 	}
+	for _, s := range r.Steps {
+		pre := "step_" + s.Kind + "_" + s.State + "_"
+		rows = append(rows, []string{pre + "budget", i(s.Budget.Amount) + " " + s.Budget.Unit},
+			[]string{pre + "visits", i(s.Visits)}, []string{pre + "met", i(s.Met)}, []string{pre + "met_percent", optFloat(s.MetPercent)})
+	}
 	return rows
 }
 

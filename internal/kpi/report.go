@@ -46,6 +46,8 @@ type Report struct {
 	FirstResponse *Stats        `json:"first_response_business_hours"`
 	Complaints    *Complaints   `json:"complaints"`
 	Satisfaction  *Satisfaction `json:"satisfaction"`
+	// Steps are the step targets met, per case kind and budgeted state (issue 14).
+	Steps []StepTarget `json:"step_targets"`
 }
 
 // The units of delivery and pause figures.

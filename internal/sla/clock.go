@@ -35,6 +35,8 @@ type Event struct {
 	Holder       Holder
 	Reason       string
 	Resubmission bool
+	// State is the process state entered, read by StepClock only.
+	State string
 }
 
 // Pause is a stretch during which the applicant held the case, shown to the

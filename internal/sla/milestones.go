@@ -24,17 +24,7 @@ type Milestone struct {
 // job scheduler can enqueue the ones not passed. Fractions outside (0, 1] are
 // ignored. After a status change, recompute and reschedule.
 func NextMilestones(s Status, fractions []float64) []Milestone {
-	if fractions == nil {
-		fractions = []float64{0.75, 0.9}
-	}
-	fs := []float64{1}
-	for _, f := range fractions {
-		if f > 0 && f <= 1 {
-			fs = append(fs, f)
-		}
-	}
-	slices.Sort(fs)
-	fs = slices.Compact(fs)
+	fs := milestoneFractions(fractions)
 	running := s.Started && !s.Paused && !s.Stopped && s.cal != nil
 	out := make([]Milestone, len(fs))
 	for i, f := range fs {
@@ -51,6 +41,23 @@ func NextMilestones(s Status, fractions []float64) []Milestone {
 		}
 	}
 	return out
+}
+
+// milestoneFractions is the sorted set of the warning fractions (nil means 0.75
+// and 0.9) in (0, 1] and the breach at 1; the case clock and the step clocks
+// warn by the same rule.
+func milestoneFractions(fractions []float64) []float64 {
+	if fractions == nil {
+		fractions = []float64{0.75, 0.9}
+	}
+	fs := []float64{1}
+	for _, f := range fractions {
+		if f > 0 && f <= 1 {
+			fs = append(fs, f)
+		}
+	}
+	slices.Sort(fs)
+	return slices.Compact(fs)
 }
 
 // reachedAt returns when the current run had used target seconds.
@@ -83,6 +90,12 @@ func (s Status) parts(cal *Calendar, sec int64) (days, hours, minutes int) {
 	if cal == nil {
 		cal = s.cal
 	}
+	return splitParts(cal, sec)
+}
+
+// splitParts splits sec into whole days of cal's business day (24 hours if
+// cal is nil), hours and minutes, a started minute counting as a minute.
+func splitParts(cal *Calendar, sec int64) (days, hours, minutes int) {
 	day := int64(secondsPerDay)
 	if cal != nil {
 		day = cal.daySec

@@ -135,7 +135,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	acts := pageActions(v.Actions)
-	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Documents": v.Documents, "Messages": v.Messages,
+	pg.Data = map[string]any{"Case": v, "Clock": clockWords(pg.Lang, v.Clock), "Step": stepWords(pg.Lang, v.Step), "Documents": v.Documents, "Messages": v.Messages,
 		"History": v.History, "Deficiencies": v.Deficiencies, "Actions": acts,
 		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType), "DocNames": documentNames(v.ServiceDef),
 		"Confirm": confirmSteps(&v.View, acts.Steps)}
