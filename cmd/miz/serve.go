@@ -22,6 +22,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/demo"
@@ -51,6 +52,8 @@ type Main struct {
 	Catalog  *catalogdb.Store
 	Cases    *cases.Engine
 	Registry *certify.Registry
+	// Incidents is the CERT desk's incident service (internal/cert/reactive).
+	Incidents *reactive.Service
 	API      *api.API
 	Web      *web.Server
 
@@ -168,7 +171,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.Registry.RegisterJobs(m.Runner)
-	m.Cases.Modules = map[string]cases.Module{"certify": &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}}
+	m.Cases.Modules = map[string]cases.Module{"certify": &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL},
+		"cert": &reactive.Module{Now: db.Now}}
+	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return err

@@ -25,12 +25,22 @@ type Asset struct {
 	Value string `json:"value"`
 }
 
-var errUnknownType = errors.New("unknown type")
+var (
+	errUnknownType = errors.New("unknown type")
+	errTooLong     = errors.New("longer than MaxValue")
+)
+
+// MaxValue bounds one asset or indicator, in bytes (a URL longer than this is
+// not one a person pasted from a log).
+const MaxValue = 2048
 
 // NormalizeAsset checks one affected system against its type (or recognises the
 // type when typ is empty) and returns it in canonical form.
 func NormalizeAsset(raw, typ string) (Asset, error) {
 	s := clean(raw)
+	if len(s) > MaxValue {
+		return Asset{}, errTooLong
+	}
 	typ = strings.ToLower(strings.TrimSpace(typ))
 	if typ == "" {
 		switch {

@@ -38,6 +38,9 @@ func (i Indicator) Key() string { return i.Type + "\x00" + i.Value }
 // values of this package, never a problem.Error: the form places it on a field.
 func NormalizeIndicator(raw, typ string) (Indicator, error) {
 	s := clean(raw)
+	if len(s) > MaxValue {
+		return Indicator{}, errTooLong
+	}
 	typ = strings.ToLower(strings.TrimSpace(typ))
 	if typ == "" {
 		typ = detectIndicator(s)
