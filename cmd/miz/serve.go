@@ -21,8 +21,8 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
-	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/cert/reactive"
+	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/demo"
@@ -54,8 +54,8 @@ type Main struct {
 	Registry *certify.Registry
 	// Incidents is the CERT desk's incident service (internal/cert/reactive).
 	Incidents *reactive.Service
-	API      *api.API
-	Web      *web.Server
+	API       *api.API
+	Web       *web.Server
 
 	ln       net.Listener
 	http     *http.Server
