@@ -52,10 +52,11 @@ type Main struct {
 	Catalog  *catalogdb.Store
 	Cases    *cases.Engine
 	Registry *certify.Registry
+	API      *api.API
+	Web      *web.Server
+
 	// Incidents is the CERT desk's incident service (internal/cert/reactive).
 	Incidents *reactive.Service
-	API       *api.API
-	Web       *web.Server
 
 	ln       net.Listener
 	http     *http.Server
