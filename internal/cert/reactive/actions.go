@@ -24,9 +24,19 @@ var _ cases.ActionProvider = (*Module)(nil)
 // Actions offers the incident's page, and replaces the close and close_reported
 // steps, whose closure code (duplicate_of with the original's code, or
 // out_of_scope) the generic step form cannot carry, by one link to closing there.
+// Until the web serves that page (WebPages), those steps are only left out.
 func (m *Module) Actions(v *cases.View, _ *identity.Principal, steps []cases.Action) []cases.Action {
 	if v.Kind != KindIncident {
 		return steps
+	}
+	if !m.WebPages {
+		out := make([]cases.Action, 0, len(steps))
+		for _, a := range steps {
+			if !(a.Kind == cases.ActionTransition && (a.ID == TransitionClose || a.ID == TransitionCloseReported)) {
+				out = append(out, a)
+			}
+		}
+		return out
 	}
 	out := make([]cases.Action, 0, len(steps)+1)
 	linked := false

@@ -43,7 +43,7 @@ func newDesk(t testing.TB, db *store.DB) *desk {
 	d := &desk{clock: storetest.NewClock(time.Date(2026, 4, 4, 6, 30, 0, 0, time.UTC))}
 	db.Now = d.clock.Now
 	d.e = &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Calendar: sla.NationalDefault, Docs: docs, Now: d.clock.Now,
-		Modules: map[string]cases.Module{"cert": &Module{Now: d.clock.Now}}}
+		Modules: map[string]cases.Module{"cert": &Module{Now: d.clock.Now, WebPages: true}}}
 	d.s = &Service{DB: db, Cases: d.e, Now: d.clock.Now}
 	var ids []int64
 	err = db.Update(ctx, func(tx *store.Tx) error {

@@ -37,6 +37,11 @@ const (
 type Module struct {
 	// Now is the clock for checking report dates; nil means time.Now.
 	Now func() time.Time
+	// WebPages tells the module that the web serves the incident report form and
+	// the incident's page (PagePath). Until cmd/miz sets it (the web step of issue
+	// 15), the case page offers no link to that page, and a report may be sent
+	// without a summary, because the generic new-case page has no field for one.
+	WebPages bool
 }
 
 // Compile-time checks that Module plugs into the case engine.
@@ -76,7 +81,7 @@ func (m *Module) BeforeTransition(ctx context.Context, tx *store.Tx, c *cases.Ca
 	switch t.ID {
 	case TransitionSubmit:
 		f, err := incident.Parse(c.Form, time.Time{})
-		if err != nil {
+		if err != nil || !m.WebPages {
 			return err
 		}
 		return f.Complete()
