@@ -16,9 +16,9 @@ func TestCertIncidentFormAndNeedToKnowThroughTheAPI(t *testing.T) {
 		u := m.URL() + "/api/v1/cases"
 		org := apiLogin(t, m, "10101234565", "")
 		for body, field := range map[string]string{
-			`{"service":"cert","kind":"incident","form":{"summary":"x","tlp":"NOT-A-TLP"}}`:    "tlp",
+			`{"service":"cert","kind":"incident","form":{"summary":"x","tlp":"NOT-A-TLP"}}`:      "tlp",
 			`{"service":"cert","kind":"incident","form":{"summary":"x","assets":["999.1.1.1"]}}`: "assets[0]",
-			`{"service":"cert","kind":"incident","form":{"indicators":["1.2.3.4","evil"]}}`:     "indicators[1]",
+			`{"service":"cert","kind":"incident","form":{"indicators":["1.2.3.4","evil"]}}`:      "indicators[1]",
 		} {
 			resp, got := doJSON(t, "POST", u, org, "application/json", body)
 			e, _ := got["error"].(map[string]any)
