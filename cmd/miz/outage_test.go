@@ -157,7 +157,7 @@ func (c *outageClient) submission(writer, n int) {
 	var created struct {
 		Code string `json:"tracking_code"`
 	}
-	o := c.do("create", "POST", "/api/v1/cases", "application/json", []byte(`{"service":"cert","kind":"incident"}`), &created)
+	o := c.do("create", "POST", "/api/v1/cases", "application/json", []byte(`{"service":"cert","kind":"incident","form":{"summary":"outage drill"}}`), &created)
 	o.code, o.writer = created.Code, writer
 	c.keep(o)
 	if o.status != http.StatusCreated {

@@ -22,6 +22,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
@@ -58,6 +59,9 @@ type Main struct {
 	API      *api.API
 	Web      *web.Server
 	pdf      *pdf.Printer // certificate PDFs, for both adapters
+
+	// Incidents is the CERT desk's incident service (internal/cert/reactive).
+	Incidents *reactive.Service
 
 	ln       net.Listener
 	http     *http.Server
@@ -224,7 +228,8 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	}
 	m.Registry.RegisterJobs(m.Runner)
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
-	m.Cases.Modules = map[string]cases.Module{"certify": d.apps}
+	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
+	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err

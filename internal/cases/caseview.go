@@ -37,6 +37,9 @@ func (e *Engine) CaseView(ctx context.Context, p *identity.Principal, code strin
 		if err := may(p, authz.View, c, authz.Case); err != nil {
 			return err
 		}
+		if err := e.needToKnow(ctx, tx, p, c); err != nil {
+			return err
+		}
 		v, err := e.viewOf(ctx, tx, c, tx.Now)
 		if err != nil {
 			return err

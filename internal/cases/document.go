@@ -163,6 +163,9 @@ func (e *Engine) Documents(ctx context.Context, p *identity.Principal, code stri
 		if err := may(p, authz.View, c, authz.Document); err != nil {
 			return err
 		}
+		if err := e.needToKnow(ctx, tx, p, c); err != nil {
+			return err
+		}
 		if out, err = loadDocuments(ctx, tx, c); err != nil {
 			return err
 		}

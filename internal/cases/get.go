@@ -41,6 +41,9 @@ func (e *Engine) Get(ctx context.Context, p *identity.Principal, code string) (*
 		if err := may(p, authz.View, c, authz.Case); err != nil {
 			return err
 		}
+		if err := e.needToKnow(ctx, tx, p, c); err != nil {
+			return err
+		}
 		v, err = e.viewOf(ctx, tx, c, tx.Now)
 		if err != nil {
 			return err
@@ -90,6 +93,9 @@ func (e *Engine) History(ctx context.Context, p *identity.Principal, code string
 			return err
 		}
 		if err := may(p, authz.View, c, authz.Case); err != nil {
+			return err
+		}
+		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		out, err = loadEvents(ctx, tx, c.ID)

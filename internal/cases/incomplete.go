@@ -134,6 +134,9 @@ func (e *Engine) Deficiencies(ctx context.Context, p *identity.Principal, code s
 		if err := may(p, authz.View, c, authz.Case); err != nil {
 			return err
 		}
+		if err := e.needToKnow(ctx, tx, p, c); err != nil {
+			return err
+		}
 		out, err = loadDeficiencies(ctx, tx, c)
 		return err
 	})

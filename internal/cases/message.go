@@ -58,6 +58,9 @@ func (e *Engine) addMessage(ctx context.Context, p *identity.Principal, code, bo
 		if err := may(p, authz.Create, c, kind); err != nil {
 			return err
 		}
+		if err := e.needToKnow(ctx, tx, p, c); err != nil {
+			return err
+		}
 		m = &Message{AuthorID: p.ID, ByStaff: !authz.Decide(p, authz.Update, c.resource(authz.Case)), Body: body, Internal: internal, At: tx.Now}
 		m.ID, err = tx.InsertID(ctx, `INSERT INTO case_messages (case_id, author_account_id, by_staff, body, internal, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, c.ID, p.ID, m.ByStaff, body, internal, store.Millis(tx.Now))
@@ -88,6 +91,9 @@ func (e *Engine) Messages(ctx context.Context, p *identity.Principal, code strin
 			return err
 		}
 		if err := may(p, authz.View, c, authz.Message); err != nil {
+			return err
+		}
+		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		out, err = loadMessages(ctx, tx, p, c)

@@ -79,6 +79,9 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 	if err := checkActor(p, c, t); err != nil {
 		return err
 	}
+	if err := e.needToKnow(ctx, tx, p, c); err != nil {
+		return err
+	}
 	if t.From != c.State {
 		return problem.New(problem.Conflict, "cases.transition.wrong_state", t.ID, c.State)
 	}
