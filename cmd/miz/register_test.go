@@ -186,7 +186,9 @@ func TestRegisterRefusesBadInputAndCreatesNothing(t *testing.T) {
 			j, _ := json.Marshal(b)
 			return string(j)
 		}
-		tables := []string{"people", "accounts", "otp_codes", "outbox"}
+		// The outbox counts what registration would send; the daily SLA-renewal reminder
+		// to editors (issue 14) may be queued at start while this runs, so it is left out.
+		tables := []string{"people", "accounts", "otp_codes", "outbox WHERE ref_kind <> 'service_version'"}
 		before := map[string]int{}
 		for _, tb := range tables {
 			before[tb] = rows(t, m, tb)
