@@ -236,7 +236,7 @@ func TestSLABreachAlertsAssigneeSupervisorAndApplicant_Issue14_SLAClock7(t *test
 	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		exec(t, db, `INSERT INTO role_grants (account_id, service, role, granted_at) VALUES (?, 'certify', 'supervisor', 0)`, f.supervisor.ID)
+		exec(t, db, `INSERT INTO role_grants (account_id, service, role, granted_at) VALUES (?, 'certify', 'supervisor', 0) ON CONFLICT DO NOTHING`, f.supervisor.ID)
 		c := f.submitted(t)
 		c.AssigneeAccountID = f.expert.ID
 		for _, breach := range []bool{false, true} {

@@ -33,7 +33,7 @@ func reportedIncident(t *testing.T, db *store.DB, f *fixture) *Case {
 			}
 		}
 		// The supervisor's grant is stored, as the alert finds supervisors there.
-		_, err := tx.Exec(ctx, "INSERT INTO role_grants (account_id, service, role, granted_at) VALUES (?, 'cert', 'supervisor', 0)", f.supervisor.ID)
+		_, err := tx.Exec(ctx, "INSERT INTO role_grants (account_id, service, role, granted_at) VALUES (?, 'cert', 'supervisor', 0) ON CONFLICT DO NOTHING", f.supervisor.ID)
 		return err
 	})
 	if err != nil {
