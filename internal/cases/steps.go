@@ -101,6 +101,9 @@ func currentTarget(k *catalog.CaseKind, visits []sla.StepVisit) *StepTarget {
 // stepTargetsOf fills in the step targets of queue rows whose case is in a budgeted
 // state, reading their histories in one query.
 func (e *Engine) stepTargetsOf(ctx context.Context, tx *store.Tx, items []QueueItem) error {
+	if e.Catalog == nil {
+		return nil // an engine without a catalog (a store-level reader) knows no budgets
+	}
 	kinds := map[int64]*catalog.CaseKind{}
 	var ids []any
 	for i := range items {
