@@ -33,6 +33,8 @@ type Page struct {
 	Path    string
 	Data    any
 	Version string
+
+	labels *labeler // catalog names for the template functions of labels.go
 }
 
 // T translates a key in the page's language.
@@ -114,6 +116,9 @@ func newRenderer(a *assets) (*renderer, error) {
 			return fa
 		},
 		"join": strings.Join,
+	}
+	for name, f := range labelFuncs() {
+		funcs[name] = f
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
