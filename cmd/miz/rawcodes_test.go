@@ -130,7 +130,7 @@ func catalogCodes(t *testing.T) map[string]bool {
 }
 
 var (
-	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)>`)
+	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style|code)\b.*?</(script|style|code)>`)
 	tag           = regexp.MustCompile(`(?s)<[^>]*>`)
 	urlOrMail     = regexp.MustCompile(`\S*(://|@|/)\S*`)
 	latinToken    = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_]*`)
@@ -138,6 +138,7 @@ var (
 )
 
 // visibleText is the text a person reads on page: no markup, scripts or styles.
+// <code> holds what a person must type literally (a CSV header), not a label.
 func visibleText(page string) string {
 	s := scriptOrStyle.ReplaceAllString(page, " ")
 	s = tag.ReplaceAllString(s, " ")
@@ -145,12 +146,29 @@ func visibleText(page string) string {
 }
 
 // rawCodes returns the codes in text: any snake_case token, any catalog code with
-// an underscore, and, on Persian pages (where no Latin word of the desk's own
-// belongs), any catalog code at all.
+// an underscore, and, on Persian pages, any catalog code standing among Persian text
+// (a code word within an English sentence, such as "was issued and", is prose).
 func rawCodes(text string, codes map[string]bool, persianPage bool) []string {
+	text = urlOrMail.ReplaceAllString(text, " ")
+	locs := latinToken.FindAllStringIndex(text, -1)
+	// prose reports whether the Latin token at j sits next to a non-code Latin word
+	// with only spaces between.
+	prose := func(j int) bool {
+		for _, k := range []int{j - 1, j + 1} {
+			if k < 0 || k >= len(locs) {
+				continue
+			}
+			a, b := locs[min(j, k)][1], locs[max(j, k)][0]
+			if strings.TrimSpace(text[a:b]) == "" && !codes[text[locs[k][0]:locs[k][1]]] {
+				return true
+			}
+		}
+		return false
+	}
 	var found []string
-	for _, tok := range latinToken.FindAllString(urlOrMail.ReplaceAllString(text, " "), -1) {
-		if snakeCase.MatchString(tok) || (codes[tok] && (persianPage || strings.Contains(tok, "_"))) {
+	for j, l := range locs {
+		tok := text[l[0]:l[1]]
+		if snakeCase.MatchString(tok) || (codes[tok] && (strings.Contains(tok, "_") || (persianPage && !prose(j)))) {
 			found = append(found, tok)
 		}
 	}
@@ -204,8 +222,9 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 					continue // a page this role does not reach (a redirect or a refusal)
 				}
 				rendered++
-				if found := rawCodes(visibleText(body), codes, lang == "fa"); len(found) > 0 {
-					t.Errorf("%s %s %s shows raw codes %q", who(r.user), lang, p, found)
+				text := visibleText(body)
+				if found := rawCodes(text, codes, lang == "fa"); len(found) > 0 {
+					t.Errorf("%s %s %s shows raw codes %q, first in %q", who(r.user), lang, p, found, around(text, found[0]))
 				}
 			}
 		}
@@ -213,6 +232,13 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 	if rendered < 200 {
 		t.Fatalf("rendered only %d pages", rendered)
 	}
+}
+
+// around is the text near the first occurrence of tok, for the failure message.
+func around(text, tok string) string {
+	i := strings.Index(text, tok)
+	r := []rune(strings.Join(strings.Fields(text[max(0, i-80):]), " "))
+	return string(r[:min(len(r), 80)])
 }
 
 func who(user string) string {

@@ -82,11 +82,17 @@ func unknown(p *Page, code string) string {
 func labelFuncs() template.FuncMap {
 	return template.FuncMap{
 		// service: "certify" → «صدور گواهی …».
-		"service": func(p *Page, id string) string {
-			if svc := p.labels.service(id); svc != nil {
-				return text(p, svc.Name)
+		"service": serviceName,
+		// services: a list of service IDs as their names.
+		"services": func(p *Page, ids []string) string {
+			names := make([]string, len(ids))
+			for i, id := range ids {
+				names[i] = serviceName(p, id)
 			}
-			return unknown(p, id)
+			if p.Lang == i18n.En {
+				return strings.Join(names, ", ")
+			}
+			return strings.Join(names, "، ")
 		},
 		// casekind: a case kind's name.
 		"casekind": func(p *Page, svcID, kind string) string {
@@ -155,6 +161,14 @@ func labelFuncs() template.FuncMap {
 			return "←"
 		},
 	}
+}
+
+// serviceName is a service's name in the page's language.
+func serviceName(p *Page, id string) string {
+	if svc := p.labels.service(id); svc != nil {
+		return text(p, svc.Name)
+	}
+	return unknown(p, id)
 }
 
 func kindOf(p *Page, svcID, kind string) (*catalog.CaseKind, bool) {
