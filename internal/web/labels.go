@@ -9,6 +9,7 @@ import (
 
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/i18n"
+	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/persian"
 )
 
@@ -152,6 +153,18 @@ func labelFuncs() template.FuncMap {
 				return persian.PersianDigits(strings.TrimSuffix(s, "%")) + "٪"
 			}
 			return s
+		},
+		// day: a catalog date (an SLA's effective date) in the Jalali calendar, with
+		// Persian digits on Persian pages.
+		"day": func(p *Page, d catalog.Date) string {
+			if d.IsZero() {
+				return "—"
+			}
+			t := d.In(jalali.Tehran())
+			if p.Lang == i18n.En {
+				return t.Format("2006-01-02") + " (" + jalali.LongEn(jalali.FromTime(t)) + ")"
+			}
+			return jalali.FormatFa(jalali.FromTime(t))
 		},
 		// arrow points from one state to the next in the page's direction.
 		"arrow": func(p *Page) string {
