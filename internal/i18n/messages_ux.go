@@ -2,6 +2,8 @@ package i18n
 
 // uxFa is the Persian text of labels of codes, empty states and page chrome.
 var uxFa = map[string]string{
+	"ux.status.all_ok":        "همه خدمات برقرارند.",
+	"ux.status.affected":      "خدماتی که اکنون مشکل دارند:",
 	"ux.unknown":              "نامشخص",
 	"ux.assignee.unnamed":     "کارمند بی‌نام",
 	"ux.member.unnamed":       "عضو بی‌نام",
@@ -15,6 +17,8 @@ var uxFa = map[string]string{
 
 // uxEn is the English text of labels of codes, empty states and page chrome.
 var uxEn = map[string]string{
+	"ux.status.all_ok":        "All services are operational.",
+	"ux.status.affected":      "Services with a problem now:",
 	"ux.unknown":              "unknown",
 	"ux.assignee.unnamed":     "unnamed staff member",
 	"ux.member.unnamed":       "unnamed member",
