@@ -2,6 +2,8 @@ package cases
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,6 +33,8 @@ type QueueItem struct {
 	// Step is the target of the current state when it has a budget of its own
 	// (issue 14), for the queue to colour by urgency; nil otherwise.
 	Step *StepTarget
+	// AssigneeName is the assignee's display name (the queue never shows account IDs).
+	AssigneeName string
 }
 
 // Queue lists a service's open submitted cases for its staff: first the cases with a
@@ -71,9 +75,32 @@ func (e *Engine) Queue(ctx context.Context, p *identity.Principal, f QueueFilter
 		if out, err = listCases(ctx, tx, q, args...); err != nil {
 			return err
 		}
+		if err := assigneeNames(ctx, tx, out); err != nil {
+			return err
+		}
 		return e.stepTargetsOf(ctx, tx, out)
 	})
 	return out, err
+}
+
+// assigneeNames fills the display name of each item's assignee.
+func assigneeNames(ctx context.Context, tx *store.Tx, items []QueueItem) error {
+	names := map[int64]string{}
+	for i := range items {
+		id := items[i].AssigneeAccountID
+		if id == 0 {
+			continue
+		}
+		if _, ok := names[id]; !ok {
+			var n string
+			if err := tx.QueryRow(ctx, "SELECT display_name FROM accounts WHERE id = ?", id).Scan(&n); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("cases: queue: assignee %d: %w", id, err)
+			}
+			names[id] = n
+		}
+		items[i].AssigneeName = names[id]
+	}
+	return nil
 }
 
 // MyCases lists the cases p applies for (as a person, or for the organisation p

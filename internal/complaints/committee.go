@@ -41,7 +41,9 @@ func entries(ctx context.Context, tx *store.Tx, id int64, acc Access) ([]Entry, 
 }
 
 func votes(ctx context.Context, tx *store.Tx, id int64) ([]Vote, error) {
-	rows, err := tx.Query(ctx, "SELECT account_id, outcome, note, voted_at FROM complaint_votes WHERE complaint_id = ? ORDER BY voted_at, account_id", id)
+	rows, err := tx.Query(ctx, `SELECT v.account_id, COALESCE(a.display_name, ''), v.outcome, v.note, v.voted_at
+		FROM complaint_votes v LEFT JOIN accounts a ON a.id = v.account_id
+		WHERE v.complaint_id = ? ORDER BY v.voted_at, v.account_id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("complaints: %d: votes: %w", id, err)
 	}
@@ -50,7 +52,7 @@ func votes(ctx context.Context, tx *store.Tx, id int64) ([]Vote, error) {
 	for rows.Next() {
 		var v Vote
 		var at int64
-		if err := rows.Scan(&v.AccountID, &v.Outcome, &v.Note, &at); err != nil {
+		if err := rows.Scan(&v.AccountID, &v.VoterName, &v.Outcome, &v.Note, &at); err != nil {
 			return nil, err
 		}
 		v.At = store.FromMillis(at)

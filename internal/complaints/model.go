@@ -135,6 +135,8 @@ type Entry struct {
 // Vote is one committee member's vote.
 type Vote struct {
 	AccountID int64
+	// VoterName is the member's display name, shown instead of the account ID.
+	VoterName string
 	Outcome   string
 	Note      string
 	At        time.Time

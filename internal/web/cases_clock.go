@@ -18,9 +18,18 @@ func clockWords(lang i18n.Lang, c cases.Clock) string {
 		return i18n.T(lang, "cases.clock.stopped")
 	case c.RemainingSeconds < 0:
 		d, h, m := c.Status.OverdueParts(nil)
+		if !c.Business {
+			d, h = 0, h+24*d
+		}
 		return i18n.T(lang, "cases.clock.overdue", durationWords(lang, d, h, m))
 	}
-	left := durationWords(lang, c.RemainingDays, c.RemainingHours, c.RemainingMinutes)
+	days, hours := c.RemainingDays, c.RemainingHours
+	if !c.Business {
+		// A clock in calendar hours (CERT's 24-hour response) reads in hours and
+		// minutes, "۲۳ ساعت و ۵۹ دقیقه", never as "۱ روز" (issue 13).
+		days, hours = 0, hours+24*days
+	}
+	left := durationWords(lang, days, hours, c.RemainingMinutes)
 	key := "cases.clock.remaining"
 	if c.Business {
 		key = "cases.clock.remaining_business"

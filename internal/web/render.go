@@ -34,6 +34,8 @@ type Page struct {
 	Data    any
 	Version string
 	Unread  int // the signed-in person's unread notices, for the header's badge
+
+	labels *labeler // catalog names for the template functions of labels.go
 }
 
 // T translates a key in the page's language.
@@ -129,6 +131,9 @@ func newRenderer(a *assets) (*renderer, error) {
 			return fa
 		},
 		"join": strings.Join,
+	}
+	for name, f := range labelFuncs() {
+		funcs[name] = f
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

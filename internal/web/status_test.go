@@ -68,9 +68,18 @@ func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
 		if !strings.Contains(w.Body.String(), `data-state="outage"`) || !strings.Contains(w.Body.String(), `data-state="operational"`) {
 			t.Fatalf("status page lacks the service states")
 		}
+		// Issue 13: the summary names the service that is down, not the whole desk.
+		if b := w.Body.String(); !strings.Contains(b, `data-service="certify"`) ||
+			strings.Contains(b, `data-service="cert"`) || !strings.Contains(b, "خدماتی که اکنون مشکل دارند") {
+			t.Fatalf("status summary does not name the affected service: %s", b)
+		}
 		w = cp.do(nil, "GET", "/services/certify/performance?period=1405-08", "", nil)
 		if !strings.Contains(w.Body.String(), `id="kpi-availability"`) || !strings.Contains(w.Body.String(), "۳۰") {
 			t.Fatalf("performance page: %s", w.Body)
+		}
+		// Issue 13: a KPI without data says so instead of showing ۰.
+		if !strings.Contains(w.Body.String(), "هنوز داده‌ای نیست") {
+			t.Fatalf("performance page without data shows no 'no data yet'")
 		}
 		if w = cp.do(nil, "GET", "/services/certify/performance?period=1405-Q9", "", nil); w.Code != http.StatusBadRequest ||
 			!strings.Contains(w.Body.String(), "معتبر نیست") {

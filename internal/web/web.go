@@ -172,7 +172,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 		}
 	}
 	p := &Page{Lang: lang, Caller: c, CSRF: c.CSRF, Path: r.URL.Path, Version: s.Version,
-		Errors: map[string]string{}, Form: map[string]string{}}
+		Errors: map[string]string{}, Form: map[string]string{}, labels: newLabeler(r.Context(), s.Services)}
 	if title != "" {
 		p.Title = i18n.T(lang, title)
 	}
