@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +53,20 @@ func TestBrowserFlows(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no browser tests in %s: %v", dir, err)
 	}
+	// MIZ_E2E=name,name runs only those files (e2e/<name>.test.mjs), for a quick
+	// round while working on one flow; CI leaves it unset and runs them all.
+	if only := os.Getenv("MIZ_E2E"); only != "" {
+		var keep []string
+		for _, f := range files {
+			if slices.Contains(strings.Split(only, ","), strings.TrimSuffix(filepath.Base(f), ".test.mjs")) {
+				keep = append(keep, f)
+			}
+		}
+		if len(keep) == 0 {
+			t.Fatalf("MIZ_E2E=%s matches no file in %s", only, dir)
+		}
+		files = keep
+	}
 	// Each file gets its own demo server, so the files run side by side and none
 	// waits out another's TOTP step (codes are single-use per account and server).
 	// They run in goroutines of this one test rather than as parallel subtests, which
@@ -63,10 +78,16 @@ func TestBrowserFlows(t *testing.T) {
 	results := make([]result, len(files))
 	var wg sync.WaitGroup
 	for i, file := range files {
-		m := startDemo(t, "")
+		var m *Main
+		var env []string
+		if h, ok := browserHarnesses[filepath.Base(file)]; ok {
+			m, env = h(t)
+		} else {
+			m = startDemo(t, "")
+		}
 		cmd := exec.Command("node", "--test", filepath.Base(file))
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "MIZ_URL="+m.URL(), "MIZ_SERVER_PER_FILE=1")
+		cmd.Env = append(append(os.Environ(), "MIZ_URL="+m.URL(), "MIZ_SERVER_PER_FILE=1"), env...)
 		wg.Go(func() {
 			out, err := cmd.CombinedOutput()
 			results[i] = result{out, err}

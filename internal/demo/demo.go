@@ -149,9 +149,23 @@ func seed(ctx context.Context, tx *store.Tx) error {
 		{"demo-analyst", "تحلیلگر نمونه", map[string][]identity.Role{"certify": {identity.Analyst}, "cert": {identity.Analyst}}, false},
 		{"demo-admin", "مدیر سامانه", nil, true},
 	}
+	// The on-call staff have a verified mobile, so that an incident reported at night
+	// pages the responder on duty by SMS and a breached target reaches the supervisor
+	// (issue 14); the numbers are examples.
+	mobiles := map[string]identity.Person{
+		"demo-responder":  {NationalCode: "0087654326", NameFa: "پاسخگوی نمونه", NameEn: "Sample Responder", Mobile: "09121110001", MobileVerified: true},
+		"demo-supervisor": {NationalCode: "0087654334", NameFa: "سرپرست نمونه", NameEn: "Sample Supervisor", Mobile: "09121110002", MobileVerified: true},
+	}
 	for _, s := range staff {
+		var personID int64
+		if p, ok := mobiles[s.user]; ok {
+			p.Email = s.user + "@ito.example"
+			if personID, err = identity.CreatePerson(ctx, tx, p); err != nil {
+				return err
+			}
+		}
 		id, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: s.user, Kind: identity.KindStaff, DisplayName: s.name,
-			Email: s.user + "@ito.example", PasswordHash: hash, TOTPSecret: TOTPSecret, Admin: s.admin})
+			Email: s.user + "@ito.example", PasswordHash: hash, TOTPSecret: TOTPSecret, Admin: s.admin, PersonID: personID})
 		if err != nil {
 			return err
 		}

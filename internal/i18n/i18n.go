@@ -75,7 +75,7 @@ func T(l Lang, key string, args ...any) string {
 		s = fmt.Sprintf(s, args...)
 	}
 	if l == Fa {
-		s = persian.PersianDigits(s)
+		s = persian.PersianDigitsOutsideIDs(s) // a tracking code keeps its ASCII digits
 	}
 	return s
 }

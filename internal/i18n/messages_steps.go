@@ -20,6 +20,14 @@ var stepsFa = map[string]string{
 	"steps.kpi.title":           "مهلت مراحل",
 	"steps.kpi.row":             "%s — «%s» در %s: %s٪ (%s از %s)",
 	"steps.kpi.none":            "هیچ مرحلهٔ زمان‌دار تمام‌شده‌ای در این دوره نیست.",
+	// The performance page per kind of case, each in its own unit (issue 14).
+	"perf.delivery.title":     "زمان ارائهٔ خدمت",
+	"perf.paused.title":       "زمان نزد متقاضی",
+	"perf.unit.business_days": "روز کاری",
+	"perf.unit.hours":         "ساعت، شبانه‌روزی",
+	"perf.kinds.title":        "به تفکیک نوع درخواست",
+	"perf.kinds.kind":         "نوع درخواست",
+	"perf.kinds.mixed":        "انواع درخواست این خدمت با واحدهای متفاوت سنجیده می‌شوند (ساعت شبانه‌روزی و روز کاری) و جمع زده نمی‌شوند؛ جدول زیر را ببینید.",
 }
 
 // stepsEn is the English text of step targets (issue 14).
@@ -41,4 +49,11 @@ var stepsEn = map[string]string{
 	"steps.kpi.title":           "Step targets",
 	"steps.kpi.row":             "%s — “%s” within %s: %s%% (%s of %s)",
 	"steps.kpi.none":            "No timed step was completed in this period.",
+	"perf.delivery.title":       "Delivery time",
+	"perf.paused.title":         "Time with the applicant",
+	"perf.unit.business_days":   "business days",
+	"perf.unit.hours":           "hours, around the clock",
+	"perf.kinds.title":          "Per kind of request",
+	"perf.kinds.kind":           "Kind of request",
+	"perf.kinds.mixed":          "This service's kinds of request are measured in different units (clock hours and business days) and are never added together; see the table below.",
 }

@@ -168,3 +168,43 @@ func onlyASCIIDigits(s string) bool {
 	}
 	return true
 }
+
+// PersianDigitsOutsideIDs writes s with Persian digits, except the digits of a Latin
+// identifier: a run of ASCII letters, digits and '-', '_', '.', '/' that holds at least
+// one Latin letter (a tracking code like 9398-W87H-CR, a certificate number, an
+// obligation ID like C-4.1) keeps its ASCII digits, so that it reads, copies and
+// searches as the same identifier everywhere.
+func PersianDigitsOutsideIDs(s string) string {
+	b := []byte(s)
+	var out strings.Builder
+	out.Grow(len(s) + 8)
+	for i := 0; i < len(b); {
+		if !isIDByte(b[i]) {
+			j := i + 1
+			for j < len(b) && !isIDByte(b[j]) {
+				j++
+			}
+			out.WriteString(PersianDigits(string(b[i:j])))
+			i = j
+			continue
+		}
+		j, letter := i, false
+		for j < len(b) && isIDByte(b[j]) {
+			if c := b[j] | 0x20; c >= 'a' && c <= 'z' {
+				letter = true
+			}
+			j++
+		}
+		if letter {
+			out.Write(b[i:j])
+		} else {
+			out.WriteString(PersianDigits(string(b[i:j])))
+		}
+		i = j
+	}
+	return out.String()
+}
+
+func isIDByte(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' || c == '-' || c == '_' || c == '.' || c == '/'
+}
