@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/itoir/miz/internal/kpi"
 )
@@ -44,3 +45,7 @@ func (s *Server) performancePage(w http.ResponseWriter, r *http.Request) {
 	p.Data = d
 	s.render(w, r, http.StatusOK, "performance", p)
 }
+
+// LastDay is the period's last day: Period.To is the first instant after it, which
+// a reader would take for a day inside the period.
+func (d perfData) LastDay() time.Time { return d.Period.To.Add(-time.Nanosecond) }

@@ -63,6 +63,18 @@ func TestPerformancePageKeepsEachKindInItsOwnUnit_14(t *testing.T) {
 			t.Errorf("%s: a raw code on the page", c.lang)
 		}
 	}
+	// Figures without data say so; the period ends on its last day, not the next one.
+	empty := &kpi.Report{Service: "certify", Visits: &kpi.Visits{}, FirstResponse: &kpi.Stats{}, Satisfaction: &kpi.Satisfaction{}}
+	empty.Period, _ = kpi.ParsePeriod("1405-09")
+	b := render(i18n.Fa, empty)
+	for _, id := range []string{"kpi-visits", "kpi-first-response", "kpi-csat"} {
+		if dd := between(b, `id="`+id+`"`, "</dd>"); !strings.Contains(dd, "هنوز داده‌ای نیست") {
+			t.Errorf("%s without data: %q", id, dd)
+		}
+	}
+	if !strings.Contains(b, "۱۴۰۵/۰۹/۳۰") || strings.Contains(b, "۱۴۰۵/۱۰/۰۱") {
+		t.Errorf("the period of Azar 1405 does not end on ۱۴۰۵/۰۹/۳۰: %s", between(b, `id="kpis"`, "</dd>"))
+	}
 	one := &kpi.Report{Service: "certify", Completed: 1, Unit: kpi.UnitBusinessDays, Delivery: kpi.Stats{Count: 1, Median: 12, P90: 12},
 		Kinds: []kpi.KindReport{{Kind: "application", Unit: kpi.UnitBusinessDays, Received: 1, Completed: 1, Delivery: kpi.Stats{Count: 1, Median: 12, P90: 12}}}}
 	if b := render(i18n.En, one); !strings.Contains(b, "Delivery time (business days)") || !strings.Contains(between(b, `id="kpi-delivery"`, "</dd>"), "12") {
