@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,12 +9,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/keys"
+	"github.com/itoir/miz/internal/slareport"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -80,7 +83,7 @@ func runLog(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer reg.DB.Close()
-	exp, err := certify.ExpectedRecords(ctx, reg.DB)
+	exp, err := expectedLog(ctx, reg.DB)
 	if err != nil {
 		fmt.Fprintln(stderr, "miz log audit:", err)
 		return 1
@@ -94,10 +97,10 @@ func runLog(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, d.String())
 	}
 	if len(div) > 0 {
-		fmt.Fprintf(stderr, "miz log audit: %d divergences between the log and the certificate tables\n", len(div))
+		fmt.Fprintf(stderr, "miz log audit: %d divergences between the log and the certificate and report tables\n", len(div))
 		return 1
 	}
-	fmt.Fprintf(stdout, "log %s: %d records, all match the certificate tables\n", reg.Log.Origin(), len(exp))
+	fmt.Fprintf(stdout, "log %s: %d records, all match the certificate and report tables\n", reg.Log.Origin(), len(exp))
 	return 0
 }
 
@@ -251,4 +254,29 @@ func auditAnchor(ctx context.Context, db *store.DB, cfg Config, stdout, stderr i
 	}
 	fmt.Fprintf(stdout, "anchor #%d (%s): %d entries, head %s\n\n%s", a.Number, state, a.Entries, a.Head, a.Note)
 	return 0
+}
+
+// expectedLog rebuilds every record the log should hold, in log order, from the
+// tables of each register that appends to it: certificates, SLA reports and case
+// statements (issue 20).
+func expectedLog(ctx context.Context, db *store.DB) ([][]byte, error) {
+	idx, recs, err := certify.ExpectedIndexed(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]slareport.Indexed, len(idx))
+	for i := range idx {
+		all[i] = slareport.Indexed{Index: idx[i], Record: recs[i]}
+	}
+	more, err := slareport.ExpectedRecords(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, more...)
+	slices.SortFunc(all, func(a, b slareport.Indexed) int { return cmp.Compare(a.Index, b.Index) })
+	out := make([][]byte, len(all))
+	for i, r := range all {
+		out[i] = r.Record
+	}
+	return out, nil
 }

@@ -11,9 +11,19 @@ import (
 // transparency log should hold, in log order, for tlog's AuditAgainst: a row edited
 // in either place shows up as a divergence.
 func ExpectedRecords(ctx context.Context, db *store.DB) ([][]byte, error) {
-	var out [][]byte
+	_, out, err := ExpectedIndexed(ctx, db)
+	return out, err
+}
+
+// ExpectedIndexed is ExpectedRecords with the log index of each record, for a log
+// that other registers (SLA reports) append to as well.
+func ExpectedIndexed(ctx context.Context, db *store.DB) ([]int64, [][]byte, error) {
+	var (
+		idx []int64
+		out [][]byte
+	)
 	err := db.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT e.kind, c.number, e.seq, e.to_status, e.reason, e.at, c.jws_sha256
+		rows, err := tx.Query(ctx, `SELECT e.tlog_index, e.kind, c.number, e.seq, e.to_status, e.reason, e.at, c.jws_sha256
 			FROM certificate_events e JOIN certificates c ON c.id = e.certificate_id ORDER BY e.tlog_index`)
 		if err != nil {
 			return err
@@ -21,15 +31,16 @@ func ExpectedRecords(ctx context.Context, db *store.DB) ([][]byte, error) {
 		defer rows.Close()
 		for rows.Next() {
 			rec := LogRecord{Type: RecordType}
-			if err := rows.Scan(&rec.Kind, &rec.Number, &rec.Seq, &rec.Status, &rec.Reason, &rec.At, &rec.JWSSHA256); err != nil {
+			var i int64
+			if err := rows.Scan(&i, &rec.Kind, &rec.Number, &rec.Seq, &rec.Status, &rec.Reason, &rec.At, &rec.JWSSHA256); err != nil {
 				return err
 			}
-			out = append(out, rec.Marshal())
+			idx, out = append(idx, i), append(out, rec.Marshal())
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("certify: expected log records: %w", err)
+		return nil, nil, fmt.Errorf("certify: expected log records: %w", err)
 	}
-	return out, nil
+	return idx, out, nil
 }
