@@ -40,6 +40,7 @@ import (
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/server"
 	"github.com/itoir/miz/internal/sla"
+	"github.com/itoir/miz/internal/slareport"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/web"
 )
@@ -95,21 +96,23 @@ func (m *Main) Run(ctx context.Context) error {
 // domain is every service cmd/miz builds before the HTTP adapters: the adapters get
 // these and construct none themselves (issue 12).
 type domain struct {
-	db        *store.DB
-	runCtx    context.Context // lives until Close; the runner and watchers use it
-	services  func(ctx context.Context) ([]*catalog.Service, error)
-	calendar  *calendar.Service
-	desk      *desk.Service
-	cmp       *complaints.Service
-	outages   *outages.Service
-	kpi       *kpi.Computer
-	apps      *application.Module
-	anchors   *audit.Anchorer
-	oversight *oversight.Service
-	auth      *httpauth.Auth
-	sessions  *identity.Sessions
-	accounts  *identity.Accounts
-	devMail   *notify.DevMailbox // issue 14: a demo without gateways keeps mail in /dev/outbox
+	db         *store.DB
+	runCtx     context.Context // lives until Close; the runner and watchers use it
+	services   func(ctx context.Context) ([]*catalog.Service, error)
+	calendar   *calendar.Service
+	desk       *desk.Service
+	cmp        *complaints.Service
+	outages    *outages.Service
+	kpi        *kpi.Computer
+	reports    *slareport.Service
+	statements *slareport.Statements
+	apps       *application.Module
+	anchors    *audit.Anchorer
+	oversight  *oversight.Service
+	auth       *httpauth.Auth
+	sessions   *identity.Sessions
+	accounts   *identity.Accounts
+	devMail    *notify.DevMailbox // issue 14: a demo without gateways keeps mail in /dev/outbox
 }
 
 // openStore sets up logging, opens and migrates the database and seeds the demo
@@ -258,6 +261,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.cmp.RegisterJobs(m.Runner) // negotiation and decision deadlines (SLA-CLOCK rules 7, 10)
 	d.outages = &outages.Service{DB: db, Services: d.services}
 	d.kpi = newKPI(m, d.outages)
+	m.buildReports(d)                                            // issue 20: signed monthly SLA reports and case statements
 	d.oversight = &oversight.Service{DB: db, Anchors: d.anchors} // /admin/audit
 	return d, m.buildIdentity(ctx, d)
 }
@@ -314,13 +318,15 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
 		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
-		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
+		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail},
+		Reports: d.reports, Statements: d.statements})
 	if err != nil {
 		return nil, err
 	}
 	a, err := api.New(&api.API{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
 		Sessions: d.sessions, Accounts: d.accounts, Calendar: d.calendar, Registry: m.Registry, Desk: d.desk,
-		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase})
+		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase,
+		Reports: d.reports, Statements: d.statements})
 	if err != nil {
 		return nil, err
 	}

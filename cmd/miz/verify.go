@@ -19,6 +19,12 @@ import (
 // [--log-key NOTE_KEY]` offline, or `miz verify --server URL NUMBER` against a live
 // registry. It exits 1 with the reason on any mismatch.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "report" { // issue 20: signed monthly SLA reports
+		return runVerifyReport(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "statement" { // issue 20: an applicant's case statement
+		return runVerifyStatement(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	proof := fs.String("proof", "", "tlog-proof file of the certificate")

@@ -30,6 +30,7 @@ import (
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/slareport"
 )
 
 // API is the JSON side of Miz. It holds domain services only; cmd/miz builds them
@@ -66,6 +67,10 @@ type API struct {
 	AuditHead func(ctx context.Context) (AuditHead, error)
 	// Inbox serves GET /api/v1/notices (issue 14); nil leaves the notice routes out.
 	Inbox *notify.Inbox
+	// Reports and Statements serve the signed monthly SLA reports and case
+	// statements (issue 20); nil leaves their routes out.
+	Reports    *slareport.Service
+	Statements *slareport.Statements
 
 	mux    *http.ServeMux
 	routes []Route
@@ -145,6 +150,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.resetRoutes()          // password reset for applicants (security #11)
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
+	a.reportRoutes()         // signed monthly SLA reports and case statements (issue 20)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -97,17 +97,35 @@ func (s *Service) List(ctx context.Context) ([]*Published, error) {
 // Proof returns the c2sp.org/tlog-proof of a report's log record, with the record
 // in the bundle's extra line, for an offline `miz verify report`.
 func (s *Service) Proof(ctx context.Context, pub *Published) ([]byte, error) {
-	rec, err := s.Log.Record(ctx, pub.LogIndex)
+	b, err := proofAt(ctx, s.Log, pub.LogIndex)
 	if err != nil {
 		return nil, fmt.Errorf("slareport: proof of %s: %w", pub.ID, err)
 	}
-	bundle, err := s.Log.ProofBundle(ctx, pub.LogIndex)
+	return b, nil
+}
+
+// Proof returns the c2sp.org/tlog-proof of a statement's log record.
+func (s *Statements) Proof(ctx context.Context, st *SignedStatement) ([]byte, error) {
+	b, err := proofAt(ctx, s.Log, st.LogIndex)
 	if err != nil {
-		return nil, fmt.Errorf("slareport: proof of %s: %w", pub.ID, err)
+		return nil, fmt.Errorf("slareport: proof of the statement of %s: %w", st.Statement.TrackingCode, err)
+	}
+	return b, nil
+}
+
+// proofAt bundles the inclusion proof of the record at index with the record.
+func proofAt(ctx context.Context, l *tlog.Log, index int64) ([]byte, error) {
+	rec, err := l.Record(ctx, index)
+	if err != nil {
+		return nil, err
+	}
+	bundle, err := l.ProofBundle(ctx, index)
+	if err != nil {
+		return nil, err
 	}
 	p, err := tlog.ParseProof(bundle)
 	if err != nil {
-		return nil, fmt.Errorf("slareport: proof of %s: %w", pub.ID, err)
+		return nil, err
 	}
 	p.Extra = rec
 	return p.Marshal(), nil

@@ -45,7 +45,7 @@ type Report struct {
 const (
 	MeasureFigures  = "figures"  // the figures below show whether it was met
 	MeasureEnforced = "enforced" // the desk does not let it be broken; nothing to count
-	MeasureParty    = "applicant's duty"
+	MeasureParty    = "applicant_duty"
 	MeasureNone     = "not_measured" // the desk does not measure it yet, and says so
 )
 

@@ -28,6 +28,7 @@ import (
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/oversight"
 	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/slareport"
 )
 
 // Server is the HTML side of Miz. It holds domain services only; cmd/miz builds
@@ -83,6 +84,10 @@ type Server struct {
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
+	// Reports and Statements serve /reports and a case's signed statement (issue
+	// 20); nil leaves them out.
+	Reports    *slareport.Service
+	Statements *slareport.Statements
 
 	r *renderer
 }
@@ -160,6 +165,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
 	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.reportRoutes(mux) // /reports, /reports.atom, /cases/{code}/statement (issue 20)
 }
 
 // page builds the common page data.
