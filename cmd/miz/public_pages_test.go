@@ -47,7 +47,7 @@ func TestPublicPagesPrintNoBrokenValues_14(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := []string{"/", "/services", "/registry", "/status", "/changes", "/track"}
+	pages := []string{"/", "/services", "/registry", "/status", "/changes", "/track", "/reports"}
 	for _, svc := range m.Services {
 		base := "/services/" + svc.ID
 		pages = append(pages, base, base+"/sla", base+"/versions", base+"/performance", base+"/performance?period=1405")
