@@ -1,7 +1,8 @@
 package web
 
 import (
-	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/itoir/miz/internal/catalog"
@@ -79,8 +80,7 @@ func figureValue(p *Page, f slareport.Figure) string {
 	if f.Value == nil {
 		return i18n.T(p.Lang, "ux.no_data")
 	}
-	s := fmt.Sprintf("%.2f", *f.Value)
-	s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	s := strconv.FormatFloat(math.Round(*f.Value*100)/100, 'f', -1, 64)
 	unit := ""
 	switch f.Unit {
 	case "":
