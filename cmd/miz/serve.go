@@ -193,6 +193,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 		return err
 	})
 	m.Runner.Every(catalogdb.RenewalKind, 24*time.Hour)
+	m.registerBackupJob(db) // --backup-dir: scheduled, retained and drilled backups
 	sender := m.newSender(db)
 	d.devMail = devMailbox(cfg, db, sender)
 	sender.Register(m.Runner)
@@ -339,6 +340,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: d.db})
 	reg.MustRegister(pdfCollector{m.pdf})
+	reg.MustRegister(opsCollector{db: d.db, outages: d.outages, now: d.db.Now}) // queues, service states, backups
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only
