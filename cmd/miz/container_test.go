@@ -90,7 +90,9 @@ func TestContainerImageBuildsOfflineFromScratch(t *testing.T) {
 			Entrypoint []string
 		}
 		Healthcheck struct{ Test []string }
-		History     []struct{ CreatedBy string `json:"created_by"` }
+		History     []struct {
+			CreatedBy string `json:"created_by"`
+		}
 	}
 	if err := json.Unmarshal(out, &img); err != nil || len(img) != 1 {
 		t.Fatalf("podman image inspect: %v\n%s", err, out)
