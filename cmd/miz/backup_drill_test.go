@@ -96,3 +96,23 @@ func TestBackupDrillFailsWithoutABackup(t *testing.T) {
 		t.Fatalf("drill of an empty directory: exit %d: %s", code, errs)
 	}
 }
+
+// TestKeysRotateKeepsOldKeysAndIsAudited: the signing-key runbook's first step. After
+// `miz keys rotate` a new key is active, the old one is still in the ring (so what it
+// signed keeps verifying), the rotation is in the audit chain and the chain verifies.
+func TestKeysRotateKeepsOldKeysAndIsAudited(t *testing.T) {
+	t.Parallel()
+	forEachDBDir(t, func(t *testing.T, dbURL, data string) {
+		m := startDemoWith(t, dbURL, func(c *Config) { c.Data = data })
+		before := mustMiz(t, "keys", "list", "--data", data, "--db", dbURL)
+		out := mustMiz(t, "keys", "rotate", "--data", data, "--db", dbURL)
+		old := strings.Fields(strings.TrimSpace(before))[1] // "* KID created …": the active key
+		if !strings.HasPrefix(out, "rotated: ") || !strings.Contains(out, "\n  "+old+" created") || strings.Count(out, "\n* ") != 1 {
+			t.Fatalf("after miz keys rotate the old key %s must stay, inactive, beside one new active key:\n%s", old, out)
+		}
+		if n := countWhere(t, m, "SELECT COUNT(*) FROM audit_log WHERE action = 'keys.rotated'"); n != 1 {
+			t.Fatalf("%d keys.rotated audit entries, want 1", n)
+		}
+		_ = auditHead(t, data, dbURL)
+	})
+}
