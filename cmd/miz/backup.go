@@ -17,15 +17,31 @@ import (
 // runBackup is `miz backup --out FILE [--data DIR] [--db URL]`: it writes the database,
 // documents and keys to one archive (gzip-compressed unless FILE ends in .tar), safely
 // while `miz serve` keeps running. A failed backup leaves no file behind.
+//
+// `miz backup --dir DIR [--keep N]` names the archive after the time (miz-<UTC>.tar.gz)
+// and then keeps only the N newest in DIR; `miz backup drill --dir DIR` proves them.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "drill" {
+		return runBackupDrill(ctx, args[1:], stdout, stderr)
+	}
 	out, rest := takeFlag(args, "out")
+	dir, rest := takeFlag(rest, "dir")
+	keepArg, rest := takeFlag(rest, "keep")
 	cfg, _, err := loadConfig("backup", rest, os.Getenv)
 	if err != nil {
 		return usageErr(stderr, "backup", err)
 	}
-	if out == "" {
-		fmt.Fprintln(stderr, "usage: miz backup --out FILE [--data DIR] [--db URL]")
+	keep, err := parseKeep(keepArg)
+	if (out == "") == (dir == "") || err != nil {
+		fmt.Fprintln(stderr, "usage: miz backup --out FILE | --dir DIR [--keep N] [--data DIR] [--db URL]\n       miz backup drill --dir DIR [--data DIR] [--db URL] [--base-url URL]")
 		return 2
+	}
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			fmt.Fprintln(stderr, "miz backup:", err)
+			return 1
+		}
+		out = filepath.Join(dir, backupName(time.Now()))
 	}
 	if _, err := os.Stat(out); err == nil {
 		fmt.Fprintf(stderr, "miz backup: %s already exists: choose another name or remove it first\n", out)
@@ -47,6 +63,16 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	for _, t := range m.Tables {
 		rows += t.Rows
 	}
+	if dir != "" && keep > 0 {
+		removed, err := pruneBackups(dir, keep)
+		for _, f := range removed {
+			fmt.Fprintf(stdout, "removed %s (keeping the %d newest)\n", f, keep)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "miz backup: retention:", err)
+			return 1
+		}
+	}
 	fmt.Fprintf(stdout, "backup %s: %d bytes, %d tables, %d rows, %d documents, %d key files, schema %d (%s), in %s\naudit head %s\n",
 		out, size, len(m.Tables), rows, m.Documents.Count, len(m.Keys), m.SchemaVersion, m.Dialect,
 		time.Since(start).Round(time.Millisecond), m.AuditHead)
@@ -61,6 +87,12 @@ func writeBackup(ctx context.Context, cfg Config, out string, progress io.Writer
 		return nil, 0, err
 	}
 	defer db.Close()
+	return writeBackupFrom(ctx, db, cfg, out, progress)
+}
+
+// writeBackupFrom writes the archive of an open database (serve's, for the scheduled
+// backup) and the configured document store.
+func writeBackupFrom(ctx context.Context, db *store.DB, cfg Config, out string, progress io.Writer) (*backup.Manifest, int64, error) {
 	docs, err := openDocuments(ctx, cfg)
 	if err != nil {
 		return nil, 0, err

@@ -53,12 +53,19 @@ type Config struct {
 	MetricsToken   string        `flag:"metrics-token" env:"METRICS_TOKEN" yaml:"metrics_token" secret:"true" help:"bearer token that may read /metrics on the public listener"`
 	AuditAnchor    time.Duration `flag:"audit-anchor-every" env:"AUDIT_ANCHOR_EVERY" yaml:"audit_anchor_every" help:"how often the audit chain's head is signed and anchored"`
 	SMTPRequireTLS bool          `flag:"smtp-require-tls" env:"SMTP_REQUIRE_TLS" yaml:"smtp_require_tls" help:"refuse to send e-mail unless the SMTP server offers STARTTLS or TLS"`
+
+	LogFormat     string        `flag:"log-format" env:"LOG_FORMAT" yaml:"log_format" help:"text or json (one JSON object a line, with request_id)"`
+	ShutdownGrace time.Duration `flag:"shutdown-grace" env:"SHUTDOWN_GRACE" yaml:"shutdown_grace" help:"on SIGTERM, how long requests and running jobs may take to finish before the process exits"`
+	BackupDir     string        `flag:"backup-dir" env:"BACKUP_DIR" yaml:"backup_dir" help:"take a backup into this directory every --backup-every, keep --backup-keep of them, and drill the newest (empty: no scheduled backups)"`
+	BackupEvery   time.Duration `flag:"backup-every" env:"BACKUP_EVERY" yaml:"backup_every" help:"how often the scheduled backup runs"`
+	BackupKeep    int           `flag:"backup-keep" env:"BACKUP_KEEP" yaml:"backup_keep" help:"how many scheduled backups to keep"`
 }
 
 func defaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", Data: "./miz-data", LogLevel: "info",
 		Session: 12 * time.Hour, APIToken: 24 * time.Hour, SMTPFrom: "miz@ito.gov.ir",
-		IdleTimeout: 30 * time.Minute, AuditAnchor: time.Hour}
+		IdleTimeout: 30 * time.Minute, AuditAnchor: time.Hour,
+		LogFormat: "text", ShutdownGrace: 15 * time.Second, BackupEvery: 24 * time.Hour, BackupKeep: 14}
 }
 
 // loadConfig builds the configuration for a subcommand from its arguments and env.
@@ -82,6 +89,8 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 			fs.BoolVar(p, f.Tag.Get("flag"), *p, f.Tag.Get("help"))
 		case *time.Duration:
 			fs.DurationVar(p, f.Tag.Get("flag"), *p, f.Tag.Get("help"))
+		case *int:
+			fs.IntVar(p, f.Tag.Get("flag"), *p, f.Tag.Get("help"))
 		}
 	}
 	if err := fs.Parse(args); err != nil {
@@ -140,6 +149,12 @@ func setField(f reflect.Value, s string) error {
 			return err
 		}
 		f.SetInt(int64(d))
+	case int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return err
+		}
+		f.SetInt(int64(n))
 	}
 	return nil
 }

@@ -53,6 +53,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCatalog(args[1:], stdout, stderr)
 	case "user":
 		return runUser(ctx, args[1:], stdin, stdout, stderr)
+	case "keys":
+		return runKeys(ctx, args[1:], stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], stdout, stderr)
 	case "cvss":
 		return runCvss(args[1:], stdin, stdout, stderr)
 	default:
@@ -64,5 +68,5 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 var version = "dev"
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: miz <serve|migrate|backup|restore|version|audit|calendar|validate|catalog|verify|user|cvss> [flags]")
+	fmt.Fprintln(w, "usage: miz <serve|migrate|backup|restore|version|audit|calendar|validate|catalog|verify|user|cvss|keys|healthcheck> [flags]")
 }

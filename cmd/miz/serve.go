@@ -119,8 +119,11 @@ type domain struct {
 // data when asked.
 func (m *Main) openStore(ctx context.Context) (*store.DB, error) {
 	cfg := m.Config
+	var err error
 	if m.Log == nil {
-		m.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: parseLevel(cfg.LogLevel)}))
+		if m.Log, err = newLogger(os.Stderr, cfg); err != nil {
+			return nil, err
+		}
 	}
 	if _, ok := m.Log.Handler().(interface{ IsRequestAware() }); !ok {
 		m.Log = slog.New(server.ContextHandler(m.Log.Handler())) // every line of a request carries its ID
@@ -193,6 +196,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 		return err
 	})
 	m.Runner.Every(catalogdb.RenewalKind, 24*time.Hour)
+	m.registerBackupJob(db) // --backup-dir: scheduled, retained and drilled backups
 	sender := m.newSender(db)
 	d.devMail = devMailbox(cfg, db, sender)
 	sender.Register(m.Runner)
@@ -342,6 +346,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(jobsCollector{db: d.db})
 	reg.MustRegister(pdfCollector{m.pdf})
+	reg.MustRegister(opsCollector{db: d.db, outages: d.outages, now: d.db.Now}) // queues, service states, backups
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only
@@ -412,30 +417,6 @@ func (m *Main) URL() string {
 		scheme = "https"
 	}
 	return scheme + "://" + m.ln.Addr().String()
-}
-
-// Close drains requests, stops the job runner (waiting for running jobs) and closes
-// the database — the graceful shutdown on SIGTERM.
-func (m *Main) Close() error {
-	if m.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		m.closeErr = m.http.Shutdown(ctx)
-		cancel()
-	}
-	if m.metrics != nil {
-		m.closeErr = errors.Join(m.closeErr, m.metrics.Close())
-	}
-	if m.pdf != nil {
-		m.closeErr = errors.Join(m.closeErr, m.pdf.Close())
-	}
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.wg.Wait()
-	if m.DB != nil {
-		m.closeErr = errors.Join(m.closeErr, m.DB.Close())
-	}
-	return m.closeErr
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {

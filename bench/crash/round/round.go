@@ -41,6 +41,9 @@ type Options struct {
 	FireJobs int
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
+	// Terminate sends SIGTERM instead of SIGKILL at KillAfter: the graceful stop,
+	// which must also lose nothing acknowledged (see Result.StopTook and ExitCode).
+	Terminate bool
 }
 
 // Result counts what one round saw. Lost and Duplicated are the figures that must
@@ -56,6 +59,10 @@ type Result struct {
 	AuditEntries                 int
 	AuditOK                      bool
 	Problems                     []string
+	// StopTook is how long the server took to exit after the signal, and ExitCode
+	// its exit status (-1 when killed by the signal).
+	StopTook time.Duration
+	ExitCode int
 }
 
 // Failed reports whether the round found anything wrong.
@@ -87,7 +94,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	logf(o.Log, "traffic: %d clients, SIGKILL after %s", o.Clients, o.KillAfter)
-	recs := traffic(ctx, srv, token, o.Clients, o.KillAfter)
+	stop := srv.kill
+	if o.Terminate {
+		stop = srv.terminate
+	}
+	recs := traffic(ctx, srv, o.Clients, o.KillAfter, token, stop)
+	res.StopTook, res.ExitCode = srv.took, srv.cmd.ProcessState.ExitCode()
 	logf(o.Log, "killed; restarting on the same data")
 	srv, err = startServer(ctx, o, addr)
 	if err != nil {
@@ -112,6 +124,7 @@ type server struct {
 	out  *lockedBuffer
 	done chan struct{}
 	once sync.Once
+	took time.Duration // how long the last kill or terminate took
 }
 
 // startServer starts `miz serve --demo` on addr and waits until /readyz answers.
@@ -147,8 +160,23 @@ func startServer(ctx context.Context, o Options, addr string) (*server, error) {
 
 // kill sends SIGKILL and waits for the process to be gone.
 func (s *server) kill() {
+	start := time.Now()
 	_ = s.cmd.Process.Signal(syscall.SIGKILL)
 	<-s.done
+	s.took = time.Since(start)
+}
+
+// terminate sends SIGTERM and waits for the process to exit on its own (SIGKILL after
+// a minute, which the caller sees as StopTook of a minute).
+func (s *server) terminate() {
+	start := time.Now()
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(time.Minute):
+		s.kill()
+	}
+	s.took = time.Since(start)
 }
 
 // stop shuts the server down gracefully (once; later calls do nothing).

@@ -67,9 +67,10 @@ func login(ctx context.Context, base string) (string, error) {
 	return out.Token, nil
 }
 
-// traffic runs clients submitters, each one submission after another, kills the
-// server after killAfter and returns every record once all clients have stopped.
-func traffic(ctx context.Context, s *server, token string, clients int, killAfter time.Duration) []record {
+// traffic runs clients submitters, each one submission after another, stops the
+// server (stop: SIGKILL or SIGTERM) after killAfter and returns every record once all
+// clients have stopped.
+func traffic(ctx context.Context, s *server, clients int, killAfter time.Duration, token string, stop func()) []record {
 	var (
 		mu      sync.Mutex
 		recs    []record
@@ -96,7 +97,7 @@ func traffic(ctx context.Context, s *server, token string, clients int, killAfte
 	case <-ctx.Done():
 	}
 	stopped.Store(true)
-	s.kill()
+	stop()
 	wg.Wait()
 	return recs
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/itoir/miz/internal/audit"
+	"github.com/itoir/miz/internal/keys"
+	"github.com/itoir/miz/internal/store"
+)
+
+const keysUsage = "usage: miz keys <list|rotate> [--data DIR] [--db URL]"
+
+// runKeys is `miz keys list` (the signing key ring: key IDs, creation times, which is
+// active) and `miz keys rotate` (a new active key; the older ones stay published so
+// that what they signed keeps verifying). Servers read the ring at start: restart every
+// instance after a rotation. The rotation is audited when the desk's database opens.
+func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "rotate") {
+		fmt.Fprintln(stderr, keysUsage)
+		return 2
+	}
+	cfg, _, err := loadConfig("keys "+args[0], args[1:], os.Getenv)
+	if err != nil {
+		return usageErr(stderr, "keys "+args[0], err)
+	}
+	if _, err := os.Stat(filepath.Join(keysDir(cfg), "ring.json")); err != nil {
+		fmt.Fprintf(stderr, "miz keys: no key ring in %s (is --data right?): %v\n", keysDir(cfg), err)
+		return 1
+	}
+	ring, err := keys.Open(keysDir(cfg), time.Now)
+	if err != nil {
+		fmt.Fprintln(stderr, "miz keys:", err)
+		return 1
+	}
+	if args[0] == "rotate" {
+		old := ring.Active()
+		k, err := ring.Rotate()
+		if err != nil {
+			fmt.Fprintln(stderr, "miz keys rotate:", err)
+			return 1
+		}
+		if err := auditRotation(ctx, cfg, old.ID, k.ID); err != nil {
+			fmt.Fprintln(stderr, "miz keys rotate: rotated, but not audited:", err)
+		}
+		fmt.Fprintf(stdout, "rotated: %s is active, %s stays published for verification; restart every instance\n", k.ID, old.ID)
+	}
+	for _, k := range ring.Keys() {
+		mark := " "
+		if k.ID == ring.Active().ID {
+			mark = "*"
+		}
+		fmt.Fprintf(stdout, "%s %s created %s\n", mark, k.ID, k.Created.UTC().Format(time.RFC3339))
+	}
+	return 0
+}
+
+// auditRotation records the rotation in the desk's audit chain.
+func auditRotation(ctx context.Context, cfg Config, from, to string) error {
+	if cfg.DB == "" {
+		if _, err := os.Stat(filepath.Join(cfg.Data, "miz.db")); err != nil {
+			return fmt.Errorf("no database in %s", cfg.Data)
+		}
+	}
+	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	return db.Update(ctx, func(tx *store.Tx) error {
+		return audit.Record(ctx, tx, "system", "keys.rotated", "signing_key", to, map[string]any{"previous": from})
+	})
+}
