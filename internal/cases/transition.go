@@ -128,6 +128,9 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 			return err
 		}
 	}
+	if err := e.invoiceStep(ctx, tx, c, svc, to); err != nil {
+		return err
+	}
 	told := false
 	if teller, ok := mod.(ApplicantTeller); ok {
 		told = teller.TellsApplicant(t, in)
