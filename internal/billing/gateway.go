@@ -31,8 +31,10 @@ type Gateway struct {
 	// Secret is the key shared with the gateway (config: --payment-gateway-secret
 	// or MIZ_PAYMENT_GATEWAY_SECRET_FILE).
 	Secret []byte
-	// CallbackURL is Miz's absolute callback address (the base URL + /payments/callback).
-	CallbackURL string
+	// CallbackURL returns Miz's absolute callback address (the public base URL +
+	// /payments/callback); called per payment, so it may be set before the
+	// listener exists.
+	CallbackURL func() string
 }
 
 // Callback is what the gateway reports about one payment.
@@ -85,7 +87,7 @@ func CallbackFromValues(v url.Values) Callback {
 // StartPayment sends the payer of an unpaid invoice to the gateway: it records a
 // one-time token for the invoice and its total and returns the signed address.
 func (s *Service) StartPayment(ctx context.Context, p *identity.Principal, number string) (string, error) {
-	if s.Gateway.URL == "" || len(s.Gateway.Secret) == 0 {
+	if s.Gateway.URL == "" || len(s.Gateway.Secret) == 0 || s.Gateway.CallbackURL == nil {
 		return "", problem.New(problem.Unavailable, "billing.gateway.off")
 	}
 	var b [16]byte
@@ -116,9 +118,10 @@ func (s *Service) StartPayment(ctx context.Context, p *identity.Principal, numbe
 	if err != nil {
 		return "", err
 	}
-	fields := RequestFields(inv.Number, inv.Total, token, s.Gateway.CallbackURL)
+	callback := s.Gateway.CallbackURL()
+	fields := RequestFields(inv.Number, inv.Total, token, callback)
 	q := url.Values{"invoice": {inv.Number}, "amount": {strconv.FormatInt(inv.Total, 10)}, "token": {token},
-		"callback": {s.Gateway.CallbackURL}, "sig": {Sign(s.Gateway.Secret, fields...)}}
+		"callback": {callback}, "sig": {Sign(s.Gateway.Secret, fields...)}}
 	sep := "?"
 	if strings.Contains(s.Gateway.URL, "?") {
 		sep = "&"

@@ -45,7 +45,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	}
 	f := &fixture{db: db, clock: storetest.NewClock(start), secret: []byte("shared-secret-of-the-test-gateway")}
 	f.b = &Service{DB: db, Catalog: Catalog(cases.StaticCatalog(svcs)), Now: f.clock.Now,
-		Gateway: Gateway{URL: "https://gateway.test/pay", Secret: f.secret, CallbackURL: "https://miz.test/payments/callback"}}
+		Gateway: Gateway{URL: "https://gateway.test/pay", Secret: f.secret, CallbackURL: func() string { return "https://miz.test/payments/callback" }}}
 	f.e = &cases.Engine{DB: db, Catalog: cases.StaticCatalog(svcs), Docs: docs, Now: f.clock.Now,
 		Calendar: func() *sla.Calendar { return sla.NationalDefault() }, Invoicer: CaseInvoicer{Billing: f.b}}
 	f.b.OnPaid(RefKindCase, CasePaid(f.e))

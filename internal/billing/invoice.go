@@ -88,6 +88,7 @@ type Service struct {
 	Now func() time.Time
 
 	handlers map[string]PaidHandler
+	print    printKey
 }
 
 // DefaultVATRateBP is the VAT rate when none is configured: 10 %.

@@ -89,3 +89,11 @@ func (e *Engine) PaymentReceived(ctx context.Context, tx *store.Tx, code, author
 	return true, audit.Record(ctx, tx, "system:billing", "case.transition", "case", c.TrackingCode, map[string]any{
 		"transition": t.ID, "from": ev.FromState, "to": ev.ToState, "role": t.Role, "authority": authority})
 }
+
+// awaitsPayment reports whether t is the transition a payment step takes when the
+// case's invoice is paid: only the payment takes it (PaymentReceived), never a
+// person, so that no one can leave the step without paying.
+func awaitsPayment(k *catalog.CaseKind, c *Case, t *catalog.Transition) bool {
+	st, ok := k.State(c.State)
+	return ok && st.Payment != nil && st.Payment.OnPaid == t.ID
+}
