@@ -53,12 +53,16 @@ type Config struct {
 	MetricsToken   string        `flag:"metrics-token" env:"METRICS_TOKEN" yaml:"metrics_token" secret:"true" help:"bearer token that may read /metrics on the public listener"`
 	AuditAnchor    time.Duration `flag:"audit-anchor-every" env:"AUDIT_ANCHOR_EVERY" yaml:"audit_anchor_every" help:"how often the audit chain's head is signed and anchored"`
 	SMTPRequireTLS bool          `flag:"smtp-require-tls" env:"SMTP_REQUIRE_TLS" yaml:"smtp_require_tls" help:"refuse to send e-mail unless the SMTP server offers STARTTLS or TLS"`
+
+	VATRate              string `flag:"vat-rate" env:"VAT_RATE" yaml:"vat_rate" help:"VAT on invoices in percent, e.g. 10 or 9.5 (§6)"`
+	PaymentGatewayURL    string `flag:"payment-gateway-url" env:"PAYMENT_GATEWAY_URL" yaml:"payment_gateway_url" help:"payment page of the payment gateway (empty: payers pay by bank transfer only)"`
+	PaymentGatewaySecret string `flag:"payment-gateway-secret" env:"PAYMENT_GATEWAY_SECRET" yaml:"payment_gateway_secret" secret:"true" help:"key shared with the payment gateway that signs its callbacks (HMAC-SHA256)"`
 }
 
 func defaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", Data: "./miz-data", LogLevel: "info",
 		Session: 12 * time.Hour, APIToken: 24 * time.Hour, SMTPFrom: "miz@ito.gov.ir",
-		IdleTimeout: 30 * time.Minute, AuditAnchor: time.Hour}
+		IdleTimeout: 30 * time.Minute, AuditAnchor: time.Hour, VATRate: "10"}
 }
 
 // loadConfig builds the configuration for a subcommand from its arguments and env.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/audit"
+	"github.com/itoir/miz/internal/billing"
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
@@ -62,6 +63,8 @@ type Main struct {
 
 	// Incidents is the CERT desk's incident service (internal/cert/reactive).
 	Incidents *reactive.Service
+	// Billing issues invoices and records payments (§6).
+	Billing *billing.Service
 
 	ln       net.Listener
 	http     *http.Server
@@ -230,6 +233,9 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
 	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
+	if m.Billing, err = m.newBilling(); err != nil { // §6: invoices, payments, payment steps (C-4.1)
+		return nil, err
+	}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -331,6 +337,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		return nil, err
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
+	w.Billing, w.InvoicePDFs, a.Billing = m.Billing, m.pdf, m.Billing
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()
