@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/store/storetest"
+)
+
+// courseAwaitingPayment opens, submits and accepts the demo applicant's course
+// enrolment through the API, so that it waits for the course fee.
+func courseAwaitingPayment(t *testing.T, m *Main, applicant, expert string) string {
+	t.Helper()
+	resp, body := doJSON(t, "POST", m.URL()+"/api/v1/cases", applicant, "application/json", `{"service":"cert","kind":"course","form":{}}`)
+	if resp.StatusCode != 201 {
+		t.Fatalf("open: %d %v", resp.StatusCode, body)
+	}
+	code := body["tracking_code"].(string)
+	uploadDocument(t, m, applicant, code, "national_card")
+	if resp, body := doJSON(t, "POST", m.URL()+"/api/v1/cases/"+code+"/submit", applicant, "application/json", `{}`); resp.StatusCode != 200 {
+		t.Fatalf("submit: %d %v", resp.StatusCode, body)
+	}
+	resp, body = doJSON(t, "POST", m.URL()+"/api/v1/cases/"+code+"/transitions", expert, "application/json",
+		`{"transition":"accept","decision":"approve"}`)
+	if resp.StatusCode != 200 || body["state"] != "awaiting_payment" {
+		t.Fatalf("accept: %d %v", resp.StatusCode, body)
+	}
+	return code
+}
+
+func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func totpNow() string { c, _ := identity.TOTPCode("JBSWY3DPEHPK3PXP", time.Now()); return c }
+
+// caseInvoice returns the number and total of the one invoice the case has.
+func caseInvoice(t *testing.T, m *Main, token, code string) (string, float64) {
+	t.Helper()
+	_, body := doJSON(t, "GET", m.URL()+"/api/v1/invoices", token, "", "")
+	invs, _ := body["invoices"].([]any)
+	for _, x := range invs {
+		inv := x.(map[string]any)
+		if inv["ref"] == "case:"+code {
+			return inv["number"].(string), inv["total"].(float64)
+		}
+	}
+	t.Fatalf("no invoice for %s in %v", code, body)
+	return "", 0
+}
+
+// noRedirect is a client that shows each redirect instead of following it; hop
+// takes one step with it.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func hop(t *testing.T, u string) *http.Response {
+	t.Helper()
+	resp, err := noRedirect.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// SLA C-4.1, §6: the course fee is the applicant's to pay, so the clock stands still
+// while the invoice is unpaid; the gateway's callback pays it and hands the case back.
+func TestPaidCertCaseWaitsForTheGatewayAndResumesOnTheCallback_C41(t *testing.T) {
+	t.Parallel()
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			dbURL := ""
+			if backend == "postgres" {
+				dbURL = storetest.PostgresURL(t)
+			}
+			var gw *testGateway
+			m := startDemoWith(t, dbURL, func(c *Config) { gw = withTestGateway(t, c) })
+			applicant := apiLogin(t, m, "demo-applicant", "")
+			expert := apiLogin(t, m, "demo-expert", totpNow())
+			code := courseAwaitingPayment(t, m, applicant, expert)
+			number, total := caseInvoice(t, m, applicant, code)
+			if total != 49_500_000 {
+				t.Errorf("course fee with 10%% VAT = %v", total)
+			}
+			_, view := doJSON(t, "GET", m.URL()+"/api/v1/cases/"+code, applicant, "", "")
+			if clk := view["sla"].(map[string]any); clk["paused"] != true || view["holder"] != "applicant" {
+				t.Fatalf("the clock runs while the fee is unpaid: %v", view)
+			}
+			// Nobody leaves the payment step without paying.
+			if resp, body := doJSON(t, "POST", m.URL()+"/api/v1/cases/"+code+"/transitions", applicant, "application/json",
+				`{"transition":"pay"}`); resp.StatusCode != 409 {
+				t.Fatalf("pay without paying: %d %v", resp.StatusCode, body)
+			}
+			resp, body := doJSON(t, "POST", m.URL()+"/api/v1/invoices/"+number+"/pay", applicant, "application/json", `{}`)
+			if resp.StatusCode != 200 {
+				t.Fatalf("start payment: %d %v", resp.StatusCode, body)
+			}
+			// The payer's browser: to the gateway, which sends it back to the callback.
+			atGateway := hop(t, body["redirect"].(string))
+			callback := atGateway.Header.Get("Location")
+			if atGateway.StatusCode != http.StatusFound || !strings.HasPrefix(callback, m.URL()+"/payments/callback?") {
+				t.Fatalf("gateway answered %d → %q", atGateway.StatusCode, callback)
+			}
+			back := hop(t, callback)
+			if back.StatusCode != http.StatusSeeOther || back.Header.Get("Location") != "/invoices/"+number {
+				t.Fatalf("callback: %d → %q", back.StatusCode, back.Header.Get("Location"))
+			}
+			_, view = doJSON(t, "GET", m.URL()+"/api/v1/cases/"+code, applicant, "", "")
+			if clk := view["sla"].(map[string]any); view["state"] != "payment_check" || view["holder"] != "organization" || clk["paused"] == true {
+				t.Fatalf("after the callback: %v", view)
+			}
+			// A replayed callback changes nothing.
+			if again := hop(t, callback); again.StatusCode != http.StatusSeeOther {
+				t.Errorf("replay: %d", again.StatusCode)
+			}
+			_, inv := doJSON(t, "GET", m.URL()+"/api/v1/invoices/"+number, applicant, "", "")
+			if pms, _ := inv["payments"].([]any); len(pms) != 1 || inv["invoice"].(map[string]any)["state"] != "paid" {
+				t.Errorf("after a replay: %v", inv)
+			}
+			_, hist := doJSON(t, "GET", m.URL()+"/api/v1/cases/"+code+"/history", applicant, "", "")
+			if n := strings.Count(strings.ReplaceAll(toJSON(hist), " ", ""), `"transition":"pay"`); n != 1 {
+				t.Errorf("the case moved %d times on the payment", n)
+			}
+			// A tampered callback (the amount lowered after signing) changes nothing.
+			code2 := courseAwaitingPayment(t, m, applicant, expert)
+			number2, _ := caseInvoice(t, m, applicant, code2)
+			_, body = doJSON(t, "POST", m.URL()+"/api/v1/invoices/"+number2+"/pay", applicant, "application/json", `{}`)
+			forged, _ := url.Parse(hop(t, body["redirect"].(string)).Header.Get("Location"))
+			q := forged.Query()
+			q.Set("amount", "1000")
+			forged.RawQuery = q.Encode()
+			if resp := hop(t, forged.String()); resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("tampered callback: %d", resp.StatusCode)
+			}
+			// … and so does the same forgery posted server to server.
+			resp, body = doJSON(t, "POST", m.URL()+"/api/v1/payments/callback", "", "application/x-www-form-urlencoded", q.Encode())
+			if resp.StatusCode != 400 || errCode(body) == "" {
+				t.Errorf("tampered server-to-server callback: %d %v", resp.StatusCode, body)
+			}
+			_, view = doJSON(t, "GET", m.URL()+"/api/v1/cases/"+code2, applicant, "", "")
+			_, inv = doJSON(t, "GET", m.URL()+"/api/v1/invoices/"+number2, applicant, "", "")
+			if view["state"] != "awaiting_payment" || inv["invoice"].(map[string]any)["state"] != "unpaid" {
+				t.Errorf("a tampered callback changed the case (%v) or the invoice (%v)", view["state"], inv["invoice"])
+			}
+			if gw.payments.Load() != 2 {
+				t.Errorf("the gateway took %d payments", gw.payments.Load())
+			}
+		})
+	}
+}
