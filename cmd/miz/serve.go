@@ -233,7 +233,8 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
 	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
-	if m.Billing, err = m.newBilling(); err != nil { // §6: invoices, payments, payment steps (C-4.1)
+	// §6: invoices, payments, and the case steps that wait for a payment (C-4.1).
+	if m.Billing, err = m.newBilling(); err != nil {
 		return nil, err
 	}
 	if cfg.Demo {
