@@ -153,3 +153,68 @@ func TestPaidCertCaseWaitsForTheGatewayAndResumesOnTheCallback_C41(t *testing.T)
 		})
 	}
 }
+
+// §6: CERTIFY's identity card says it is free; CERT's lists its priced items; the
+// revenue report counts a paid invoice in its Jalali month, for supervisors only,
+// and exports it as CSV and XLSX.
+func TestTariffsOnTheIdentityCardAndRevenueReports_Section6(t *testing.T) {
+	t.Parallel()
+	m := startDemo(t, "")
+	body := func(resp *http.Response) string {
+		t.Helper()
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return string(b)
+	}
+	resp, err := http.Get(m.URL() + "/services/certify")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := body(resp); !strings.Contains(page, "رایگان") {
+		t.Error("CERTIFY's identity card does not say it is free")
+	}
+	resp, _ = http.Get(m.URL() + "/services/cert")
+	if page := body(resp); !strings.Contains(page, "هزینه شرکت در دوره آموزشی: ۴۵٬۰۰۰٬۰۰۰ ریال") || !strings.Contains(page, "(نمونه)") {
+		t.Error("CERT's identity card does not list the course fee as an example")
+	}
+
+	applicant := apiLogin(t, m, "demo-applicant", "")
+	expert := apiLogin(t, m, "demo-expert", totpNow())
+	code := courseAwaitingPayment(t, m, applicant, expert)
+	number, total := caseInvoice(t, m, applicant, code)
+	if resp, out := doJSON(t, "POST", m.URL()+"/api/v1/invoices/"+number+"/payments", applicant, "application/json",
+		`{"reference":"BANK-77","amount":49500000}`); resp.StatusCode != 403 {
+		t.Fatalf("the applicant recorded their own bank payment: %d %v", resp.StatusCode, out)
+	}
+	if resp, out := doJSON(t, "POST", m.URL()+"/api/v1/invoices/"+number+"/payments", expert, "application/json",
+		`{"reference":"BANK-77","amount":1}`); resp.StatusCode != 400 || errCode(out) == "" {
+		t.Fatalf("a wrong amount: %d %v", resp.StatusCode, out)
+	}
+	if resp, out := doJSON(t, "POST", m.URL()+"/api/v1/invoices/"+number+"/payments", expert, "application/json",
+		`{"reference":"BANK-77","amount":49500000}`); resp.StatusCode != 201 || out["state"] != "paid" {
+		t.Fatalf("bank payment: %d %v", resp.StatusCode, out)
+	}
+	sup := apiLogin(t, m, "demo-supervisor", totpNow())
+	_, rev := doJSON(t, "GET", m.URL()+"/api/v1/billing/revenue", sup, "", "")
+	rows, _ := rev["revenue"].([]any)
+	if len(rows) != 1 || rows[0].(map[string]any)["total"] != total || rows[0].(map[string]any)["service"] != "cert" {
+		t.Errorf("revenue = %v", rev)
+	}
+	if resp, _ := doJSON(t, "GET", m.URL()+"/api/v1/billing/revenue", applicant, "", ""); resp.StatusCode != 403 {
+		t.Errorf("an applicant read the revenue: %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("GET", m.URL()+"/api/v1/billing/revenue.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+sup)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csv := body(resp); resp.StatusCode != 200 || !strings.Contains(csv, ",49500000") || !strings.Contains(csv, "رسیدگی") {
+		t.Errorf("revenue CSV: %d %q", resp.StatusCode, csv)
+	}
+	req, _ = http.NewRequest("GET", m.URL()+"/api/v1/billing/unpaid.xlsx", nil)
+	req.Header.Set("Authorization", "Bearer "+sup)
+	if resp, err = http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 || !strings.HasPrefix(body(resp), "PK") {
+		t.Errorf("unpaid XLSX: %v %v", resp.StatusCode, err)
+	}
+}

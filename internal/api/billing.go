@@ -50,6 +50,7 @@ func (a *API) billingRoutes() {
 		Summary:  "Revenue per service per Jalali month of payment (supervisors, analysts, admins)",
 		Params:   []Param{{Name: "year", In: "query", Description: "Jalali year; every year when left out"}},
 		Response: map[string]any{"type": "object"}, Errors: []int{401, 403}})
+	a.billingExportRoutes()
 	a.route("GET", "/api/v1/billing/unpaid", a.unpaidInvoices, Op{ID: "billingUnpaid", Tag: "billing", Auth: true,
 		Summary: "Unpaid invoices, oldest first (supervisors, analysts, admins)", Response: list, Errors: []int{401, 403}})
 }
