@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -216,5 +217,84 @@ func TestTariffsOnTheIdentityCardAndRevenueReports_Section6(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+sup)
 	if resp, err = http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 || !strings.HasPrefix(body(resp), "PK") {
 		t.Errorf("unpaid XLSX: %v %v", resp.StatusCode, err)
+	}
+}
+
+// staffWebClient signs a demo staff member in through the login and TOTP forms.
+func staffWebClient(t *testing.T, m *Main, user string) (*http.Client, func(string) string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(p string) string {
+		resp, err := c.Get(m.URL() + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	post := func(p string, v url.Values) {
+		resp, err := c.PostForm(m.URL()+p, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 303 {
+			t.Fatalf("%s as %s: %d", p, user, resp.StatusCode)
+		}
+	}
+	post("/login", url.Values{"username": {user}, "password": {"demo-password"}, "csrf": {csrfField.FindStringSubmatch(get("/login"))[1]}})
+	post("/login/totp", url.Values{"totp": {totpNow()}, "csrf": {csrfField.FindStringSubmatch(get("/login/totp"))[1]}})
+	return c, get
+}
+
+// §6: staff record a bank transfer on the invoice page; a wrong amount comes back on
+// the form with a Persian message and changes nothing; the right amount, written
+// with Persian digits and separators, pays the invoice and resumes the case.
+func TestStaffRecordABankPaymentOnTheInvoicePage_Section6(t *testing.T) {
+	t.Parallel()
+	m := startDemo(t, "")
+	applicant := apiLogin(t, m, "demo-applicant", "")
+	code := courseAwaitingPayment(t, m, applicant, apiLogin(t, m, "demo-expert", totpNow()))
+	number, _ := caseInvoice(t, m, applicant, code)
+
+	_, appGet := webClient(t, m, "demo-applicant")
+	if page := appGet("/invoices"); !strings.Contains(page, "/invoices/"+number) {
+		t.Fatal("the applicant's invoice list does not show the invoice")
+	}
+	if page := appGet("/invoices/" + number); !strings.Contains(page, "۴۹٬۵۰۰٬۰۰۰ ریال") || !strings.Contains(page, `id="invoice-pay"`) ||
+		strings.Contains(page, `id="record"`) {
+		t.Fatal("the applicant's invoice page lacks the amount or the pay button, or offers staff's form")
+	}
+	c, get := staffWebClient(t, m, "demo-supervisor")
+	page := get("/invoices/" + number)
+	if !strings.Contains(page, `id="record"`) {
+		t.Fatal("the supervisor is not offered to record a bank payment")
+	}
+	csrf := csrfField.FindStringSubmatch(page)[1]
+	pay := func(amount string) (int, string) {
+		resp, err := c.PostForm(m.URL()+"/invoices/"+number+"/payments", url.Values{"reference": {"۱۲۳۴۵۶"}, "amount": {amount}, "csrf": {csrf}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := pay("1000"); status != 400 || !strings.Contains(body, "مبلغ باید با مبلغ قابل پرداخت صورتحساب برابر باشد") {
+		t.Fatalf("wrong amount: %d", status)
+	}
+	if _, inv := doJSON(t, "GET", m.URL()+"/api/v1/invoices/"+number, applicant, "", ""); inv["invoice"].(map[string]any)["state"] != "unpaid" {
+		t.Fatal("a refused payment changed the invoice")
+	}
+	if status, _ := pay("۴۹٬۵۰۰٬۰۰۰"); status != 303 {
+		t.Fatalf("right amount: %d", status)
+	}
+	if page := get("/invoices/" + number); !strings.Contains(page, "123456") || !strings.Contains(page, "پرداخت‌شده") {
+		t.Error("the invoice page does not show the bank payment")
+	}
+	if _, view := doJSON(t, "GET", m.URL()+"/api/v1/cases/"+code, applicant, "", ""); view["state"] != "payment_check" {
+		t.Errorf("the case did not move on: %v", view["state"])
 	}
 }

@@ -84,10 +84,14 @@ func CallbackFromValues(v url.Values) Callback {
 		Status: v.Get("status"), Signature: v.Get("sig")}
 }
 
+// Ready reports whether payers can pay through the gateway: its address, the
+// shared secret and Miz's callback address are all configured.
+func (g Gateway) Ready() bool { return g.URL != "" && len(g.Secret) > 0 && g.CallbackURL != nil }
+
 // StartPayment sends the payer of an unpaid invoice to the gateway: it records a
 // one-time token for the invoice and its total and returns the signed address.
 func (s *Service) StartPayment(ctx context.Context, p *identity.Principal, number string) (string, error) {
-	if s.Gateway.URL == "" || len(s.Gateway.Secret) == 0 || s.Gateway.CallbackURL == nil {
+	if !s.Gateway.Ready() {
 		return "", problem.New(problem.Unavailable, "billing.gateway.off")
 	}
 	var b [16]byte

@@ -70,8 +70,8 @@ func (s *Server) renderInvoice(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	pay, record, closeIt := billing.Can(pr, inv)
-	p.Data = map[string]any{"Invoice": inv, "Payments": pms, "Pay": pay, "Record": record, "Close": closeIt,
-		"Case": caseOfInvoice(inv)}
+	p.Data = map[string]any{"Invoice": inv, "Payments": pms, "Pay": pay && s.Billing.Gateway.Ready(),
+		"BankOnly": pay && !s.Billing.Gateway.Ready(), "Record": record, "Close": closeIt, "Case": caseOfInvoice(inv)}
 	s.render(w, r, status, "invoice", p)
 }
 
@@ -116,7 +116,8 @@ func (s *Server) invoiceRecordPayment(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "billing.invoice.title")
 	in := billing.BankPayment{Reference: r.PostFormValue("reference")}
 	p.Form["reference"], p.Form["amount"] = in.Reference, r.PostFormValue("amount")
-	amount, err := strconv.ParseInt(strings.ReplaceAll(persian.ASCIIDigits(strings.TrimSpace(r.PostFormValue("amount"))), ",", ""), 10, 64)
+	amount, err := strconv.ParseInt(strings.NewReplacer(",", "", "٬", "", "،", "", " ", "").
+		Replace(persian.ASCIIDigits(strings.TrimSpace(r.PostFormValue("amount")))), 10, 64)
 	if err != nil {
 		p.Errors["amount"] = p.T("billing.amount.mismatch")
 		s.renderInvoice(w, r, http.StatusBadRequest, p)
