@@ -18,6 +18,7 @@ func startDemo(t *testing.T, dbURL string) *Main {
 	t.Helper()
 	cfg := defaultConfig()
 	cfg.Addr, cfg.Data, cfg.Demo, cfg.DB = "127.0.0.1:0", t.TempDir(), true, dbURL
+	withTestGateway(t, &cfg) // §6: e2e/billing.test.mjs pays through it
 	m := &Main{Config: cfg, Out: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)

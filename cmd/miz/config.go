@@ -54,17 +54,20 @@ type Config struct {
 	AuditAnchor    time.Duration `flag:"audit-anchor-every" env:"AUDIT_ANCHOR_EVERY" yaml:"audit_anchor_every" help:"how often the audit chain's head is signed and anchored"`
 	SMTPRequireTLS bool          `flag:"smtp-require-tls" env:"SMTP_REQUIRE_TLS" yaml:"smtp_require_tls" help:"refuse to send e-mail unless the SMTP server offers STARTTLS or TLS"`
 
-	LogFormat     string        `flag:"log-format" env:"LOG_FORMAT" yaml:"log_format" help:"text or json (one JSON object a line, with request_id)"`
-	ShutdownGrace time.Duration `flag:"shutdown-grace" env:"SHUTDOWN_GRACE" yaml:"shutdown_grace" help:"on SIGTERM, how long requests and running jobs may take to finish before the process exits"`
-	BackupDir     string        `flag:"backup-dir" env:"BACKUP_DIR" yaml:"backup_dir" help:"take a backup into this directory every --backup-every, keep --backup-keep of them, and drill the newest (empty: no scheduled backups)"`
-	BackupEvery   time.Duration `flag:"backup-every" env:"BACKUP_EVERY" yaml:"backup_every" help:"how often the scheduled backup runs"`
-	BackupKeep    int           `flag:"backup-keep" env:"BACKUP_KEEP" yaml:"backup_keep" help:"how many scheduled backups to keep"`
+	LogFormat            string        `flag:"log-format" env:"LOG_FORMAT" yaml:"log_format" help:"text or json (one JSON object a line, with request_id)"`
+	ShutdownGrace        time.Duration `flag:"shutdown-grace" env:"SHUTDOWN_GRACE" yaml:"shutdown_grace" help:"on SIGTERM, how long requests and running jobs may take to finish before the process exits"`
+	BackupDir            string        `flag:"backup-dir" env:"BACKUP_DIR" yaml:"backup_dir" help:"take a backup into this directory every --backup-every, keep --backup-keep of them, and drill the newest (empty: no scheduled backups)"`
+	BackupEvery          time.Duration `flag:"backup-every" env:"BACKUP_EVERY" yaml:"backup_every" help:"how often the scheduled backup runs"`
+	BackupKeep           int           `flag:"backup-keep" env:"BACKUP_KEEP" yaml:"backup_keep" help:"how many scheduled backups to keep"`
+	VATRate              string        `flag:"vat-rate" env:"VAT_RATE" yaml:"vat_rate" help:"VAT on invoices in percent, e.g. 10 or 9.5 (§6)"`
+	PaymentGatewayURL    string        `flag:"payment-gateway-url" env:"PAYMENT_GATEWAY_URL" yaml:"payment_gateway_url" help:"payment page of the payment gateway (empty: payers pay by bank transfer only)"`
+	PaymentGatewaySecret string        `flag:"payment-gateway-secret" env:"PAYMENT_GATEWAY_SECRET" yaml:"payment_gateway_secret" secret:"true" help:"key shared with the payment gateway that signs its callbacks (HMAC-SHA256)"`
 }
 
 func defaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", Data: "./miz-data", LogLevel: "info",
 		Session: 12 * time.Hour, APIToken: 24 * time.Hour, SMTPFrom: "miz@ito.gov.ir",
-		IdleTimeout: 30 * time.Minute, AuditAnchor: time.Hour,
+		IdleTimeout: 30 * time.Minute, AuditAnchor: time.Hour, VATRate: "10",
 		LogFormat: "text", ShutdownGrace: 15 * time.Second, BackupEvery: 24 * time.Hour, BackupKeep: 14}
 }
 

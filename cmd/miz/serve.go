@@ -18,6 +18,7 @@ import (
 
 	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/audit"
+	"github.com/itoir/miz/internal/billing"
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
@@ -63,6 +64,8 @@ type Main struct {
 
 	// Incidents is the CERT desk's incident service (internal/cert/reactive).
 	Incidents *reactive.Service
+	// Billing issues invoices and records payments (§6).
+	Billing *billing.Service
 
 	ln       net.Listener
 	http     *http.Server
@@ -237,6 +240,10 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
 	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
+	// §6: invoices, payments, and the case steps that wait for a payment (C-4.1).
+	if m.Billing, err = m.newBilling(); err != nil {
+		return nil, err
+	}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -341,6 +348,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		return nil, err
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
+	w.Billing, w.InvoicePDFs, a.Billing = m.Billing, m.pdf, m.Billing
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/itoir/miz/internal/billing"
 	"io"
 	"log/slog"
 	"mime"
@@ -71,6 +72,9 @@ type API struct {
 	// statements (issue 20); nil leaves their routes out.
 	Reports    *slareport.Service
 	Statements *slareport.Statements
+	// Billing serves invoices, payments and the gateway callback (§6); nil leaves
+	// those routes out.
+	Billing *billing.Service
 
 	mux    *http.ServeMux
 	routes []Route
@@ -151,6 +155,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
 	a.reportRoutes()         // signed monthly SLA reports and case statements (issue 20)
+	a.billingRoutes()        // invoices, payments, the gateway callback (§6)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -34,6 +34,7 @@ const (
 	Calendar              Kind = "calendar"
 	Queue                 Kind = "queue"
 	Account               Kind = "account"
+	Invoice               Kind = "invoice"
 )
 
 // Verb is an action on an object.
@@ -197,6 +198,22 @@ func policy(k Kind, v Verb) (rule, bool) {
 		switch v {
 		case View, Create, Update:
 			return rule{Any: []relation{admin}}, true
+		}
+	case Invoice:
+		// §6: the payer sees and pays their invoices; the service's staff see them
+		// and record a bank payment; a supervisor cancels or refunds; revenue
+		// reports go to supervisors, analysts and admins.
+		switch v {
+		case View:
+			return rule{Any: append([]relation{owner, admin}, staffOfCase()...)}, true
+		case Update:
+			return rule{Any: []relation{owner}}, true
+		case Act:
+			return rule{Any: []relation{role(identity.Expert), role(identity.Supervisor)}}, true
+		case Publish:
+			return rule{Any: []relation{role(identity.Supervisor)}}, true
+		case Export:
+			return rule{Any: []relation{role(identity.Supervisor), role(identity.Analyst), admin}}, true
 		}
 	}
 	return rule{}, false

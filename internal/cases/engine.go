@@ -52,6 +52,9 @@ type Engine struct {
 	Modules map[string]Module
 	// BaseURL, when https, makes the links in notice e-mails absolute.
 	BaseURL string
+	// Invoicer issues the invoice of a step that waits for payment (§6); nil
+	// issues none.
+	Invoicer Invoicer
 	// InAppOnly keeps step notices in-app, queuing no e-mail or SMS: for a copy of
 	// the engine that seeds demo history.
 	InAppOnly bool

@@ -59,7 +59,7 @@ func (e *Engine) Get(ctx context.Context, p *identity.Principal, code string) (*
 func nextFor(p *identity.Principal, c *Case, k *catalog.CaseKind) []*catalog.Transition {
 	var out []*catalog.Transition
 	for _, t := range k.TransitionsFrom(c.State) {
-		if checkActor(p, c, t) == nil {
+		if checkActor(p, c, t) == nil && !awaitsPayment(k, c, t) {
 			out = append(out, t)
 		}
 	}

@@ -85,6 +85,9 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 	if t.From != c.State {
 		return problem.New(problem.Conflict, "cases.transition.wrong_state", t.ID, c.State)
 	}
+	if awaitsPayment(k, c, t) {
+		return problem.New(problem.Conflict, "cases.payment.awaited")
+	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if t.RequiresReason && in.Reason == "" {
 		return problem.Field("reason", "cases.reason.required")
@@ -127,6 +130,9 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 		if err := mod.AfterTransition(ctx, tx, c, svc, t, in, p); err != nil {
 			return err
 		}
+	}
+	if err := e.invoiceStep(ctx, tx, c, svc, to); err != nil {
+		return err
 	}
 	told := false
 	if teller, ok := mod.(ApplicantTeller); ok {

@@ -44,6 +44,8 @@ type State struct {
 	// Budget optionally limits the time spent in this one state, e.g. the
 	// first response to an incident; it counts like the kind's budget.
 	Budget *Duration `yaml:"budget"`
+	// Payment makes the state wait for the applicant's payment (tariff.go).
+	Payment *StatePayment `yaml:"payment"`
 }
 
 // Holders of a state.

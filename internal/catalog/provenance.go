@@ -33,6 +33,11 @@ func (s *Service) FactPaths() []string {
 		"question_response_time", "complaints.negotiation_response_time", "complaints.quorum",
 		"complaints.decision_time", "validity.from", "validity.to",
 	}
+	for _, t := range s.Tariffs {
+		if t.Basis == FeeFixed {
+			paths = append(paths, "tariffs."+t.ID)
+		}
+	}
 	for _, k := range s.CaseKinds {
 		paths = append(paths, "case_kinds."+k.ID+".delivery_time.average", "case_kinds."+k.ID+".delivery_time.maximum")
 		for _, st := range k.Process.States {

@@ -13,14 +13,16 @@ type Service struct {
 	// EffectiveFrom is the day from which new cases use this version.
 	EffectiveFrom Date `yaml:"effective_from"`
 
-	NationalServiceID    string       `yaml:"national_service_id"`
-	Name                 Text         `yaml:"name"`
-	Type                 string       `yaml:"type"`
-	ResponsibleUnit      Text         `yaml:"responsible_unit"`
-	ServiceHours         Text         `yaml:"service_hours"`
-	DeliveryTime         Delivery     `yaml:"delivery_time"`
-	MaxVisits            int          `yaml:"max_visits"`
-	Fee                  Fee          `yaml:"fee"`
+	NationalServiceID string   `yaml:"national_service_id"`
+	Name              Text     `yaml:"name"`
+	Type              string   `yaml:"type"`
+	ResponsibleUnit   Text     `yaml:"responsible_unit"`
+	ServiceHours      Text     `yaml:"service_hours"`
+	DeliveryTime      Delivery `yaml:"delivery_time"`
+	MaxVisits         int      `yaml:"max_visits"`
+	Fee               Fee      `yaml:"fee"`
+	// Tariffs price the items an invoice may charge for (§6; tariff.go).
+	Tariffs              []Tariff     `yaml:"tariffs"`
 	Laws                 []Text       `yaml:"laws"`
 	Channels             []Channel    `yaml:"channels"`
 	Parties              Parties      `yaml:"parties"`

@@ -52,6 +52,7 @@ func validateService(c *checker, s *Service) {
 		c.at("max_visits", "want 0 or more in-person visits, got %d", s.MaxVisits)
 	}
 	checkFee(c, s.Fee)
+	checkTariffs(c, s)
 	nonEmpty(c, "laws", len(s.Laws))
 	for i, l := range s.Laws {
 		checkText(c, index("laws", i), l, true)

@@ -30,6 +30,9 @@ func checkKind(c *checker, path string, s *Service, k *CaseKind, seen map[string
 	}
 	if need(c, path+".process") {
 		checkProcess(c, path+".process", &k.Process)
+		for i := range k.Process.States {
+			checkStatePayment(c, index(path+".process.states", i), s, k, &k.Process.States[i])
+		}
 	}
 	for i, t := range k.Process.Transitions {
 		for j, id := range t.Documents {

@@ -139,7 +139,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		"History": v.History, "Deficiencies": v.Deficiencies, "Actions": acts,
 		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType), "DocNames": documentNames(v.ServiceDef),
 		"Confirm": confirmSteps(&v.View, acts.Steps)}
-	s.deskPanels(ctx, p, &v.View, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
+	s.deskPanels(ctx, p, &v.View, pg.Data.(map[string]any))          // visits, questions, feedback (C-4.7–C-4.9)
+	s.caseInvoices(ctx, p, v.TrackingCode, pg.Data.(map[string]any)) // §6: the invoice a payment step waits for
 	s.render(w, r, status, "case", pg)
 }
 

@@ -130,7 +130,10 @@ func newRenderer(a *assets) (*renderer, error) {
 			}
 			return fa
 		},
-		"join": strings.Join,
+		"join":       strings.Join,
+		"rials":      rials,
+		"vatPercent": vatPercent,
+		"monthName":  monthName,
 	}
 	for name, f := range labelFuncs() {
 		funcs[name] = f

@@ -37,7 +37,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]reportItem, len(list))
 	for i, pub := range list {
-		items[i] = reportItem{Published: pub, Month: monthName(p.Lang, pub.From)}
+		items[i] = reportItem{Published: pub, Month: jalaliMonthOf(p.Lang, pub.From)}
 	}
 	p.Data = items
 	s.render(w, r, http.StatusOK, "reports", p)
@@ -70,7 +70,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	if base == "" {
 		base = "https://…"
 	}
-	p.Data = reportPageData{Published: pub, Month: monthName(p.Lang, pub.From), LastDay: pub.To.Add(-time.Nanosecond),
+	p.Data = reportPageData{Published: pub, Month: jalaliMonthOf(p.Lang, pub.From), LastDay: pub.To.Add(-time.Nanosecond),
 		Obligations: reportView(p, pub), Command: fmt.Sprintf("miz verify report --server %s %s %s --version %d", base, pub.Service, pub.Period, pub.Version),
 		Next: pub.Version + 1}
 	s.render(w, r, http.StatusOK, "report", p)
@@ -142,8 +142,8 @@ type reportPageData struct {
 	Next        int
 }
 
-// monthName names the Jalali month that starts at t: "آذر ۱۴۰۵", "Azar 1405".
-func monthName(l i18n.Lang, t time.Time) string {
+// jalaliMonthOf names the Jalali month that starts at t: "آذر ۱۴۰۵", "Azar 1405".
+func jalaliMonthOf(l i18n.Lang, t time.Time) string {
 	d := jalali.FromTime(t)
 	if l == i18n.En {
 		return fmt.Sprintf("%s %d", jalali.MonthNameEn(d.Month), d.Year)

@@ -82,6 +82,9 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 		{t("catalog.card.fee"), fee(p.Lang, svc.Fee) + mark("fee")},
 		{t("catalog.card.version"), t("catalog.card.version_n", svc.Version, catalogDate(p.Lang, svc.EffectiveFrom))},
 	}
+	if len(svc.Tariffs) > 0 { // §6: each priced item, before VAT
+		rows = append(rows, cardRow{t("billing.card.tariffs"), tariffsCard(p.Lang, svc, mark)})
+	}
 	var laws, channels []string
 	for _, law := range svc.Laws {
 		laws = append(laws, law.In(l))

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/itoir/miz/internal/billing"
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
@@ -88,6 +89,11 @@ type Server struct {
 	// 20); nil leaves them out.
 	Reports    *slareport.Service
 	Statements *slareport.Statements
+	// Billing issues invoices and records payments (§6); nil leaves /invoices,
+	// /payments and /billing out. InvoicePDFs prints invoices; nil makes their
+	// PDF answer 503.
+	Billing     *billing.Service
+	InvoicePDFs InvoicePDFs
 
 	r *renderer
 }
@@ -164,8 +170,10 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminAccountRoutes(mux)
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
-	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
-	s.reportRoutes(mux) // /reports, /reports.atom, /cases/{code}/statement (issue 20)
+	s.noticeRoutes(mux)  // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.reportRoutes(mux)  // /reports, /reports.atom, /cases/{code}/statement (issue 20)
+	s.noticeRoutes(mux)  // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.billingRoutes(mux) // /invoices, /payments/callback, /billing/reports (§6)
 }
 
 // page builds the common page data.
