@@ -119,3 +119,31 @@ func (s *Service) SetRules(ctx context.Context, p *identity.Principal, r Rules) 
 			map[string]any{"channel": r.Channel, "lang": r.Lang, "interval": r.IntervalMinutes, "suppress": r.Suppress})
 	})
 }
+
+// Suppressions reads every organisation that suppresses some class of finding,
+// for an import to mark those findings as it stores them.
+func Suppressions(ctx context.Context, db *store.DB) (map[int64]Rules, error) {
+	out := map[int64]Rules{}
+	err := db.View(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT org_id, suppress FROM cert_constituents WHERE suppress <> ''`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var s string
+			if err := rows.Scan(&id, &s); err != nil {
+				return err
+			}
+			r := DefaultRules(id)
+			r.Suppress = strings.Fields(s)
+			out[id] = r
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("constituent: suppressions: %w", err)
+	}
+	return out, nil
+}
