@@ -55,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, args[1:], stdin, stdout, stderr)
 	case "cvss":
 		return runCvss(args[1:], stdin, stdout, stderr)
+	case "cert":
+		return runCert(ctx, args[1:], stdin, stdout, stderr)
 	default:
 		usage(stderr)
 		return 2
@@ -64,5 +66,5 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 var version = "dev"
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: miz <serve|migrate|backup|restore|version|audit|calendar|validate|catalog|verify|user|cvss> [flags]")
+	fmt.Fprintln(w, "usage: miz <serve|migrate|backup|restore|version|audit|calendar|validate|catalog|verify|user|cvss|cert> [flags]")
 }

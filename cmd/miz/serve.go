@@ -110,6 +110,7 @@ type domain struct {
 	sessions  *identity.Sessions
 	accounts  *identity.Accounts
 	devMail   *notify.DevMailbox // issue 14: a demo without gateways keeps mail in /dev/outbox
+	proactive *web.Proactive     // issue 16: constituents, threat feeds, direct warnings
 }
 
 // openStore sets up logging, opens and migrates the database and seeds the demo
@@ -230,6 +231,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
 	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
+	d.proactive = m.buildProactive(db)                                   // constituents, feeds, warnings (issue 16)
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -314,6 +316,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
 		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
+		Proactive: d.proactive,
 		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
 	if err != nil {
 		return nil, err

@@ -80,6 +80,9 @@ type Server struct {
 	// Demo is true under --demo: public pages then mark the catalog's unconfirmed
 	// figures "(example)" (issue 14, provenance).
 	Demo bool
+	// Proactive is the CERT's constituents, feeds and warnings (issue 16); nil
+	// leaves their pages out.
+	Proactive *Proactive
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
@@ -159,6 +162,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminAccountRoutes(mux)
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
+	s.proactiveRoutes(mux) // /org/assets, /org/warnings, /cert/feeds, /cert/warnings (issue 16)
 	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
 }
 

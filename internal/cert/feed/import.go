@@ -38,6 +38,9 @@ type Options struct {
 	Size     int64  // the file's size when known, for progress
 	// Progress is called after each batch is stored (and at the end).
 	Progress func(Import)
+	// Operator names the person at the console for the audit log when an import
+	// runs from the command line without a principal.
+	Operator string
 	// Matcher, when set, is used instead of one built from the verified assets
 	// (the benchmark builds its own).
 	Matcher *match.Matcher
@@ -84,11 +87,14 @@ func (s *Service) Import(ctx context.Context, p *identity.Principal, r io.Reader
 	return s.run(ctx, p, id, r, o)
 }
 
-func actor(p *identity.Principal) string {
-	if p == nil {
-		return "job:cert.feeds.watch"
+func actor(p *identity.Principal, o Options) string {
+	switch {
+	case p != nil:
+		return audit.AccountActor(p.ID)
+	case o.Operator != "":
+		return "operator:" + o.Operator
 	}
-	return audit.AccountActor(p.ID)
+	return "job:" + WatchJob
 }
 
 func createImport(ctx context.Context, tx *store.Tx, p *identity.Principal, o Options, status, path string) (int64, error) {
@@ -101,7 +107,7 @@ func createImport(ctx context.Context, tx *store.Tx, p *identity.Principal, o Op
 	if err != nil {
 		return 0, fmt.Errorf("feed: create import: %w", err)
 	}
-	return id, audit.Record(ctx, tx, actor(p), "cert.import.start", "cert_import", strconv.FormatInt(id, 10),
+	return id, audit.Record(ctx, tx, actor(p, o), "cert.import.start", "cert_import", strconv.FormatInt(id, 10),
 		map[string]any{"name": o.Name, "source": o.Source, "bytes": o.Size})
 }
 
@@ -121,18 +127,18 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 	if m == nil {
 		assets, err := constituent.VerifiedAssets(ctx, s.DB)
 		if err != nil {
-			return s.fail(ctx, p, id, err)
+			return s.fail(ctx, p, id, err, o)
 		}
 		m, _ = match.Build(assets)
 	}
 	sup, err := constituent.Suppressions(ctx, s.DB)
 	if err != nil {
-		return s.fail(ctx, p, id, err)
+		return s.fail(ctx, p, id, err, o)
 	}
 	cr := &countingReader{r: r}
 	fr, err := Open(cr, o.Name)
 	if err != nil {
-		return s.fail(ctx, p, id, err)
+		return s.fail(ctx, p, id, err, o)
 	}
 	size := s.BatchSize
 	if size <= 0 {
@@ -221,7 +227,7 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 			cancel()
 			for range out {
 			}
-			return s.fail(ctx, p, id, err)
+			return s.fail(ctx, p, id, err, o)
 		}
 		if o.Progress != nil {
 			res.ID, res.Status, res.BytesTotal = id, "running", o.Size
@@ -229,7 +235,7 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 		}
 	}
 	if readErr != nil {
-		return s.fail(ctx, p, id, readErr)
+		return s.fail(ctx, p, id, readErr, o)
 	}
 	return s.finish(ctx, p, id, res, badRows, feeds, o)
 }
@@ -283,7 +289,7 @@ func (s *Service) finish(ctx context.Context, p *identity.Principal, id int64, r
 			store.Millis(tx.Now), id); err != nil {
 			return fmt.Errorf("feed: finish import %d: %w", id, err)
 		}
-		return audit.Record(ctx, tx, actor(p), "cert.import.finish", "cert_import", strconv.FormatInt(id, 10), map[string]any{
+		return audit.Record(ctx, tx, actor(p, o), "cert.import.finish", "cert_import", strconv.FormatInt(id, 10), map[string]any{
 			"rows": res.Rows, "bad": res.Bad, "matched": res.Matched, "new": res.WarningsNew, "closed": res.WarningsClosed})
 	})
 	if err != nil {
@@ -297,7 +303,7 @@ func (s *Service) finish(ctx context.Context, p *identity.Principal, id int64, r
 
 // fail records an import that stopped (the input failed, or the database); what it
 // stored stays, and nothing is closed by absence.
-func (s *Service) fail(ctx context.Context, p *identity.Principal, id int64, cause error) (Result, error) {
+func (s *Service) fail(ctx context.Context, p *identity.Principal, id int64, cause error, o Options) (Result, error) {
 	ctx = context.WithoutCancel(ctx)
 	if errors.Is(cause, ErrNoColumns) {
 		cause = problem.Field("file", "feed.no_columns")
@@ -311,7 +317,7 @@ func (s *Service) fail(ctx context.Context, p *identity.Principal, id int64, cau
 			msg, store.Millis(tx.Now), id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor(p), "cert.import.fail", "cert_import", strconv.FormatInt(id, 10), map[string]any{"error": msg})
+		return audit.Record(ctx, tx, actor(p, o), "cert.import.fail", "cert_import", strconv.FormatInt(id, 10), map[string]any{"error": msg})
 	})
 	if err != nil {
 		return Result{ID: id, Status: "failed"}, fmt.Errorf("feed: import %d failed (%v) and could not be recorded: %w", id, cause, err)

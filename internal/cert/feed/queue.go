@@ -128,7 +128,7 @@ func (s *Service) RunQueued(ctx context.Context, j jobs.Job) error {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		_, ferr := s.fail(ctx, p, pl.ImportID, err)
+		_, ferr := s.fail(ctx, p, pl.ImportID, err, Options{Source: SourceUpload})
 		return jobs.Permanent(errors.Join(err, ferr))
 	}
 	defer f.Close()

@@ -110,4 +110,3 @@ func (s *Service) AdvisoryCoverage(ctx context.Context, p *identity.Principal, a
 	}
 	return out, nil
 }
-

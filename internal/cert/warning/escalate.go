@@ -93,7 +93,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 				}
 			}
 			role := escalationRoles[k.level-1]
-			a := s.alert(r.Lang, "warning.escalate.title."+role, "warning.escalate.body", len(ids))
+			a := s.alert(r.Lang, "warning.escalate.title."+role, []any{len(ids)}, "warning.escalate.body", []any{len(ids)})
 			if err := s.tell(ctx, tx, r, role, a); err != nil {
 				return err
 			}

@@ -111,25 +111,32 @@ func (s *Service) tellOrg(ctx context.Context, tx *store.Tx, r constituent.Rules
 	if err := rows.Err(); err != nil || len(items) == 0 {
 		return 0, err
 	}
-	var lines []string
-	for i, it := range items {
-		if i == 20 {
-			lines = append(lines, "…")
-			break
+	list := func(l i18n.Lang) string {
+		var lines []string
+		for i, it := range items {
+			if i == 20 {
+				lines = append(lines, "…")
+				break
+			}
+			where := it.ip
+			if it.port != 0 {
+				where += ":" + strconv.Itoa(it.port)
+			}
+			if it.host != "" {
+				where = strings.TrimSpace(where + " " + it.host)
+			}
+			if where == "" {
+				where = "AS" + strconv.FormatInt(it.asn, 10)
+			}
+			lines = append(lines, fmt.Sprintf("• %s — %s: %s — %s", i18n.T(l, "cert.severity."+it.sev),
+				i18n.T(l, "rsit."+it.class), i18n.T(l, "rsit.type."+it.typ), where))
 		}
-		where := it.ip
-		if it.port != 0 {
-			where += ":" + strconv.Itoa(it.port)
-		}
-		if it.host != "" {
-			where = strings.TrimSpace(where + " " + it.host)
-		}
-		if where == "" {
-			where = "AS" + strconv.FormatInt(it.asn, 10)
-		}
-		lines = append(lines, fmt.Sprintf("#%d %s %s/%s %s", it.id, it.sev, it.class, it.typ, where))
+		return strings.Join(lines, "\n")
 	}
-	a := s.alert(r.Lang, "warning.notice.title", "warning.notice.body", len(items), strings.Join(lines, "\n"))
+	a := s.alert(r.Lang, "warning.notice.title", []any{len(items)}, "warning.notice.body", []any{listMark})
+	// The list is put in after translation: addresses keep their Latin digits.
+	a.BodyFa = strings.Replace(a.BodyFa, listMark, list(i18n.Fa), 1)
+	a.BodyEn = strings.Replace(a.BodyEn, listMark, list(i18n.En), 1)
 	if err := s.tell(ctx, tx, r, constituent.RoleTechnical, a); err != nil {
 		return 0, err
 	}
@@ -144,12 +151,15 @@ func (s *Service) tellOrg(ctx context.Context, tx *store.Tx, r constituent.Rules
 		strconv.FormatInt(r.OrgID, 10), map[string]any{"warnings": len(items)})
 }
 
+// listMark stands for the list of findings in a notice body until it is translated.
+const listMark = "\x00list\x00"
+
 // alert builds a notice in the constituent's language (Persian also carries the
 // English text, as every bilingual notice does).
-func (s *Service) alert(lang, title, body string, args ...any) notify.InApp {
-	a := notify.InApp{TitleEn: i18n.T(i18n.En, title, args...), BodyEn: i18n.T(i18n.En, body, args...), Link: "/org/warnings"}
+func (s *Service) alert(lang, title string, titleArgs []any, body string, bodyArgs []any) notify.InApp {
+	a := notify.InApp{TitleEn: i18n.T(i18n.En, title, titleArgs...), BodyEn: i18n.T(i18n.En, body, bodyArgs...), Link: "/org/warnings"}
 	if lang != "en" {
-		a.TitleFa, a.BodyFa = i18n.T(i18n.Fa, title, args...), i18n.T(i18n.Fa, body, args...)
+		a.TitleFa, a.BodyFa = i18n.T(i18n.Fa, title, titleArgs...), i18n.T(i18n.Fa, body, bodyArgs...)
 	}
 	return a
 }
