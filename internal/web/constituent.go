@@ -75,7 +75,9 @@ func (s *Server) renderAssets(w http.ResponseWriter, r *http.Request, status int
 	s.render(w, r, status, "constituent_assets", p)
 }
 
-func (s *Server) orgAssets(w http.ResponseWriter, r *http.Request) { s.renderAssets(w, r, http.StatusOK, nil) }
+func (s *Server) orgAssets(w http.ResponseWriter, r *http.Request) {
+	s.renderAssets(w, r, http.StatusOK, nil)
+}
 
 // fieldFail shows a domain's field error on the form that caused it, or fails.
 func (s *Server) fieldFail(w http.ResponseWriter, r *http.Request, p *Page, err error, prefix string,

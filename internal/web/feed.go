@@ -37,7 +37,9 @@ func (s *Server) renderFeeds(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "feed_list", p)
 }
 
-func (s *Server) feedList(w http.ResponseWriter, r *http.Request) { s.renderFeeds(w, r, http.StatusOK, nil) }
+func (s *Server) feedList(w http.ResponseWriter, r *http.Request) {
+	s.renderFeeds(w, r, http.StatusOK, nil)
+}
 
 // feedUpload streams the upload to the incoming directory: the form's CSRF token
 // and name come before the file, so the body is read once, front to back.

@@ -163,7 +163,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
 	s.proactiveRoutes(mux) // /org/assets, /org/warnings, /cert/feeds, /cert/warnings (issue 16)
-	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.noticeRoutes(mux)    // /inbox, /profile/notices, /admin/roster, /dev/outbox
 }
 
 // page builds the common page data.
