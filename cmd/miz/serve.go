@@ -316,8 +316,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
 		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
-		Proactive: d.proactive,
-		Notices:   &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
+		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
 	if err != nil {
 		return nil, err
 	}
@@ -334,6 +333,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		return nil, err
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
+	w.Proactive = d.proactive // constituents, feeds and warnings (issue 16)
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

@@ -162,8 +162,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminAccountRoutes(mux)
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
-	s.proactiveRoutes(mux) // /org/assets, /org/warnings, /cert/feeds, /cert/warnings (issue 16)
-	s.noticeRoutes(mux)    // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.proactiveRoutes(mux)
+	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
 }
 
 // page builds the common page data.
