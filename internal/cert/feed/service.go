@@ -69,7 +69,7 @@ type Import struct {
 }
 
 // Percent is how much of the file has been read, 0–100.
-func (i *Import) Percent() int {
+func (i Import) Percent() int {
 	if i.Status == "done" {
 		return 100
 	}
@@ -80,7 +80,7 @@ func (i *Import) Percent() int {
 }
 
 // Finished reports whether the import has ended, well or not.
-func (i *Import) Finished() bool { return i.Status == "done" || i.Status == "failed" }
+func (i Import) Finished() bool { return i.Status == "done" || i.Status == "failed" }
 
 // FeedName is the name an import gets from its file when none is given: the base
 // name without its extension.
