@@ -42,20 +42,23 @@ var defaultSeverity = map[string]string{
 // remembers what it worked out (rows repeat the same few labels), up to a bound so
 // a feed with a new tag on every row cannot grow it without end.
 type classifier struct {
-	cache map[[3]string]classified
+	cache map[classKey]classified
 }
+
+// classKey is what a classification depends on.
+type classKey struct{ class, typ, tag, report, severity string }
 
 type classified struct{ class, typ, severity string }
 
 const classifierCacheMax = 4096
 
-func newClassifier() *classifier { return &classifier{cache: map[[3]string]classified{}} }
+func newClassifier() *classifier { return &classifier{cache: map[classKey]classified{}} }
 
 // classify decides from an explicit class and type (IntelMQ's
 // classification.taxonomy and .type), else from the tag and report name, and the
 // row's severity, else the class's default.
 func (c *classifier) classify(class, typ, tag, report, severity string) classified {
-	key := [3]string{class + "\x00" + typ, tag + "\x00" + report, severity}
+	key := classKey{class, typ, tag, report, severity}
 	if r, ok := c.cache[key]; ok {
 		return r
 	}
@@ -77,12 +80,13 @@ func classifyUncached(class, typ, tag, report, severity string) classified {
 			}
 		}
 	}
+	ruleSeverity := ""
 	if r.class == "" || r.typ == "" {
 		text := strings.ToLower(tag + " " + report)
 		for _, rule := range tagRules {
 			if containsAny(text, rule.words) {
 				if r.class == "" {
-					r.class, r.typ = rule.class, rule.typ
+					r.class, r.typ, ruleSeverity = rule.class, rule.typ, rule.defSeverity
 				} else if r.class == rule.class {
 					r.typ = rule.typ
 				}
@@ -97,6 +101,9 @@ func classifyUncached(class, typ, tag, report, severity string) classified {
 		r.typ = firstType(r.class)
 	}
 	r.severity = normalSeverity(severity)
+	if r.severity == "" {
+		r.severity = ruleSeverity
+	}
 	if r.severity == "" {
 		r.severity = defaultSeverity[r.class]
 	}

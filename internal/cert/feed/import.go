@@ -26,6 +26,10 @@ const maxBadReported = 100
 // is not a report of one source, and closes nothing by absence.
 const maxFeeds = 1000
 
+// maxGroup bounds the batches queued between the reader and the writer, and so
+// the import's memory, and how many the writer commits together.
+const maxGroup = 16
+
 // progressRows is how often, in rows, an import records its progress even when
 // few rows match.
 const progressRows = 50_000
@@ -120,8 +124,8 @@ type batch struct {
 }
 
 // run reads, classifies and matches on one goroutine and stores on another, so the
-// database's write waits overlap the parsing; at most two batches are in flight,
-// which bounds the memory whatever the file's size.
+// database's write waits overlap the parsing; at most maxGroup batches are in
+// flight, which bounds the memory whatever the file's size.
 func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io.Reader, o Options) (Result, error) {
 	m := o.Matcher
 	if m == nil {
@@ -144,7 +148,7 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 	if size <= 0 {
 		size = 500
 	}
-	out := make(chan batch, 1)
+	out := make(chan batch, maxGroup)
 	feeds := map[string]bool{}
 	var readErr error
 	ctx, cancel := context.WithCancel(ctx)
@@ -152,7 +156,7 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 	go func() {
 		defer close(out)
 		b := batch{}
-		seen := map[[2]string]bool{}
+		seen := map[seenKey]bool{}
 		var rows, bad, matched int64
 		flush := func() bool {
 			b.rows, b.bad, b.matched, b.bytes = rows, bad, matched, cr.n.Load()
@@ -196,7 +200,7 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 			}
 			matched++
 			fp := ev.Fingerprint()
-			k := [2]string{strconv.FormatInt(owner.OrgID, 10) + "\x00" + ev.Feed, fp}
+			k := seenKey{owner.OrgID, ev.Feed, fp}
 			if seen[k] {
 				continue
 			}
@@ -211,16 +215,36 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 	var res Result
 	var badRows []BadRow
 	for b := range out {
-		if len(badRows) < maxBadReported {
-			badRows = append(badRows, b.badRows[:min(len(b.badRows), maxBadReported-len(badRows))]...)
+		// Everything the reader queued while the last commit was syncing goes into
+		// one transaction: commits, not rows, are what a durable store pays for.
+		group := []batch{b}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case nb, ok := <-out:
+				if !ok {
+					break drain
+				}
+				group = append(group, nb)
+			default:
+				break drain
+			}
 		}
-		res.Rows, res.Bad, res.Matched, res.BytesRead = b.rows, b.bad, b.matched, b.bytes
+		last := group[len(group)-1]
+		for _, g := range group {
+			if len(badRows) < maxBadReported {
+				badRows = append(badRows, g.badRows[:min(len(g.badRows), maxBadReported-len(badRows))]...)
+			}
+		}
+		res.Rows, res.Bad, res.Matched, res.BytesRead = last.rows, last.bad, last.matched, last.bytes
 		err := s.DB.UpdateAt(ctx, s.now, func(tx *store.Tx) error {
-			if err := warning.Store(ctx, tx, id, b.findings); err != nil {
-				return err
+			for _, g := range group {
+				if err := warning.Store(ctx, tx, id, g.findings); err != nil {
+					return err
+				}
 			}
 			_, err := tx.Exec(ctx, `UPDATE cert_imports SET bytes_read = ?, rows_read = ?, rows_bad = ?, rows_matched = ? WHERE id = ?`,
-				b.bytes, b.rows, b.bad, b.matched, id)
+				last.bytes, last.rows, last.bad, last.matched, id)
 			return err
 		})
 		if err != nil {
@@ -240,8 +264,15 @@ func (s *Service) run(ctx context.Context, p *identity.Principal, id int64, r io
 	return s.finish(ctx, p, id, res, badRows, feeds, o)
 }
 
+// seenKey is a finding's identity within one batch.
+type seenKey struct {
+	org  int64
+	feed string
+	fp   int64
+}
+
 // finding is the warning an event matched to owner becomes.
-func finding(ev Event, owner match.Owner, by match.By, fp string, sup map[int64]constituent.Rules) warning.Finding {
+func finding(ev Event, owner match.Owner, by match.By, fp int64, sup map[int64]constituent.Rules) warning.Finding {
 	f := warning.Finding{OrgID: owner.OrgID, AssetID: owner.AssetID, MatchedBy: string(by), Feed: ev.Feed, Fingerprint: fp,
 		Class: ev.Class, Type: ev.Type, Severity: ev.Severity, Tag: ev.Tag, Port: ev.Port, ASN: int64(ev.ASN),
 		Host: ev.Host, ObservedAt: ev.Time}

@@ -103,7 +103,12 @@ func TestFeedFindingBecomesWarningAcknowledgedFixedAndClosedByRecheck_M43_A46(t 
 		if l, _ := w.warns.List(ctx, w.other, warning.Filter{}); len(l) != 0 {
 			t.Fatalf("other org sees %d warnings", len(l))
 		}
-		rdp := list[1]
+		var rdp warning.Warning
+		for _, w := range list {
+			if w.Port == 3389 {
+				rdp = w
+			}
+		}
 		if rdp.IP != "192.0.2.10" || rdp.Port != 3389 || rdp.Severity != "high" || rdp.MatchedBy != "prefix" ||
 			rdp.State != warning.Open || !rdp.NotifyDue.Equal(w.clock.Now().Add(4*time.Hour)) {
 			t.Fatalf("rdp warning = %+v", rdp)

@@ -1,8 +1,10 @@
 package warning
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,7 +17,7 @@ type Finding struct {
 	OrgID, AssetID int64
 	MatchedBy      string
 	Feed           string
-	Fingerprint    string
+	Fingerprint    int64
 	Class, Type    string
 	Severity       string
 	Tag            string
@@ -35,11 +37,15 @@ const findingCols = 21
 // both databases' limits on bound values.
 const MaxBatch = 1000
 
-// Store writes findings seen by import importID: a new finding becomes a warning
+// Store writes findings seen by import importID (sorting fs): a new finding becomes a warning
 // with its clocks started at tx.Now; one already live is marked seen again (and a
 // "fixed" claim made before this sighting goes back to acknowledged). Findings must
 // be distinct by (org, feed, fingerprint) within one call.
 func Store(ctx context.Context, tx *store.Tx, importID int64, fs []Finding) error {
+	// In index order, each batch touches neighbouring pages of the unique index.
+	slices.SortFunc(fs, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.OrgID, b.OrgID), strings.Compare(a.Feed, b.Feed), cmp.Compare(a.Fingerprint, b.Fingerprint))
+	})
 	for len(fs) > 0 {
 		n := min(len(fs), MaxBatch)
 		if err := storeBatch(ctx, tx, importID, fs[:n]); err != nil {

@@ -33,7 +33,7 @@ CREATE TABLE cert_warnings (
     asset_id BIGINT NOT NULL,
     matched_by TEXT NOT NULL CHECK (matched_by IN ('prefix', 'domain', 'asn')),
     feed TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
+    fingerprint BIGINT NOT NULL,
     class TEXT NOT NULL,
     type TEXT NOT NULL,
     severity TEXT NOT NULL CHECK (severity IN ('critical', 'high', 'medium', 'low')),
