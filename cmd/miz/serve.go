@@ -334,6 +334,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
 	w.Proactive = d.proactive // constituents, feeds and warnings (issue 16)
+	a.Proactive = &api.Proactive{Constituents: d.proactive.Constituents, Warnings: d.proactive.Warnings}
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()
