@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/cert/constituent"
 	"github.com/itoir/miz/internal/cert/feed"
 	"github.com/itoir/miz/internal/cert/warning"
