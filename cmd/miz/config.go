@@ -51,6 +51,7 @@ type Config struct {
 	TOTPKey        string        `flag:"totp-key" env:"TOTP_KEY" yaml:"totp_key" secret:"true" help:"base64 32-byte key that encrypts TOTP secrets at rest (empty: keys/totp.key in --data, made on first start)"`
 	MetricsAddr    string        `flag:"metrics-addr" env:"METRICS_ADDR" yaml:"metrics_addr" help:"serve /metrics on this separate listener (e.g. 127.0.0.1:9090) instead of the public one"`
 	MetricsToken   string        `flag:"metrics-token" env:"METRICS_TOKEN" yaml:"metrics_token" secret:"true" help:"bearer token that may read /metrics on the public listener"`
+	CertFeedWatch  string        `flag:"cert-feed-watch" env:"CERT_FEED_WATCH" yaml:"cert_feed_watch" help:"directory polled for threat-feed files to import (empty: none)"`
 	AuditAnchor    time.Duration `flag:"audit-anchor-every" env:"AUDIT_ANCHOR_EVERY" yaml:"audit_anchor_every" help:"how often the audit chain's head is signed and anchored"`
 	SMTPRequireTLS bool          `flag:"smtp-require-tls" env:"SMTP_REQUIRE_TLS" yaml:"smtp_require_tls" help:"refuse to send e-mail unless the SMTP server offers STARTTLS or TLS"`
 

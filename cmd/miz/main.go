@@ -59,6 +59,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runHealthcheck(ctx, args[1:], stdout, stderr)
 	case "cvss":
 		return runCvss(args[1:], stdin, stdout, stderr)
+	case "cert":
+		return runCert(ctx, args[1:], stdin, stdout, stderr)
 	default:
 		usage(stderr)
 		return 2
@@ -68,5 +70,5 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 var version = "dev"
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: miz <serve|migrate|backup|restore|version|audit|calendar|validate|catalog|verify|user|cvss|keys|healthcheck> [flags]")
+	fmt.Fprintln(w, "usage: miz <serve|migrate|backup|restore|version|audit|calendar|validate|catalog|verify|user|cvss|cert|keys|healthcheck> [flags]")
 }

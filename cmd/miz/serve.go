@@ -116,6 +116,7 @@ type domain struct {
 	sessions   *identity.Sessions
 	accounts   *identity.Accounts
 	devMail    *notify.DevMailbox // issue 14: a demo without gateways keeps mail in /dev/outbox
+	proactive  *web.Proactive     // issue 16: constituents, threat feeds, direct warnings
 }
 
 // openStore sets up logging, opens and migrates the database and seeds the demo
@@ -244,6 +245,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	if m.Billing, err = m.newBilling(); err != nil {
 		return nil, err
 	}
+	d.proactive = m.buildProactive(db) // constituents, feeds, warnings (issue 16)
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -349,6 +351,8 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
 	w.Billing, w.InvoicePDFs, a.Billing = m.Billing, m.pdf, m.Billing
+	w.Proactive = d.proactive // constituents, feeds and warnings (issue 16)
+	a.Proactive = &api.Proactive{Constituents: d.proactive.Constituents, Warnings: d.proactive.Warnings}
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

@@ -75,6 +75,9 @@ type API struct {
 	// Billing serves invoices, payments and the gateway callback (§6); nil leaves
 	// those routes out.
 	Billing *billing.Service
+	// Proactive serves constituents' assets and direct warnings (issue 16); nil
+	// leaves their routes out.
+	Proactive *Proactive
 
 	mux    *http.ServeMux
 	routes []Route
@@ -156,6 +159,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
 	a.reportRoutes()         // signed monthly SLA reports and case statements (issue 20)
 	a.billingRoutes()        // invoices, payments, the gateway callback (§6)
+	a.warningRoutes()
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -82,6 +82,9 @@ type Server struct {
 	// Demo is true under --demo: public pages then mark the catalog's unconfirmed
 	// figures "(example)" (issue 14, provenance).
 	Demo bool
+	// Proactive is the CERT's constituents, feeds and warnings (issue 16); nil
+	// leaves their pages out.
+	Proactive *Proactive
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
@@ -172,8 +175,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.resetRoutes(mux)
 	s.noticeRoutes(mux)  // /inbox, /profile/notices, /admin/roster, /dev/outbox
 	s.reportRoutes(mux)  // /reports, /reports.atom, /cases/{code}/statement (issue 20)
-	s.noticeRoutes(mux)  // /inbox, /profile/notices, /admin/roster, /dev/outbox
 	s.billingRoutes(mux) // /invoices, /payments/callback, /billing/reports (§6)
+	s.proactiveRoutes(mux)
 }
 
 // page builds the common page data.
