@@ -22,6 +22,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/cert/advisory"
 	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
@@ -62,6 +63,8 @@ type Main struct {
 
 	// Incidents is the CERT desk's incident service (internal/cert/reactive).
 	Incidents *reactive.Service
+	// Advisories is the CERT's advisories and CSAF provider (internal/cert/advisory).
+	Advisories *advisory.Service
 
 	ln       net.Listener
 	http     *http.Server
@@ -230,6 +233,9 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
 	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
+	if m.Advisories, err = newAdvisories(m, db, docs); err != nil {      // SLA M-4.1: advisories, CSAF provider
+		return nil, err
+	}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -314,7 +320,8 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
 		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
-		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
+		Advisories: m.Advisories,
+		Notices:    &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/cert/advisory"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
@@ -83,6 +84,9 @@ type Server struct {
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
+	// Advisories serve /advisories, the editors' desk and the CSAF provider (SLA
+	// M-4.1, internal/cert/advisory); nil leaves them out.
+	Advisories *advisory.Service
 
 	r *renderer
 }
@@ -160,6 +164,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
 	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.advisoryRoutes(mux) // /advisories, /cert/advisories, /.well-known/csaf/, security.txt (M-4.1)
 }
 
 // page builds the common page data.
