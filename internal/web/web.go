@@ -163,7 +163,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminAccountRoutes(mux)
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
-	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.noticeRoutes(mux)   // /inbox, /profile/notices, /admin/roster, /dev/outbox
 	s.advisoryRoutes(mux) // /advisories, /cert/advisories, /.well-known/csaf/, security.txt (M-4.1)
 }
 
