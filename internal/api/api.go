@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/itoir/miz/internal/cert/advisory"
 	"io"
 	"log/slog"
 	"mime"
@@ -66,6 +67,8 @@ type API struct {
 	AuditHead func(ctx context.Context) (AuditHead, error)
 	// Inbox serves GET /api/v1/notices (issue 14); nil leaves the notice routes out.
 	Inbox *notify.Inbox
+	// Advisories serve /api/v1/advisories (SLA M-4.1); nil leaves them out.
+	Advisories *advisory.Service
 
 	mux    *http.ServeMux
 	routes []Route
@@ -145,6 +148,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.resetRoutes()          // password reset for applicants (security #11)
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
+	a.advisoryRoutes()       // the CERT's published advisories (M-4.1)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
