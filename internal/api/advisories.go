@@ -22,13 +22,13 @@ func (a *API) advisoryRoutes() {
 		"initial_release": map[string]any{"type": "string", "format": "date-time"},
 		"current_release": map[string]any{"type": "string", "format": "date-time"}}}
 	a.route("GET", "/api/v1/advisories", a.listAdvisories, Op{ID: "listAdvisories", Tag: "advisories",
-		Summary: "Published advisories, newest first, searched after Persian normalisation (M-4.1)",
-		Params:  []Param{{Name: "q", In: "query", Description: "text, product, CVE ID or advisory ID to look for"}},
+		Summary:  "Published advisories, newest first, searched after Persian normalisation (M-4.1)",
+		Params:   []Param{{Name: "q", In: "query", Description: "text, product, CVE ID or advisory ID to look for"}},
 		Response: map[string]any{"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": summary}}},
 		Errors:   []int{400}})
 	a.route("GET", "/api/v1/advisories/{id}", a.getAdvisory, Op{ID: "getAdvisory", Tag: "advisories",
-		Summary: "One published advisory with its content, revision history and packages (M-4.1)",
-		Params:  []Param{{Name: "id", In: "path", Required: true, Description: "tracking ID, e.g. MIZ-2026-0001"}},
+		Summary:  "One published advisory with its content, revision history and packages (M-4.1)",
+		Params:   []Param{{Name: "id", In: "path", Required: true, Description: "tracking ID, e.g. MIZ-2026-0001"}},
 		Response: map[string]any{"type": "object"}, Errors: []int{404}})
 }
 

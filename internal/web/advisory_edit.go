@@ -96,7 +96,9 @@ func pathID(r *http.Request) (int64, bool) {
 
 // advisoryWork is one advisory on the editors' desk; formErr, when set, is shown
 // on the form with what was typed.
-func (s *Server) advisoryWork(w http.ResponseWriter, r *http.Request) { s.renderWork(w, r, http.StatusOK, nil) }
+func (s *Server) advisoryWork(w http.ResponseWriter, r *http.Request) {
+	s.renderWork(w, r, http.StatusOK, nil)
+}
 
 func (s *Server) renderWork(w http.ResponseWriter, r *http.Request, status int, formErr error) {
 	id, ok := pathID(r)
