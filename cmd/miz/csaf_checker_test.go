@@ -14,8 +14,8 @@ import (
 
 	"github.com/itoir/miz/internal/cert/advisory"
 	"github.com/itoir/miz/internal/cert/tlp"
-	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
 
@@ -46,6 +46,24 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// advisoryEditor stores a staff account with the cert service's editor role on a
+// running server (fixtures.New would swap the database's clock under its runner).
+func advisoryEditor(t *testing.T, m *Main, username string) *identity.Principal {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	err := m.DB.Update(ctx, func(tx *store.Tx) (err error) {
+		if id, err = identity.CreateAccount(ctx, tx, identity.NewAccount{Username: username, Kind: identity.KindStaff, DisplayName: username}); err != nil {
+			return err
+		}
+		return identity.Grant(ctx, tx, id, advisory.ServiceID, identity.Editor)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return demoPrincipal(t, m, username)
 }
 
 // checkerReport is the part of csaf_checker's JSON report the gate reads.
@@ -79,9 +97,7 @@ func TestCSAFTrustedProviderPassesChecker_M41(t *testing.T) {
 	clk := storetest.NewClock(time.Now().Add(-time.Hour))
 	m := bootMain(t, cfg, clk)
 	ctx := context.Background()
-	b := fixtures.New(t, m.DB, clk)
-	editors := map[string][]identity.Role{advisory.ServiceID: {identity.Editor}}
-	author, reviewer := b.Staff("csaf-author", editors), b.Staff("csaf-reviewer", editors)
+	author, reviewer := advisoryEditor(t, m, "csaf-author"), advisoryEditor(t, m, "csaf-reviewer")
 	for i, label := range []tlp.Level{tlp.Clear, tlp.Green, tlp.Clear} {
 		in := advisory.Input{Content: advisory.Content{TLP: label, Severity: advisory.High,
 			TitleFa: fmt.Sprintf("آسیب‌پذیری شماره %d در سرور نمونه", i+1), TitleEn: fmt.Sprintf("Sample server flaw %d", i+1),
