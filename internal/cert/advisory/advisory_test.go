@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +240,14 @@ func TestHardeningPackageAttachedAndDownloaded_M41(t *testing.T) {
 		}
 		if _, _, err := f.s.OpenFile(ctx, nil, "MIZ-2026-0001", file.ID); problem.As(err).Code != problem.NotFound {
 			t.Fatalf("package of an unpublished advisory opened: %v", err)
+		}
+		if w, err := f.s.Work(ctx, f.second, id); err != nil || len(w.Files) != 1 {
+			t.Fatalf("editors do not see the draft's package: %+v, %v", w, err)
+		}
+		if _, rc, err := f.s.OpenFile(ctx, f.second, fmt.Sprint(id), file.ID); err != nil {
+			t.Fatalf("an editor cannot open a draft's package: %v", err)
+		} else {
+			rc.Close()
 		}
 		_ = f.s.Submit(ctx, f.author, id)
 		tr, err := f.s.Publish(ctx, f.second, id)

@@ -75,6 +75,8 @@ type Work struct {
 	DraftNote   string
 	Revision    int
 	Published   *Advisory
+	// Files are the attached packages, published or not.
+	Files []File
 	// MayApprove says whether the viewer may publish the draft in review: an editor
 	// other than its author (four eyes).
 	MayApprove bool
@@ -93,6 +95,9 @@ func (s *Service) Work(ctx context.Context, p *identity.Principal, id int64) (*W
 		}
 		w = Work{ID: r.ID, TrackingID: r.TrackingID, State: r.State, Draft: r.Draft, DraftAuthor: r.DraftAuthor,
 			DraftNote: r.DraftNote, Revision: r.Revision, MayApprove: r.State == Review && r.DraftAuthor != p.ID}
+		if w.Files, err = loadFiles(ctx, tx, r.ID); err != nil {
+			return err
+		}
 		if r.Revision > 0 {
 			w.Published = new(Advisory)
 			return s.published(ctx, tx, r, w.Published)
