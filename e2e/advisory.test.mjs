@@ -32,6 +32,10 @@ test("an editor drafts, a second editor publishes, the public finds the advisory
   await author.click("#advisory-save");
   await author.waitForSelector("#advisory-submit");
   const workURL = author.url();
+  // A hardening-guide package goes with the advisory.
+  await author.setInputFiles("#file", { name: "hardening.txt", mimeType: "text/plain", buffer: Buffer.from("Disable SMTP AUTH PLAIN.\n") });
+  await author.click("#advisory-attach button[type=submit]");
+  await author.waitForSelector("#advisory-files");
   await author.click("#advisory-submit");
   await author.waitForSelector('[data-state="review"]');
   assert.equal(await author.locator("#advisory-publish").count(), 0, "the author is offered the publish button");
@@ -59,6 +63,9 @@ test("an editor drafts, a second editor publishes, the public finds the advisory
   await pub.waitForSelector("#advisory-history");
   const history = await pub.textContent("#advisory-history");
   assert.match(history, /[۰-۹]{4}/, "revision dates are not Jalali with Persian digits");
+
+  const pkg = await pub.getAttribute("#advisory-files a", "href");
+  assert.equal(await (await fetch(baseURL + pkg)).text(), "Disable SMTP AUTH PLAIN.\n");
 
   const feed = await (await fetch(baseURL + "/advisories/feed.atom")).text();
   assert.ok(feed.includes(id), "the Atom feed lacks the advisory");
