@@ -66,23 +66,6 @@ func advisoryEditor(t *testing.T, m *Main, username string) *identity.Principal 
 	return demoPrincipal(t, m, username)
 }
 
-// checkerReport is the part of csaf_checker's JSON report the gate reads.
-type checkerReport struct {
-	Domains []struct {
-		Name   string `json:"name"`
-		Passed bool   `json:"passed"`
-		Role   string `json:"role"`
-		Reqs   []struct {
-			Num      int    `json:"num"`
-			Desc     string `json:"description"`
-			Messages []struct {
-				Type int    `json:"type"`
-				Text string `json:"text"`
-			} `json:"messages"`
-		} `json:"requirements"`
-	} `json:"domains"`
-}
-
 // TestCSAFTrustedProviderPassesChecker_M41 is the gate of issue 16: Miz serves
 // HTTPS (self-signed), publishes CLEAR and GREEN advisories through the four-eyes
 // workflow, and gocsaf's csaf_checker, run against it, reports the role
@@ -98,7 +81,7 @@ func TestCSAFTrustedProviderPassesChecker_M41(t *testing.T) {
 	m := bootMain(t, cfg, clk)
 	ctx := context.Background()
 	author, reviewer := advisoryEditor(t, m, "csaf-author"), advisoryEditor(t, m, "csaf-reviewer")
-	for i, label := range []tlp.Level{tlp.Clear, tlp.Green, tlp.Clear} {
+	for i, label := range []tlp.Level{tlp.Clear, tlp.Green, tlp.Clear, tlp.Amber} {
 		in := advisory.Input{Content: advisory.Content{TLP: label, Severity: advisory.High,
 			TitleFa: fmt.Sprintf("آسیب‌پذیری شماره %d در سرور نمونه", i+1), TitleEn: fmt.Sprintf("Sample server flaw %d", i+1),
 			SummaryFa: "اجرای کد از راه دور.", RemediationFa: "به‌روزرسانی کنید.",
@@ -127,8 +110,63 @@ func TestCSAFTrustedProviderPassesChecker_M41(t *testing.T) {
 			}
 		}
 	}
-	report := filepath.Join(dir, "report.json")
-	cmd := exec.Command(checker, "--insecure", "-f", "json", "-o", report, addr)
+	d := runChecker(t, checker, dir, "anonymous", addr)
+	if d.Role != "csaf_trusted_provider" || !d.Passed {
+		t.Fatalf("csaf_checker did not pass Miz as a trusted provider")
+	}
+	for _, r := range d.Reqs {
+		if msg := r.firstError(); msg != "" && r.Num != 10 { // 10: no DNS name for 127.0.0.1; 9 serves instead
+			t.Errorf("requirement %d fails: %s", r.Num, msg)
+		}
+	}
+	// A constituent's token also reaches the GREEN and AMBER documents and their
+	// directories: they validate, their hashes and signatures check, the AMBER ones
+	// are refused without the token (requirement 5) and the WHITE ones are not (4).
+	tok := constituentToken(t, m)
+	d = runChecker(t, checker, dir, "constituent", "-H", "Authorization: Bearer "+tok, addr)
+	if !d.Passed {
+		t.Errorf("signed in as a constituent, csaf_checker did not pass Miz")
+	}
+	for _, r := range d.Reqs {
+		if msg := r.firstError(); msg != "" && r.Num != 10 { // 10: no DNS name for 127.0.0.1
+			t.Errorf("signed in as a constituent, requirement %d fails: %s", r.Num, msg)
+		}
+	}
+}
+
+// checkerDomain is one domain of csaf_checker's JSON report.
+type checkerDomain struct {
+	Name   string       `json:"name"`
+	Passed bool         `json:"passed"`
+	Role   string       `json:"role"`
+	Reqs   []checkerReq `json:"requirements"`
+}
+
+// checkerReq is one requirement's verdict.
+type checkerReq struct {
+	Num      int    `json:"num"`
+	Desc     string `json:"description"`
+	Messages []struct {
+		Type int    `json:"type"` // 0 info, 1 warning, 2 error
+		Text string `json:"text"`
+	} `json:"messages"`
+}
+
+func (r checkerReq) firstError() string {
+	for _, msg := range r.Messages {
+		if msg.Type == 2 {
+			return msg.Text
+		}
+	}
+	return ""
+}
+
+// runChecker runs csaf_checker with args and returns its report's one domain,
+// logging each requirement's verdict.
+func runChecker(t *testing.T, checker, dir, name string, args ...string) checkerDomain {
+	t.Helper()
+	report := filepath.Join(dir, name+"-report.json")
+	cmd := exec.Command(checker, append([]string{"--insecure", "-f", "json", "-o", report}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "HOME="+dir) // no stray checker.toml from the host
 	out, err := cmd.CombinedOutput()
@@ -139,24 +177,47 @@ func TestCSAFTrustedProviderPassesChecker_M41(t *testing.T) {
 	if err != nil {
 		t.Fatalf("csaf_checker wrote no report: %v\n%s", err, out)
 	}
-	var rep checkerReport
+	var rep struct {
+		Domains []checkerDomain `json:"domains"`
+	}
 	if err := json.Unmarshal(raw, &rep); err != nil || len(rep.Domains) != 1 {
 		t.Fatalf("report: %v\n%s", err, raw)
 	}
 	d := rep.Domains[0]
 	var summary []string
 	for _, r := range d.Reqs {
-		worst := "ok"
-		for _, msg := range r.Messages {
-			if msg.Type == 2 {
-				worst = "ERROR: " + msg.Text
-				break
-			}
+		verdict := "ok"
+		if msg := r.firstError(); msg != "" {
+			verdict = "ERROR: " + msg
 		}
-		summary = append(summary, fmt.Sprintf("  %2d %-45s %s", r.Num, r.Desc, worst))
+		summary = append(summary, fmt.Sprintf("  %2d %-45s %s", r.Num, r.Desc, verdict))
 	}
-	t.Logf("csaf_checker on %s: role %s, passed %v\n%s", d.Name, d.Role, d.Passed, strings.Join(summary, "\n"))
-	if d.Role != "csaf_trusted_provider" || !d.Passed {
-		t.Fatalf("csaf_checker did not pass Miz as a trusted provider:\n%s", raw)
+	t.Logf("csaf_checker (%s) on %s: role %s, passed %v\n%s", name, d.Name, d.Role, d.Passed, strings.Join(summary, "\n"))
+	if !d.Passed {
+		t.Logf("report:\n%s", raw)
 	}
+	return d
+}
+
+// constituentToken makes an organisation account and an API token for it.
+func constituentToken(t *testing.T, m *Main) string {
+	t.Helper()
+	ctx := context.Background()
+	var tok string
+	err := m.DB.Update(ctx, func(tx *store.Tx) error {
+		org, err := identity.CreateOrganization(ctx, tx, identity.Organization{NationalID: "10101234565", Kind: "government", NameFa: "سازمان عضو"})
+		if err != nil {
+			return err
+		}
+		id, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: "10101234565", Kind: identity.KindOrganization, OrgID: org})
+		if err != nil {
+			return err
+		}
+		tok, _, err = identity.CreateSession(ctx, tx, identity.NewSession{AccountID: id, Kind: identity.SessionAPI, TTL: time.Hour})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }

@@ -123,7 +123,11 @@ func (s *Service) CSAF(ctx context.Context, p *identity.Principal, path string) 
 		if err != nil {
 			return nil, err
 		}
-		return file(ctJSON, prov.Metadata(s.lastUpdated(es))), nil
+		dirs := []csaf.Label{csaf.White}
+		if Constituent(p) {
+			dirs = csaf.Labels()
+		}
+		return file(ctJSON, prov.Metadata(s.lastUpdated(es), dirs)), nil
 	case "service.json":
 		return file(ctJSON, prov.Service()), nil
 	case "openpgp/":

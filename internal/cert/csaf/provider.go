@@ -57,13 +57,20 @@ func marshal(v any) []byte {
 }
 
 // Metadata is provider-metadata.json (requirement 7): the role, the publisher, the
-// public key with its fingerprint, the public directory and the ROLIE feeds of
-// every label. lastUpdated is the newest release (or the key's creation).
-func (p Provider) Metadata(lastUpdated time.Time) []byte {
+// public key with its fingerprint, the ROLIE feeds of every label and the
+// directories of the labels the reader may open (dirs: WHITE for everyone, GREEN and
+// AMBER too for a constituent), so that every document a reader reaches is in a
+// directory it can list. lastUpdated is the newest release (or the key's creation).
+func (p Provider) Metadata(lastUpdated time.Time, dirs []Label) []byte {
 	var feeds []obj
 	for _, l := range Labels() {
 		feeds = append(feeds, obj{"summary": "TLP:" + string(l) + " advisories", "tlp_label": string(l), "url": p.FeedURL(l)})
 	}
+	var dist []obj
+	for _, l := range dirs {
+		dist = append(dist, obj{"directory_url": p.Root() + l.Folder() + "/"})
+	}
+	dist = append(dist, obj{"rolie": obj{"feeds": feeds, "services": []string{p.Root() + "service.json"}}})
 	return marshal(obj{
 		"canonical_url":              p.MetadataURL(),
 		"last_updated":               Stamp(lastUpdated),
@@ -73,10 +80,7 @@ func (p Provider) Metadata(lastUpdated time.Time) []byte {
 		"publisher":                  p.Publisher,
 		"role":                       "csaf_trusted_provider",
 		"public_openpgp_keys":        []obj{{"fingerprint": p.Signer.Fingerprint(), "url": p.KeyURL()}},
-		"distributions": []obj{
-			{"directory_url": p.Root() + White.Folder() + "/"},
-			{"rolie": obj{"feeds": feeds, "services": []string{p.Root() + "service.json"}}},
-		},
+		"distributions":              dist,
 	})
 }
 
