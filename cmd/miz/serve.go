@@ -23,6 +23,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/cert/advisory"
 	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
@@ -66,6 +67,8 @@ type Main struct {
 	Incidents *reactive.Service
 	// Billing issues invoices and records payments (§6).
 	Billing *billing.Service
+	// Advisories is the CERT's advisories and CSAF provider (internal/cert/advisory).
+	Advisories *advisory.Service
 
 	ln       net.Listener
 	http     *http.Server
@@ -245,7 +248,10 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	if m.Billing, err = m.newBilling(); err != nil {
 		return nil, err
 	}
-	d.proactive = m.buildProactive(db) // constituents, feeds, warnings (issue 16)
+	d.proactive = m.buildProactive(db)                              // constituents, feeds, warnings (issue 16)
+	if m.Advisories, err = newAdvisories(m, db, docs); err != nil { // SLA M-4.1: advisories, CSAF provider
+		return nil, err
+	}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -332,14 +338,14 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
 		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
 		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail},
-		Reports: d.reports, Statements: d.statements})
+		Reports: d.reports, Statements: d.statements, Advisories: m.Advisories})
 	if err != nil {
 		return nil, err
 	}
 	a, err := api.New(&api.API{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
 		Sessions: d.sessions, Accounts: d.accounts, Calendar: d.calendar, Registry: m.Registry, Desk: d.desk,
 		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase,
-		Reports: d.reports, Statements: d.statements})
+		Reports: d.reports, Statements: d.statements, Advisories: m.Advisories})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/itoir/miz/internal/billing"
+	"github.com/itoir/miz/internal/cert/advisory"
 	"io"
 	"log/slog"
 	"mime"
@@ -78,6 +79,8 @@ type API struct {
 	// Proactive serves constituents' assets and direct warnings (issue 16); nil
 	// leaves their routes out.
 	Proactive *Proactive
+	// Advisories serve /api/v1/advisories (SLA M-4.1); nil leaves them out.
+	Advisories *advisory.Service
 
 	mux    *http.ServeMux
 	routes []Route
@@ -160,6 +163,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.reportRoutes()         // signed monthly SLA reports and case statements (issue 20)
 	a.billingRoutes()        // invoices, payments, the gateway callback (§6)
 	a.warningRoutes()
+	a.advisoryRoutes() // the CERT's published advisories (M-4.1)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

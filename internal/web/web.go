@@ -18,6 +18,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/cert/advisory"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
@@ -97,6 +98,9 @@ type Server struct {
 	// PDF answer 503.
 	Billing     *billing.Service
 	InvoicePDFs InvoicePDFs
+	// Advisories serve /advisories, the editors' desk and the CSAF provider (SLA
+	// M-4.1, internal/cert/advisory); nil leaves them out.
+	Advisories *advisory.Service
 
 	r *renderer
 }
@@ -177,6 +181,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.reportRoutes(mux)  // /reports, /reports.atom, /cases/{code}/statement (issue 20)
 	s.billingRoutes(mux) // /invoices, /payments/callback, /billing/reports (§6)
 	s.proactiveRoutes(mux)
+	s.advisoryRoutes(mux) // /advisories, /cert/advisories, /.well-known/csaf/, security.txt (M-4.1)
 }
 
 // page builds the common page data.
