@@ -45,9 +45,9 @@ type Module struct {
 
 // Compile-time checks that Module plugs into the case engine as Next does.
 var (
-	_ cases.Module         = (*Module)(nil)
-	_ cases.Gate           = (*Module)(nil)
-	_ cases.ActionProvider = (*Module)(nil)
+	_ cases.Module          = (*Module)(nil)
+	_ cases.Gate            = (*Module)(nil)
+	_ cases.ActionProvider  = (*Module)(nil)
 	_ cases.ApplicantTeller = (*Module)(nil)
 )
 

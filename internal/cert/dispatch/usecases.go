@@ -3,7 +3,7 @@ package dispatch
 import (
 	"context"
 	"fmt"
-		"strings"
+	"strings"
 	"time"
 
 	"github.com/itoir/miz/internal/audit"
