@@ -62,6 +62,7 @@ type Main struct {
 
 	// Incidents is the CERT desk's incident service (internal/cert/reactive).
 	Incidents *reactive.Service
+	certWork  *certWork
 
 	ln       net.Listener
 	http     *http.Server
@@ -228,8 +229,10 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	}
 	m.Registry.RegisterJobs(m.Runner)
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
-	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
+	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": certModule(&reactive.Module{Now: db.Now})}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
+	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
+	m.certWork = newCertWork(db, m.Cases, m.Registry.Keys, cfg.BaseURL, db.Now)
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -314,7 +317,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Catalog: m.Catalog, Sessions: d.sessions, Accounts: d.accounts, Applications: d.apps, Calendar: d.calendar,
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
 		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
-		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
+		CertWork: m.certWork.web(), Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail}})
 	if err != nil {
 		return nil, err
 	}
@@ -331,6 +334,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		return nil, err
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
+	m.certWork.printWith(m.URL, m.Log)
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()
@@ -422,6 +426,7 @@ func (m *Main) Close() error {
 	if m.pdf != nil {
 		m.closeErr = errors.Join(m.closeErr, m.pdf.Close())
 	}
+	m.closeErr = errors.Join(m.closeErr, m.certWork.close())
 	if m.cancel != nil {
 		m.cancel()
 	}

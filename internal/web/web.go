@@ -83,6 +83,9 @@ type Server struct {
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
+	// CertWork serves the CERT's dispatch, consent, technical report and
+	// vulnerability disclosure pages (issue 15); nil leaves them out.
+	CertWork *CertWork
 
 	r *renderer
 }
@@ -160,6 +163,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
 	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
+	s.certWorkRoutes(mux)
 }
 
 // page builds the common page data.

@@ -126,3 +126,6 @@ func responder(p *identity.Principal, service string) bool {
 
 // lockKey serialises the consent steps of one case (PostgreSQL advisory lock).
 func lockKey(caseID int64) int64 { return 0x636e7374<<24 ^ caseID }
+
+// Clock is the service's time now, for showing a consent's status.
+func (s *Service) Clock() time.Time { return s.now() }

@@ -41,7 +41,15 @@ func TeamGuard(ctx context.Context, tx *store.Tx, c *cases.Case, t *catalog.Tran
 type Module struct {
 	Next   cases.Module
 	Guards []Guard
+	// Pages tells that the web serves /cases/{code}/dispatch (with the consent and
+	// report pages beside it); the case page of an incident or a dispatch request
+	// then links to it.
+	Pages bool
 }
+
+// ActionPages is the ID of the case page's link to the dispatch, consent and
+// report pages.
+const ActionPages = "cert-dispatch"
 
 // Compile-time checks that Module plugs into the case engine as Next does.
 var (
@@ -81,10 +89,15 @@ func (m *Module) MayRead(ctx context.Context, tx *store.Tx, c *cases.Case, p *id
 	return true, nil
 }
 
-// Actions is Next's, or steps unchanged when Next offers none.
+// Actions is Next's (or steps unchanged when Next offers none), with a link to
+// the dispatch, consent and report pages of an incident or a dispatch request.
 func (m *Module) Actions(v *cases.View, p *identity.Principal, steps []cases.Action) []cases.Action {
 	if ap, ok := m.Next.(cases.ActionProvider); ok {
-		return ap.Actions(v, p, steps)
+		steps = ap.Actions(v, p, steps)
+	}
+	if m.Pages && (v.Kind == "incident" || v.Kind == "dispatch") {
+		steps = append(steps, cases.Action{ID: ActionPages, Kind: cases.ActionPage, Label: "dispatch.link",
+			Path: "/cases/" + v.TrackingCode + "/dispatch"})
 	}
 	return steps
 }
