@@ -323,7 +323,8 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	}
 	a, err := api.New(&api.API{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
 		Sessions: d.sessions, Accounts: d.accounts, Calendar: d.calendar, Registry: m.Registry, Desk: d.desk,
-		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase})
+		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase,
+		CertWork: m.certWork.api()})
 	if err != nil {
 		return nil, err
 	}

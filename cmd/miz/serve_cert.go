@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/cert/consent"
 	"github.com/itoir/miz/internal/cert/disclosure"
@@ -51,6 +52,10 @@ func (c *certWork) printWith(self func() string, log *slog.Logger) {
 
 func (c *certWork) web() *web.CertWork {
 	return &web.CertWork{Dispatch: c.Dispatch, Consent: c.Consent, Reports: c.Reports, Disclosure: c.Disclosure}
+}
+
+func (c *certWork) api() *api.CertWork {
+	return &api.CertWork{Dispatch: c.Dispatch, Consent: c.Consent, Reports: c.Reports, Disclosure: c.Disclosure}
 }
 
 func (c *certWork) close() error {

@@ -66,6 +66,9 @@ type API struct {
 	AuditHead func(ctx context.Context) (AuditHead, error)
 	// Inbox serves GET /api/v1/notices (issue 14); nil leaves the notice routes out.
 	Inbox *notify.Inbox
+	// CertWork serves the CERT's dispatch, consent, technical report and
+	// vulnerability disclosure routes (issue 15); nil leaves them out.
+	CertWork *CertWork
 
 	mux    *http.ServeMux
 	routes []Route
@@ -145,6 +148,8 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.resetRoutes()          // password reset for applicants (security #11)
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
+	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
+	a.certWorkRoutes()
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -61,8 +61,8 @@ func (s *Service) Redact(ctx context.Context, p *identity.Principal, code string
 // DiffLine is one line of the difference between the original and its redaction.
 type DiffLine struct {
 	// Op is "=" (kept), "-" (removed from the original) or "+" (added).
-	Op   string
-	Text string
+	Op   string `json:"op"`
+	Text string `json:"text"`
 }
 
 // Diff is the line difference from a to b (longest common subsequence).

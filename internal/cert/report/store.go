@@ -47,13 +47,13 @@ type Report struct {
 
 // File is an attachment of a report; its bytes are read with Attachment.
 type File struct {
-	ID          int64
-	Name        string
-	ContentType string
-	Size        int64
-	SHA256      string
-	AddedBy     int64
-	AddedAt     time.Time
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	AddedBy     int64     `json:"added_by"`
+	AddedAt     time.Time `json:"added_at"`
 }
 
 const reportColumns = `id, case_id, title, body, status, author_id, created_at, updated_at, submitted_at, reviewer_id,
