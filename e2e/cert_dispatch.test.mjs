@@ -128,4 +128,24 @@ test("scoped consent, a dispatched team with its clock, and a reviewed, signed, 
   assert.ok(verify(null, Buffer.from(h + "." + p), createPublicKey({ key: jwk, format: "jwk" }), Buffer.from(s, "base64url")),
     "the signature verifies");
   assert.deepEqual(JSON.parse(Buffer.from(p, "base64url")), signed.report);
+
+  // Every page of this flow fits a 390 px phone and a 1366 px screen.
+  for (const [who, urls] of [[app, ["/dispatch", "/consent", "/reports", reportURL]], [supervisor, ["/dispatch", "/consent", reportURL]]]) {
+    for (const width of [390, 1366]) {
+      await who.setViewportSize({ width, height: 844 });
+      for (const u of urls) {
+        await who.goto(u.startsWith("http") ? u : caseURL + u);
+        const w = await who.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(w <= width, `${u} is ${w}px wide at ${width}px`);
+      }
+    }
+  }
+  const anon = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const pub = await anon.newPage();
+  for (const u of ["/vulnerabilities/report", "/vulnerabilities/credits"]) {
+    await pub.goto(baseURL + u);
+    const w = await pub.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `${u} is ${w}px wide`);
+  }
+  await anon.close();
 });
