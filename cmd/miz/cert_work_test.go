@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -123,6 +124,14 @@ func TestTechnicalReportIsDeliveredSignedAndStaysPrivate_D3(t *testing.T) {
 		if resp, body := doJSON(t, "GET", r, org, "", ""); resp.StatusCode != 404 {
 			t.Fatalf("the applicant read a draft: %d %v", resp.StatusCode, body)
 		}
+		var mp bytes.Buffer
+		mw := multipart.NewWriter(&mp)
+		fw, _ := mw.CreateFormFile("file", "iocs.txt")
+		_, _ = fw.Write([]byte("198.51.100.7\nevil.example\n"))
+		_ = mw.Close()
+		if resp, body := doJSON(t, "POST", r+"/attachments", analyst, mw.FormDataContentType(), mp.String()); resp.StatusCode != 201 {
+			t.Fatalf("attach: %d %v", resp.StatusCode, body)
+		}
 		if resp, body := doJSON(t, "POST", r+"/submit", analyst, "application/json", ``); resp.StatusCode != 200 {
 			t.Fatalf("submit: %d %v", resp.StatusCode, body)
 		}
@@ -150,6 +159,9 @@ func TestTechnicalReportIsDeliveredSignedAndStaysPrivate_D3(t *testing.T) {
 		_ = os.WriteFile(file, signed, 0o600)
 		_ = os.WriteFile(keyFile, jwks, 0o600)
 		var out, errOut bytes.Buffer
+		if !bytes.Contains(signed, []byte(`"name": "iocs.txt"`)) {
+			t.Fatalf("the signed report does not name its attachment: %s", signed)
+		}
 		if rc := runVerify(t.Context(), []string{file, "--key", keyFile}, &out, &errOut); rc != 0 || !strings.Contains(out.String(), "OK technical report") {
 			t.Fatalf("miz verify: %d %s %s", rc, out.String(), errOut.String())
 		}
@@ -174,7 +186,13 @@ func TestTechnicalReportIsDeliveredSignedAndStaysPrivate_D3(t *testing.T) {
 				return
 			}
 		}
-		if pdf := certGet(t, r+"/pdf", org); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		// A render refused as unavailable (chromium starting on a loaded machine) is
+		// retried, as the message asks the person to.
+		var pdf []byte
+		for try := 0; try < 3 && !bytes.HasPrefix(pdf, []byte("%PDF-")); try++ {
+			pdf = certGet(t, r+"/pdf", org)
+		}
+		if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 			t.Fatalf("report PDF: %.200q", pdf)
 		}
 	})

@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/itoir/miz/internal/cert/report"
 	"github.com/itoir/miz/internal/identity"
+	"github.com/itoir/miz/internal/problem"
 )
 
 func (a *API) reportRoutes() {
@@ -34,6 +36,10 @@ func (a *API) reportRoutes() {
 	a.route("POST", base+"/{id}/redaction", a.redactReport, Op{ID: "redactReport", Tag: "cert", Auth: true, Params: one,
 		Summary: "The reviewer records the public-warning draft, with names, addresses and internal details removed",
 		Body:    draft, Response: certObj, Errors: e})
+	a.route("POST", base+"/{id}/attachments", a.attachToReport, Op{ID: "attachToReport", Tag: "cert", Auth: true, Params: one,
+		Summary:  "Add an attachment to a draft or a report in review (multipart: field file); always served as a download",
+		BodyType: "multipart/form-data", Status: 201, Response: certObj, Errors: []int{400, 401, 403, 404, 409, 413, 415},
+		MaxBodySize: report.MaxFileSize + 1<<20})
 	a.route("GET", base+"/{id}/signed", a.signedReport, Op{ID: "signedReport", Tag: "cert", Auth: true, Params: one,
 		Summary:  "The delivered report as signed JSON, verifiable with `miz verify FILE --key jwks.json`",
 		Response: certObj, Errors: []int{401, 404, 409}})
@@ -178,6 +184,40 @@ func (a *API) reportDone(w http.ResponseWriter, r *http.Request, x *report.Repor
 		return
 	}
 	writeJSON(w, status, reportOf(x))
+}
+
+// attachToReport reads the multipart part named file into the report.
+func (a *API) attachToReport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		a.fail(w, r, problem.New(problem.Unsupported, "error.content_type", "multipart/form-data"))
+		return
+	}
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			a.fail(w, r, tooLargeOr(err, problem.Field("file", "report.file.empty")))
+			return
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		body, err := io.ReadAll(io.LimitReader(part, report.MaxFileSize+1))
+		if err != nil {
+			a.fail(w, r, tooLargeOr(err, problem.Field("file", "report.file.empty")))
+			return
+		}
+		x, err := a.CertWork.Reports.Attach(r.Context(), principal(r), r.PathValue("code"), id,
+			report.AttachInput{Name: part.FileName(), Body: body})
+		a.reportDone(w, r, x, err, http.StatusCreated)
+		return
+	}
 }
 
 func (a *API) signedReport(w http.ResponseWriter, r *http.Request) {
