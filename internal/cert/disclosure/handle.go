@@ -10,6 +10,7 @@ import (
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/cert/incident"
+	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/persian"
@@ -109,12 +110,10 @@ func (s *Service) NotifyOwner(ctx context.Context, p *identity.Principal, id int
 		for _, a := range accounts {
 			_, err := notify.Tell(ctx, tx, a, notify.Alert{Kind: notify.KindDecision, BaseURL: s.BaseURL, RefKind: "vulnerability",
 				RefID: v.Ref, InApp: notify.InApp{
-					TitleFa: "هشدار آسیب‌پذیری در سامانه شما (" + v.Ref + ")",
-					TitleEn: "Vulnerability warning about your system (" + v.Ref + ")",
-					BodyFa: "مرکز ماهر آسیب‌پذیری گزارش‌شده در سامانه " + v.System + " را تأیید کرده است: " + v.Title + sev +
-						"\nلطفاً هرچه سریع‌تر برای رفع آن اقدام کنید (تعهد A-4.6) و تا پایان دوره انتشار هماهنگ، آن را محرمانه نگه دارید.",
-					BodyEn: "The Maher center has verified a reported vulnerability in " + v.System + ": " + v.Title + sev +
-						"\nPlease act to fix it as fast as you can (A-4.6) and keep it confidential until coordinated disclosure.",
+					TitleFa: fmt.Sprintf(i18n.T(i18n.Fa, "notice.vuln.title"), v.Ref),
+					TitleEn: fmt.Sprintf(i18n.T(i18n.En, "notice.vuln.title"), v.Ref),
+					BodyFa:  fmt.Sprintf(i18n.T(i18n.Fa, "notice.vuln.body"), v.System, v.Title, sev),
+					BodyEn:  fmt.Sprintf(i18n.T(i18n.En, "notice.vuln.body"), v.System, v.Title, sev),
 				}})
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/cert/deskfixture"
 	"github.com/itoir/miz/internal/cert/dispatch"
+	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
@@ -39,6 +40,9 @@ func TestDispatchClockRunsFromRequestToArrival_M44(t *testing.T) {
 		req, err := s.Request(ctx, d.Reporter, code, "سرور حسابداری رمزگذاری شده")
 		if err != nil {
 			t.Fatal(err)
+		}
+		if n, _ := notify.List(ctx, db, d.Responder.ID, 10); len(n) == 0 || n[0].Link != "/cases/"+code+"/dispatch" {
+			t.Fatalf("the responders were not paged: %+v", n)
 		}
 		if _, err := s.Request(ctx, d.Reporter, code, "again"); problem.As(err).Code != problem.Conflict {
 			t.Fatalf("a second open request: %v", err)

@@ -136,6 +136,9 @@ func (s *Service) Request(ctx context.Context, p *identity.Principal, code, note
 		if err != nil {
 			return fmt.Errorf("dispatch: request on %s: %w", v.TrackingCode, err)
 		}
+		if err := pageLeads(ctx, tx, v.Service, v.TrackingCode); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.AccountActor(p.ID), "cert.dispatch.request", "case", v.TrackingCode,
 			map[string]any{"dispatch": d.ID})
 	})
@@ -268,6 +271,15 @@ func (s *Service) change(ctx context.Context, p *identity.Principal, code string
 			return wrap(action, v.TrackingCode, err)
 		}
 		if out, err = loadDispatch(ctx, tx, v.ID, id); err != nil {
+			return err
+		}
+		switch action {
+		case "cert.dispatch.team":
+			err = tellApplicant(ctx, tx, v.ApplicantAccountID, v.TrackingCode, "notice.dispatch.team")
+		case "cert.dispatch.arrival":
+			err = tellApplicant(ctx, tx, v.ApplicantAccountID, v.TrackingCode, "notice.dispatch.arrived")
+		}
+		if err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.AccountActor(p.ID), action, "case", v.TrackingCode, map[string]any{"dispatch": id})

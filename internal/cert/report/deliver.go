@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/problem"
@@ -98,9 +99,9 @@ func (s *Service) tellApplicant(ctx context.Context, tx *store.Tx, r *Report) er
 		return fmt.Errorf("report: applicant of case %d: %w", r.CaseID, err)
 	}
 	_, err := notify.Tell(ctx, tx, account, notify.Alert{Kind: notify.KindProgress, InApp: notify.InApp{
-		TitleFa: "گزارش فنی حادثه تحویل شد", TitleEn: "The incident's technical report was delivered",
-		BodyFa: "گزارش فنی پرونده " + r.CaseCode + " با امضای دیجیتال آماده دریافت است.",
-		BodyEn: "The signed technical report of case " + r.CaseCode + " is ready to download.",
+		TitleFa: i18n.T(i18n.Fa, "notice.report.delivered.title"), TitleEn: i18n.T(i18n.En, "notice.report.delivered.title"),
+		BodyFa: fmt.Sprintf(i18n.T(i18n.Fa, "notice.report.delivered.body"), r.CaseCode),
+		BodyEn: fmt.Sprintf(i18n.T(i18n.En, "notice.report.delivered.body"), r.CaseCode),
 		Link:   "/cases/" + r.CaseCode + "/reports/" + strconv.FormatInt(r.ID, 10)}, RefKind: "case", RefID: r.CaseCode})
 	return err
 }
