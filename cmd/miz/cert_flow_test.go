@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,8 +12,8 @@ import (
 // request (SLA M-4.4) through the API on both databases: the agency's organisation
 // opens it with its request letter and submits; the supervisor returns it as
 // incomplete, which pauses the clock (C-4.1); the applicant resubmits; the dispatch is
-// approved, the applicant sends the access authorisation (A-4.7), and the responder
-// closes it with the investigation report.
+// approved, the applicant sends the access authorisation (A-4.7), the team is
+// recorded and dispatched (M-4.4), and the responder closes the investigation.
 func TestCertDispatchSentBackResubmittedAndFinished_C41(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
@@ -58,6 +59,21 @@ func TestCertDispatchSentBackResubmittedAndFinished_C41(t *testing.T) {
 			t.Fatalf("authorize: %d %v", resp.StatusCode, body)
 		}
 		responder := apiLogin(t, m, "demo-responder", totp())
+		// SLA M-4.4: "team dispatched" only once a team is recorded on the case.
+		if resp, body := doJSON(t, "POST", u+code+"/transitions", responder, "application/json", `{"transition":"dispatch_team"}`); resp.StatusCode != 409 {
+			t.Fatalf("team dispatched without a team: %d %v", resp.StatusCode, body)
+		}
+		resp, body = doJSON(t, "POST", u+code+"/dispatches", org, "application/json", `{"note":"ساختمان مرکزی"}`)
+		if resp.StatusCode != 201 {
+			t.Fatalf("ask for a team: %d %v", resp.StatusCode, body)
+		}
+		team := `{"members":["علی رضایی"],"planned_departure":"2026-04-04 10:00","eta":"2026-04-04 12:00"}`
+		if resp, body := doJSON(t, "POST", fmt.Sprintf("%s%s/dispatches/%v/team", u, code, body["id"]), responder, "application/json", team); resp.StatusCode != 200 {
+			t.Fatalf("record the team: %d %v", resp.StatusCode, body)
+		}
+		if resp, body := doJSON(t, "POST", u+code+"/transitions", responder, "application/json", `{"transition":"dispatch_team"}`); resp.StatusCode != 200 || body["state"] != "team_dispatched" {
+			t.Fatalf("dispatch_team with a team: %d %v", resp.StatusCode, body)
+		}
 		if resp, body := doJSON(t, "POST", u+code+"/transitions", org, "application/json", `{"transition":"report","decision":"approve"}`); resp.StatusCode != 403 {
 			t.Fatalf("the applicant closed the dispatch: %d %v", resp.StatusCode, body)
 		}

@@ -191,7 +191,8 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 		"/cases", "/cases/" + d.issued, "/cases/" + d.review, "/cases/" + d.draft, "/cases/" + d.review + "/certify",
 		"/cases/" + d.issued + "/certify", "/certify/apply", "/queue", "/queue?service=certify", "/queue?service=cert",
 		"/complaints", "/disputes/" + d.dispute, "/complaints/" + d.complaint, "/questions", "/feedback", "/profile",
-		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued}
+		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued,
+		"/vulnerabilities/report", "/vulnerabilities/credits", "/vulnerabilities"}
 	type role struct {
 		user  string
 		staff bool

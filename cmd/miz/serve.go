@@ -69,6 +69,7 @@ type Main struct {
 	Billing *billing.Service
 	// Advisories is the CERT's advisories and CSAF provider (internal/cert/advisory).
 	Advisories *advisory.Service
+	certWork   *certWork
 
 	ln       net.Listener
 	http     *http.Server
@@ -242,7 +243,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	}
 	m.Registry.RegisterJobs(m.Runner)
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
-	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
+	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": certModule(&reactive.Module{Now: db.Now})}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
 	// §6: invoices, payments, and the case steps that wait for a payment (C-4.1).
 	if m.Billing, err = m.newBilling(); err != nil {
@@ -252,6 +253,8 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	if m.Advisories, err = newAdvisories(m, db, docs); err != nil { // SLA M-4.1: advisories, CSAF provider
 		return nil, err
 	}
+	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
+	m.certWork = newCertWork(db, m.Cases, m.Registry.Keys, cfg.BaseURL, db.Now)
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -338,14 +341,14 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Registry: m.Registry, Desk: d.desk, Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, Banner: d.outages.Banner,
 		BaseURL: m.publicBase, OIDC: m.newOIDC(), OIDCEnabled: cfg.OIDCIssuer != "", Demo: cfg.Demo, Oversight: d.oversight,
 		Notices: &web.Notices{Inbox: &notify.Inbox{DB: d.db}, Prefs: &notify.Preferences{DB: d.db}, Roster: &identity.Roster{DB: d.db}, DevMailbox: d.devMail},
-		Reports: d.reports, Statements: d.statements, Advisories: m.Advisories})
+		Reports: d.reports, Statements: d.statements, Advisories: m.Advisories, CertWork: m.certWork.web()})
 	if err != nil {
 		return nil, err
 	}
 	a, err := api.New(&api.API{Auth: d.auth, Log: m.Log, Version: version, Services: d.services, Cases: m.Cases,
 		Sessions: d.sessions, Accounts: d.accounts, Calendar: d.calendar, Registry: m.Registry, Desk: d.desk,
 		Complaints: d.cmp, Outages: d.outages, KPI: d.kpi, AuditHead: publishedAuditHead(d.anchors), BaseURL: m.publicBase,
-		Reports: d.reports, Statements: d.statements, Advisories: m.Advisories})
+		Reports: d.reports, Statements: d.statements, Advisories: m.Advisories, CertWork: m.certWork.api()})
 	if err != nil {
 		return nil, err
 	}
@@ -359,6 +362,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	w.Billing, w.InvoicePDFs, a.Billing = m.Billing, m.pdf, m.Billing
 	w.Proactive = d.proactive // constituents, feeds and warnings (issue 16)
 	a.Proactive = &api.Proactive{Constituents: d.proactive.Constituents, Warnings: d.proactive.Warnings}
+	m.certWork.printWith(m.URL, m.Log)
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

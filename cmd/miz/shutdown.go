@@ -32,6 +32,7 @@ func (m *Main) Close() error {
 	if m.pdf != nil {
 		m.closeErr = errors.Join(m.closeErr, m.pdf.Close())
 	}
+	m.closeErr = errors.Join(m.closeErr, m.certWork.close())
 	if m.cancel != nil {
 		m.cancel()
 	}

@@ -12,10 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/itoir/miz/internal/cert/report"
 	"github.com/itoir/miz/internal/certify"
 )
 
-// runVerify is `miz verify CERT.jws|CERT.json [--proof FILE] [--key JWKS_FILE]
+// runVerify is `miz verify CERT.jws|CERT.json|REPORT.json [--proof FILE] [--key JWKS_FILE]
 // [--log-key NOTE_KEY]` offline, or `miz verify --server URL NUMBER` against a live
 // registry. It exits 1 with the reason on any mismatch.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -52,6 +53,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "miz verify:", err)
 		return 1
 	}
+	if report.IsSigned(in.Credential) { // a CERT technical report (D-3), signed by the same keys
+		return verifyReport(in, stdout, stderr)
+	}
 	v, err := certify.Verify(in)
 	if err != nil {
 		fmt.Fprintln(stderr, "miz verify: NOT VALID:", err)
@@ -64,6 +68,17 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprint(stdout, " (no proof given: log inclusion not checked)")
 	}
 	fmt.Fprintln(stdout)
+	return 0
+}
+
+// verifyReport checks a delivered technical report against the issuer's keys.
+func verifyReport(in certify.VerifyInput, stdout, stderr io.Writer) int {
+	p, kid, err := report.Verify(in.Credential, in.JWKS)
+	if err != nil {
+		fmt.Fprintln(stderr, "miz verify: NOT VALID:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "OK technical report %d of case %s, delivered %s, signed by key %s\n", p.Report, p.Case, p.DeliveredAt, kid)
 	return 0
 }
 

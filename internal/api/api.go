@@ -81,6 +81,9 @@ type API struct {
 	Proactive *Proactive
 	// Advisories serve /api/v1/advisories (SLA M-4.1); nil leaves them out.
 	Advisories *advisory.Service
+	// CertWork serves the CERT's dispatch, consent, technical report and
+	// vulnerability disclosure routes (issue 15); nil leaves them out.
+	CertWork *CertWork
 
 	mux    *http.ServeMux
 	routes []Route
@@ -160,10 +163,12 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.resetRoutes()          // password reset for applicants (security #11)
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
-	a.reportRoutes()         // signed monthly SLA reports and case statements (issue 20)
+	a.slaReportRoutes()      // signed monthly SLA reports and case statements (issue 20)
 	a.billingRoutes()        // invoices, payments, the gateway callback (§6)
 	a.warningRoutes()
 	a.advisoryRoutes() // the CERT's published advisories (M-4.1)
+	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
+	a.certWorkRoutes()
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -8,21 +8,21 @@ import (
 	"github.com/itoir/miz/internal/slareport"
 )
 
-// reportRoutes declares the signed monthly SLA reports and an applicant's signed
+// slaReportRoutes declares the signed monthly SLA reports and an applicant's signed
 // case statement (issue 20); without Reports they are left out.
-func (a *API) reportRoutes() {
+func (a *API) slaReportRoutes() {
 	if a.Reports == nil || a.Statements == nil {
 		return
 	}
 	version := Param{Name: "version", In: "query", Description: "a report version (default: the newest)"}
-	a.route("GET", "/api/v1/reports", a.reportList, Op{ID: "listSLAReports", Tag: "accountability",
+	a.route("GET", "/api/v1/reports", a.slaReportList, Op{ID: "listSLAReports", Tag: "accountability",
 		Summary:  "Every published monthly SLA report of every service, corrections beside what they replace",
 		Response: map[string]any{"type": "object"}})
-	a.route("GET", "/api/v1/reports/{service}/{period}", a.reportGet, Op{ID: "getSLAReport", Tag: "accountability",
+	a.route("GET", "/api/v1/reports/{service}/{period}", a.slaReportGet, Op{ID: "getSLAReport", Tag: "accountability",
 		Params:   []Param{version},
 		Summary:  "A service's signed SLA report for a Jalali month (1405-09): the figure for every obligation, its JWS and log index",
 		Response: map[string]any{"type": "object"}, Errors: []int{400, 404}})
-	a.route("GET", "/api/v1/reports/{service}/{period}/proof", a.reportProof, Op{ID: "getSLAReportProof", Tag: "accountability",
+	a.route("GET", "/api/v1/reports/{service}/{period}/proof", a.slaReportProof, Op{ID: "getSLAReportProof", Tag: "accountability",
 		Params: []Param{version}, Produces: "text/plain",
 		Summary: "The c2sp.org/tlog-proof that the report is in the transparency log, for `miz verify report`", Errors: []int{400, 404}})
 	a.route("GET", "/api/v1/cases/{code}/statement", a.statement, Op{ID: "getCaseStatement", Tag: "cases", Auth: true,
@@ -32,7 +32,7 @@ func (a *API) reportRoutes() {
 		Produces: "text/plain", Summary: "The c2sp.org/tlog-proof that the statement's hash is in the transparency log", Errors: []int{404}})
 }
 
-func (a *API) reportList(w http.ResponseWriter, r *http.Request) {
+func (a *API) slaReportList(w http.ResponseWriter, r *http.Request) {
 	list, err := a.Reports.List(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
@@ -55,8 +55,8 @@ func (a *API) reportList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"reports": out})
 }
 
-// findReport reads the report a request names; version defaults to the newest.
-func (a *API) findReport(r *http.Request) (*slareport.Published, error) {
+// findSLAReport reads the report a request names; version defaults to the newest.
+func (a *API) findSLAReport(r *http.Request) (*slareport.Published, error) {
 	service, period := r.PathValue("service"), r.PathValue("period")
 	if v := r.URL.Query().Get("version"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -68,8 +68,8 @@ func (a *API) findReport(r *http.Request) (*slareport.Published, error) {
 	return a.Reports.Latest(r.Context(), service, period)
 }
 
-func (a *API) reportGet(w http.ResponseWriter, r *http.Request) {
-	pub, err := a.findReport(r)
+func (a *API) slaReportGet(w http.ResponseWriter, r *http.Request) {
+	pub, err := a.findSLAReport(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -77,8 +77,8 @@ func (a *API) reportGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, pub)
 }
 
-func (a *API) reportProof(w http.ResponseWriter, r *http.Request) {
-	pub, err := a.findReport(r)
+func (a *API) slaReportProof(w http.ResponseWriter, r *http.Request) {
+	pub, err := a.findSLAReport(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return

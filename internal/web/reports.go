@@ -16,19 +16,19 @@ import (
 	"github.com/itoir/miz/internal/slareport"
 )
 
-// reportRoutes serves the signed monthly SLA reports to the public and the signed
+// slaReportRoutes serves the signed monthly SLA reports to the public and the signed
 // case statement to its applicant (issue 20); without Reports they are left out.
-func (s *Server) reportRoutes(mux *http.ServeMux) {
+func (s *Server) slaReportRoutes(mux *http.ServeMux) {
 	if s.Reports == nil || s.Statements == nil {
 		return
 	}
-	mux.HandleFunc("GET /reports", s.reportsPage)
-	mux.HandleFunc("GET /reports.atom", s.reportsFeed)
-	mux.HandleFunc("GET /reports/{service}/{period}", s.reportPage)
+	mux.HandleFunc("GET /reports", s.slaReportsPage)
+	mux.HandleFunc("GET /reports.atom", s.slaReportsFeed)
+	mux.HandleFunc("GET /reports/{service}/{period}", s.slaReportPage)
 	mux.HandleFunc("GET /cases/{code}/statement", s.signedIn(s.statementDownload))
 }
 
-func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) slaReportsPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "report.list.title")
 	list, err := s.Reports.List(r.Context())
 	if err != nil {
@@ -43,9 +43,9 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "reports", p)
 }
 
-// reportPage shows one report: a figure for every obligation, the log index, and
+// slaReportPage shows one report: a figure for every obligation, the log index, and
 // how to check it with `miz verify report`.
-func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) slaReportPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "report.title")
 	service, period := r.PathValue("service"), r.PathValue("period")
 	var (
@@ -76,8 +76,8 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "report", p)
 }
 
-// reportsFeed lists every report as an Atom 1.0 feed, newest first.
-func (s *Server) reportsFeed(w http.ResponseWriter, r *http.Request) {
+// slaReportsFeed lists every report as an Atom 1.0 feed, newest first.
+func (s *Server) slaReportsFeed(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
 	list, err := s.Reports.List(r.Context())
 	if err != nil {

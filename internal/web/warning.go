@@ -35,16 +35,16 @@ type warningView struct {
 }
 
 func newWarningView(p *Page, w warning.Warning, now time.Time) warningView {
-	v := warningView{Warning: w, NotifyTook: span(p, w.NotifyTook(now)), NotifyLate: w.NotifyLate(now),
+	v := warningView{Warning: w, NotifyTook: warningSpan(p, w.NotifyTook(now)), NotifyLate: w.NotifyLate(now),
 		RemediateLate: w.RemediateLate(now)}
 	if w.Live() && w.FixedAt.IsZero() {
-		v.RemediateLeft = span(p, w.RemediateDue.Sub(now))
+		v.RemediateLeft = warningSpan(p, w.RemediateDue.Sub(now))
 	}
 	return v
 }
 
 // span writes a duration as days, hours and minutes; a negative one as overdue.
-func span(p *Page, d time.Duration) string {
+func warningSpan(p *Page, d time.Duration) string {
 	key := "warning.span"
 	if d < 0 {
 		key, d = "warning.span.over", -d

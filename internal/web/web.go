@@ -101,6 +101,9 @@ type Server struct {
 	// Advisories serve /advisories, the editors' desk and the CSAF provider (SLA
 	// M-4.1, internal/cert/advisory); nil leaves them out.
 	Advisories *advisory.Service
+	// CertWork serves the CERT's dispatch, consent, technical report and
+	// vulnerability disclosure pages (issue 15); nil leaves them out.
+	CertWork *CertWork
 
 	r *renderer
 }
@@ -177,11 +180,13 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminAccountRoutes(mux)
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
-	s.noticeRoutes(mux)  // /inbox, /profile/notices, /admin/roster, /dev/outbox
-	s.reportRoutes(mux)  // /reports, /reports.atom, /cases/{code}/statement (issue 20)
-	s.billingRoutes(mux) // /invoices, /payments/callback, /billing/reports (§6)
+	s.noticeRoutes(mux)    // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.slaReportRoutes(mux) // /reports, /reports.atom, /cases/{code}/statement (issue 20)
+	s.billingRoutes(mux)   // /invoices, /payments/callback, /billing/reports (§6)
 	s.proactiveRoutes(mux)
 	s.advisoryRoutes(mux) // /advisories, /cert/advisories, /.well-known/csaf/, security.txt (M-4.1)
+	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
+	s.certWorkRoutes(mux)
 }
 
 // page builds the common page data.
