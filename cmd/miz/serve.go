@@ -22,6 +22,7 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/cert/evidence"
 	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
@@ -62,6 +63,8 @@ type Main struct {
 
 	// Incidents is the CERT desk's incident service (internal/cert/reactive).
 	Incidents *reactive.Service
+	// Evidence keeps incidents' evidence encrypted (internal/cert/evidence).
+	Evidence *evidence.Service
 
 	ln       net.Listener
 	http     *http.Server
@@ -228,8 +231,13 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	}
 	m.Registry.RegisterJobs(m.Runner)
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
-	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now}}
+	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": &reactive.Module{Now: db.Now, WebPages: true}}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
+	evKey, err := evidence.LoadOrCreateKey(filepath.Join(keysDir(cfg), "evidence.key"))
+	if err != nil {
+		return nil, err
+	}
+	m.Evidence = &evidence.Service{DB: db, Incidents: m.Incidents, Key: evKey, Now: db.Now}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -331,6 +339,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		return nil, err
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
+	w.Incidents, w.Evidence = m.Incidents, m.Evidence
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

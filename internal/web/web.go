@@ -17,6 +17,8 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
+	"github.com/itoir/miz/internal/cert/evidence"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
@@ -83,8 +85,13 @@ type Server struct {
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
+	// Incidents and Evidence serve the CERT incident desk (issue 15: report form,
+	// triage queue, incident page, evidence, statistics); nil leaves them out.
+	Incidents *reactive.Service
+	Evidence  *evidence.Service
 
-	r *renderer
+	r              *renderer
+	incidentPanels []IncidentPanel
 }
 
 // New checks that every domain service the pages need is wired in and prepares the
@@ -159,7 +166,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminAccountRoutes(mux)
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
-	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.noticeRoutes(mux)   // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.incidentRoutes(mux) // CERT incidents: /cert/report, /cert/queue, /cases/{code}/incident, /cert/stats
 }
 
 // page builds the common page data.

@@ -30,6 +30,10 @@ type Record struct {
 	ResolutionDue time.Time
 	Closure
 	ClosedAt time.Time
+	// ReportedByStaff is the CERT staff member who took the report for the
+	// organisation (0: the organisation reported itself); Channel is how it came in.
+	ReportedByStaff int64
+	Channel         string
 }
 
 func insertRecord(ctx context.Context, tx *store.Tx, caseID int64, l tlp.Level) error {
@@ -46,9 +50,10 @@ func loadRecord(ctx context.Context, tx *store.Tx, caseID int64) (*Record, error
 	var label string
 	var reported, triaged, respDue, resDue, closed int64
 	err := tx.QueryRow(ctx, `SELECT tlp, reported_at, class, type, severity, triaged_at, triaged_by, response_due,
-		resolution_due, closure, duplicate_of, closed_at FROM cert_incidents WHERE case_id = ?`, caseID).Scan(
+		resolution_due, closure, duplicate_of, closed_at, reported_by_staff, report_channel FROM cert_incidents
+		WHERE case_id = ?`, caseID).Scan(
 		&label, &reported, &r.Class, &r.Type, &r.Severity, &triaged, &r.TriagedBy, &respDue, &resDue,
-		&r.Code, &r.DuplicateOf, &closed)
+		&r.Code, &r.DuplicateOf, &closed, &r.ReportedByStaff, &r.Channel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &problem.Error{Code: problem.NotFound, Key: "cert.not_found", Err: store.ErrNotFound}
 	}
