@@ -340,6 +340,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
 	w.Incidents, w.Evidence = m.Incidents, m.Evidence
+	a.Incidents, a.Evidence = m.Incidents, m.Evidence
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

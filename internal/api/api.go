@@ -20,6 +20,8 @@ import (
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/cert/evidence"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/desk"
@@ -66,6 +68,10 @@ type API struct {
 	AuditHead func(ctx context.Context) (AuditHead, error)
 	// Inbox serves GET /api/v1/notices (issue 14); nil leaves the notice routes out.
 	Inbox *notify.Inbox
+	// Incidents and Evidence serve the CERT incident desk (issue 15); nil leaves
+	// their routes out.
+	Incidents *reactive.Service
+	Evidence  *evidence.Service
 
 	mux    *http.ServeMux
 	routes []Route
@@ -145,6 +151,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.resetRoutes()          // password reset for applicants (security #11)
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
+	a.incidentRoutes()       // CERT incidents, evidence and statistics (issue 15)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -42,10 +42,13 @@ type ReportInput struct {
 // accepting uploads, and Report calls it again.
 func (s *Service) Check(in ReportInput) (incident.Form, error) {
 	f, err := incident.Parse(in.Form, s.now())
-	if err != nil {
+	var fe incident.FieldErrors
+	if err != nil && !errors.As(err, &fe) {
 		return f, err
 	}
-	var fe incident.FieldErrors
+	if len(fe) > 0 && fe[0].Field == "form" {
+		return f, fe // unreadable: nothing more to say
+	}
 	if err := f.Complete(); err != nil {
 		fe = append(fe, err.(incident.FieldErrors)...)
 	}

@@ -1,0 +1,4 @@
+package api
+
+// statsRoutes declares the incident statistics (D-2).
+func (a *API) statsRoutes() {}
