@@ -123,3 +123,32 @@ func TestIncidentReportAPIRefusesEveryInvalidFieldAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestIncidentStatisticsArePublicWithoutContent_D2: the catalog publishes the CERT's
+// incident statistics, so anyone reads the page, the JSON and the CSV; none of them
+// names a tracking code or a word of a report.
+func TestIncidentStatisticsArePublicWithoutContent_D2(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, m *Main) {
+		org := apiLogin(t, m, demo.OrgNationalID, "")
+		_, got := doJSON(t, "POST", m.URL()+"/api/v1/cert/incidents", org, "application/json", `{"form":{"summary":"SECRET-WORD leak"}}`)
+		code, _ := got["tracking_code"].(string)
+		if code == "" {
+			t.Fatalf("report: %v", got)
+		}
+		for _, path := range []string{"/api/v1/cert/stats", "/api/v1/cert/stats.csv", "/cert/stats", "/cert/stats.csv"} {
+			resp, err := http.Get(m.URL() + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || strings.Contains(string(b), code) || strings.Contains(string(b), "SECRET-WORD") {
+				t.Errorf("%s: %d", path, resp.StatusCode)
+			}
+			if strings.HasSuffix(path, ".csv") && !strings.Contains(string(b), ",total,,") {
+				t.Errorf("%s: no total:\n%s", path, b)
+			}
+		}
+	})
+}

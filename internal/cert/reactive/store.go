@@ -36,10 +36,10 @@ type Record struct {
 	Channel         string
 }
 
-func insertRecord(ctx context.Context, tx *store.Tx, caseID int64, l tlp.Level) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO cert_incidents (case_id, tlp, reported_at) VALUES (?, ?, ?)`,
-		caseID, l.String(), store.Millis(tx.Now)); err != nil {
-		return fmt.Errorf("cert: record incident %d: %w", caseID, err)
+func insertRecord(ctx context.Context, tx *store.Tx, c *cases.Case, l tlp.Level) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO cert_incidents (case_id, tlp, reported_at, sector) VALUES (?, ?, ?, ?)`,
+		c.ID, l.String(), store.Millis(tx.Now), c.ApplicantType); err != nil {
+		return fmt.Errorf("cert: record incident %d: %w", c.ID, err)
 	}
 	return nil
 }

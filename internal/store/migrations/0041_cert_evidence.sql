@@ -5,6 +5,9 @@
 -- night), and how the report came in.
 ALTER TABLE cert_incidents ADD COLUMN reported_by_staff BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE cert_incidents ADD COLUMN report_channel TEXT NOT NULL DEFAULT '';
+-- The reporter's sector (the case's applicant type: government, org, person), kept
+-- with the incident for statistics without content (D-2).
+ALTER TABLE cert_incidents ADD COLUMN sector TEXT NOT NULL DEFAULT '';
 
 -- Incident evidence (logs, pcaps, memory dumps, password-protected samples): never
 -- checked like an ordinary upload, stored encrypted. Each file has its own data key
