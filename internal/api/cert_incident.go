@@ -57,6 +57,9 @@ func (a *API) incidentRoutes() {
 	a.route("GET", "/api/v1/cases/{code}/incident/export", a.exportIncident, Op{ID: "exportIncident", Tag: "cert", Auth: true,
 		Params:  append(append([]Param(nil), code...), Param{Name: "format", In: "query", Required: true, Description: "stix or misp"}),
 		Summary: "The indicators the caller may see, as a STIX 2.1 bundle or a MISP event", Response: anyObj, Errors: []int{400, 401, 404}})
+	a.route("POST", "/api/v1/cases/{code}/incident/recipients", a.nameRecipient, Op{ID: "nameIncidentRecipient", Tag: "cert", Auth: true,
+		Params: code, Summary: "Name an account as a recipient of the incident's TLP:RED items (supervisors only)",
+		Body: obj([]string{"account"}, map[string]any{"account": map[string]any{"type": "integer"}}), Response: anyObj, Errors: errs})
 	a.evidenceRoutes(code)
 	a.statsRoutes()
 }
@@ -312,4 +315,15 @@ func (a *API) exportIncident(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte(buf.String()))
+}
+
+func (a *API) nameRecipient(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Account int64 `json:"account"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.done(w, r, a.Incidents.NameRecipient(r.Context(), principal(r), r.PathValue("code"), in.Account))
 }
