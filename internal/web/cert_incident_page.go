@@ -49,6 +49,7 @@ type incidentView struct {
 	Evidence  bool
 	Due       time.Time
 	Response  time.Time
+	FirstSeen time.Time
 }
 
 type labelled struct {
@@ -95,6 +96,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, status i
 	d := &incidentView{IV: iv, Label: tlpLabel(p, iv.Label), Staff: pr.IsStaff(), Handler: iv.Handler(pr),
 		Assigned: iv.Assigned(pr), Withheld: iv.Withheld, TLPs: tlpOptions(p), Evidence: s.Evidence != nil}
 	_ = json.Unmarshal(iv.Case.Form, &d.Form)
+	d.FirstSeen, _ = time.Parse(time.RFC3339, d.Form.FirstSeen)
 	v := iv.Case
 	d.Open = v.ClosedAt.IsZero() && v.State != "draft"
 	d.CanTriage = d.Handler && d.Open
