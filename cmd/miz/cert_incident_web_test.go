@@ -200,3 +200,32 @@ func addCERTAnalyst(t *testing.T, m *Main, user string) {
 		t.Fatal(err)
 	}
 }
+
+// sweepIncidentPages reports and triages an incident with assets, indicators,
+// evidence, a phase and a note, and returns the CERT desk's pages for the sweep of
+// raw codes.
+func sweepIncidentPages(t *testing.T, m *Main) []string {
+	t.Helper()
+	org := apiLogin(t, m, demo.OrgNationalID, "")
+	resp, got := doJSON(t, "POST", m.URL()+"/api/v1/cert/incidents", org, "application/json",
+		`{"form":{"summary":"sweep","first_seen":"1405/01/15","assets":["192.0.2.1","mail.example.ir"],"indicators":"evil[.]ir\n1.2.3.4"}}`)
+	if resp.StatusCode != 201 {
+		t.Fatalf("report: %d %v", resp.StatusCode, got)
+	}
+	code := got["tracking_code"].(string)
+	if r, b := postRaw(t, m.URL()+"/api/v1/cases/"+code+"/incident/evidence?filename=log.txt", org, strings.NewReader("log")); r.StatusCode != 201 {
+		t.Fatalf("evidence: %d %s", r.StatusCode, b)
+	}
+	ctx := context.Background()
+	responder := principalOf(t, m, "demo-responder")
+	if err := m.Incidents.Triage(ctx, responder, code, "intrusions", "system-compromise", "critical"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Incidents.RecordPhase(ctx, responder, code, "containment", "isolated", "AMBER+STRICT"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Incidents.AddNote(ctx, responder, code, "note", ""); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"/cert/report", "/cert/queue", "/cert/stats", "/cases/" + code + "/incident", "/cases/" + code}
+}

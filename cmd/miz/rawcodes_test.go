@@ -192,6 +192,7 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 		"/cases/" + d.issued + "/certify", "/certify/apply", "/queue", "/queue?service=certify", "/queue?service=cert",
 		"/complaints", "/disputes/" + d.dispute, "/complaints/" + d.complaint, "/questions", "/feedback", "/profile",
 		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued}
+	pages = append(pages, sweepIncidentPages(t, m)...) // issue 15
 	type role struct {
 		user  string
 		staff bool
