@@ -51,6 +51,10 @@ func TestIncidentReportFormShowsErrorsInPlaceAndStaffReportForAnOrganisation(t *
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, m *Main) {
 		org := certWebLogin(t, m, demo.OrgNationalID)
+		if status, _, resp := org.post("/cases", url.Values{"kind": {"cert/incident"}}); status != http.StatusSeeOther ||
+			resp.Header.Get("Location") != "/cert/report" {
+			t.Fatalf("the generic new-case form opened an incident without its report form: %d %s", status, resp.Header.Get("Location"))
+		}
 		status, page, _ := org.post("/cert/report", url.Values{"summary": {"Mail server encrypted"},
 			"assets": {"999.1.1.1\nhostname: mail01"}, "indicators": {"hxxp://evil[.]ir\nnot@@mail"}, "tlp": {"PURPLE"}})
 		for _, id := range []string{`id="assets-error"`, `id="indicators-error"`, `id="tlp-error"`} {

@@ -38,6 +38,7 @@ type incidentView struct {
 	Notes     []labelledNote
 	Phases    []labelledNote
 	Files     []evidenceRow
+	Docs      []evidenceRow
 	Withheld  int
 	TLPs      []option
 	Classes   []classOption
@@ -113,6 +114,10 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, status i
 	}
 	for _, ph := range iv.Phases {
 		d.Phases = append(d.Phases, labelledNote{Title: p.T("cert.phase." + ph.Phase), Body: ph.Note, TLP: tlpLabel(p, ph.TLP), At: ph.At})
+	}
+	for _, f := range iv.Files {
+		d.Docs = append(d.Docs, evidenceRow{ID: f.ID, Name: f.Filename, Size: sizeLabel(p, f.Size), SHA256: f.SHA256,
+			TLP: tlpLabel(p, iv.FileLabels[f.ID]), At: f.UploadedAt})
 	}
 	if rec := iv.Record; rec != nil {
 		if rec.Class != "" {
