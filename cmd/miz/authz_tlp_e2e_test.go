@@ -54,6 +54,12 @@ func TestAuthorizationMatrixTLPRowsThroughTheAPI(t *testing.T) {
 			tlp.AmberStrict: "strict.example", tlp.Red: "red.example"}
 		check := func(named []int64) {
 			for _, c := range callers {
+				// The generic case routes never carry the report's labelled items.
+				for _, path := range []string{"", "/history"} {
+					if _, text := rawCall(t, "GET", u+"/cases/"+code+path, c.token, "", ""); strings.Contains(text, ".example") {
+						t.Errorf("%s: GET /cases/{code}%s carries the report's indicators", c.name, path)
+					}
+				}
 				for _, path := range []string{"", "/export?format=stix", "/export?format=misp"} {
 					status, text := rawCall(t, "GET", cu+path, c.token, "", "")
 					if status != c.status {
