@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/cases"
-	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/jalali"
 )
