@@ -193,6 +193,7 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 		"/complaints", "/disputes/" + d.dispute, "/complaints/" + d.complaint, "/questions", "/feedback", "/profile",
 		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued,
 		"/vulnerabilities/report", "/vulnerabilities/credits", "/vulnerabilities"}
+	pages = append(pages, sweepIncidentPages(t, m)...) // issue 15
 	type role struct {
 		user  string
 		staff bool

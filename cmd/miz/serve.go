@@ -24,6 +24,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/cert/advisory"
+	"github.com/itoir/miz/internal/cert/evidence"
 	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
@@ -70,6 +71,8 @@ type Main struct {
 	// Advisories is the CERT's advisories and CSAF provider (internal/cert/advisory).
 	Advisories *advisory.Service
 	certWork   *certWork
+	// Evidence keeps incidents' evidence encrypted (internal/cert/evidence).
+	Evidence *evidence.Service
 
 	ln       net.Listener
 	http     *http.Server
@@ -243,7 +246,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	}
 	m.Registry.RegisterJobs(m.Runner)
 	d.apps = &application.Module{Registry: m.Registry, BaseURL: cfg.BaseURL}
-	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": certModule(&reactive.Module{Now: db.Now})}
+	m.Cases.Modules = map[string]cases.Module{"certify": d.apps, "cert": certModule(&reactive.Module{Now: db.Now, WebPages: true})}
 	m.Incidents = &reactive.Service{DB: db, Cases: m.Cases, Now: db.Now} // CERT incidents (issue 15)
 	// §6: invoices, payments, and the case steps that wait for a payment (C-4.1).
 	if m.Billing, err = m.newBilling(); err != nil {
@@ -255,6 +258,11 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	}
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	m.certWork = newCertWork(db, m.Cases, m.Registry.Keys, cfg.BaseURL, db.Now)
+	evKey, err := evidence.LoadOrCreateKey(filepath.Join(keysDir(cfg), "evidence.key"))
+	if err != nil {
+		return nil, err
+	}
+	m.Evidence = &evidence.Service{DB: db, Incidents: m.Incidents, Key: evKey, Now: db.Now}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err
@@ -363,6 +371,8 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	w.Proactive = d.proactive // constituents, feeds and warnings (issue 16)
 	a.Proactive = &api.Proactive{Constituents: d.proactive.Constituents, Warnings: d.proactive.Warnings}
 	m.certWork.printWith(m.URL, m.Log)
+	w.Incidents, w.Evidence = m.Incidents, m.Evidence
+	a.Incidents, a.Evidence = m.Incidents, m.Evidence
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

@@ -22,6 +22,8 @@ import (
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/cert/evidence"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/complaints"
 	"github.com/itoir/miz/internal/desk"
@@ -84,6 +86,10 @@ type API struct {
 	// CertWork serves the CERT's dispatch, consent, technical report and
 	// vulnerability disclosure routes (issue 15); nil leaves them out.
 	CertWork *CertWork
+	// Incidents and Evidence serve the CERT incident desk (issue 15); nil leaves
+	// their routes out.
+	Incidents *reactive.Service
+	Evidence  *evidence.Service
 
 	mux    *http.ServeMux
 	routes []Route
@@ -169,6 +175,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.advisoryRoutes() // the CERT's published advisories (M-4.1)
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	a.certWorkRoutes()
+	a.incidentRoutes() // CERT incidents, evidence and statistics (issue 15)
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

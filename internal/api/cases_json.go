@@ -5,6 +5,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/jalali"
 )
@@ -114,6 +115,11 @@ func caseOf(v *cases.CaseView) caseJSON {
 		Version: v.Version, SLA: slaOf(v.Clock), StepTarget: stepTargetOf(v.Step), Next: []stepJSON{}, Actions: actionsOf(v.Actions)}
 	if v.StateDef != nil {
 		out.StateName = v.StateDef.Name
+	}
+	if v.Kind == reactive.KindIncident && v.ServiceDef != nil && v.ServiceDef.Module == "cert" {
+		// An incident's report carries items under TLP 2.0: it is read through
+		// GET …/incident, which leaves out what the caller may not see (issue 15).
+		out.Form = nil
 	}
 	for _, t := range v.Next {
 		out.Next = append(out.Next, stepJSON{ID: t.ID, Name: t.Name, RequiresReason: t.RequiresReason, RequiresDecision: t.RequiresDecision})

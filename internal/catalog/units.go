@@ -106,7 +106,18 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return typeError(n, "want a size such as 10MB")
 	}
-	s := strings.ToUpper(strings.TrimSpace(n.Value))
+	v, err := ParseByteSize(n.Value)
+	if err != nil {
+		return typeError(n, "want a positive size such as 10MB, got %q", n.Value)
+	}
+	*b = v
+	return nil
+}
+
+// ParseByteSize reads a size as bytes or with a KB, MB or GB suffix ("50MB"), as
+// max_size and module settings named *_size are written.
+func ParseByteSize(raw string) (ByteSize, error) {
+	s := strings.ToUpper(strings.TrimSpace(raw))
 	mult := int64(1)
 	for _, u := range []struct {
 		suffix string
@@ -119,10 +130,9 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v <= 0 || v > (1<<40)/mult {
-		return typeError(n, "want a positive size such as 10MB, got %q", n.Value)
+		return 0, fmt.Errorf("catalog: size %q: want a positive size such as 10MB", raw)
 	}
-	*b = ByteSize(v * mult)
-	return nil
+	return ByteSize(v * mult), nil
 }
 
 // typeError builds the error kind that yaml.v3 collects instead of stopping,

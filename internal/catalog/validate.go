@@ -74,6 +74,7 @@ func validateService(c *checker, s *Service) {
 	checkValidity(c, s)
 	checkProvenance(c, s)
 	checkDocuments(c, s)
+	checkSettings(c, s.ModuleConfig.Settings)
 	nonEmpty(c, "case_kinds", len(s.CaseKinds))
 	seen := map[string]bool{}
 	for i := range s.CaseKinds {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/identity"
 )
@@ -62,6 +63,10 @@ func (s *Server) myCases(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) openCase(w http.ResponseWriter, r *http.Request) {
 	svc, kind, _ := cutPair(r.PostFormValue("kind"))
+	if s.Incidents != nil && svc == "cert" && kind == reactive.KindIncident {
+		http.Redirect(w, r, "/cert/report", http.StatusSeeOther) // the incident report has a form of its own (issue 15)
+		return
+	}
 	c, err := s.Cases.Open(r.Context(), caller(r), cases.OpenInput{Service: svc, Kind: kind})
 	if err != nil {
 		s.Fail(w, r, err)

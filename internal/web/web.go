@@ -19,6 +19,8 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/cert/advisory"
+	"github.com/itoir/miz/internal/cert/evidence"
+	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
@@ -104,8 +106,13 @@ type Server struct {
 	// CertWork serves the CERT's dispatch, consent, technical report and
 	// vulnerability disclosure pages (issue 15); nil leaves them out.
 	CertWork *CertWork
+	// Incidents and Evidence serve the CERT incident desk (issue 15: report form,
+	// triage queue, incident page, evidence, statistics); nil leaves them out.
+	Incidents *reactive.Service
+	Evidence  *evidence.Service
 
-	r *renderer
+	r              *renderer
+	incidentPanels []IncidentPanel
 }
 
 // New checks that every domain service the pages need is wired in and prepares the
@@ -187,6 +194,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.advisoryRoutes(mux) // /advisories, /cert/advisories, /.well-known/csaf/, security.txt (M-4.1)
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	s.certWorkRoutes(mux)
+	s.incidentRoutes(mux) // CERT incidents: /cert/report, /cert/queue, /cases/{code}/incident, /cert/stats
 }
 
 // page builds the common page data.

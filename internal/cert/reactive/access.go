@@ -3,6 +3,7 @@ package reactive
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/cert/tlp"
@@ -15,23 +16,30 @@ import (
 var handlers = []identity.Role{identity.Responder, identity.Analyst}
 
 // needToKnow decides whether staff member p may open incident c: its supervisors,
-// the staff it is assigned to, and — while nobody holds it — the service's
-// responders and analysts, who stand in for the on-duty roster until the desk has
-// one, so a report at night is picked up. Everyone else of the service sees only
-// the queue line.
-func needToKnow(c *cases.Case, p *identity.Principal) bool {
+// the staff it is assigned to, and the responders and analysts on duty now by the
+// service's duty roster (identity.OnDuty). While nobody of the service is on duty
+// by the roster (no roster yet, or a gap in it), the service's responders and
+// analysts stand in for it on incidents nobody holds, so that a report at night is
+// picked up. Everyone else of the service sees only the queue line.
+func needToKnow(ctx context.Context, tx *store.Tx, c *cases.Case, p *identity.Principal) (bool, error) {
 	if p.HasRole(c.Service, identity.Supervisor) || (c.AssigneeAccountID != 0 && c.AssigneeAccountID == p.ID) {
-		return true
+		return true, nil
 	}
-	if c.AssigneeAccountID != 0 {
-		return false
-	}
+	handler := false
 	for _, r := range handlers {
-		if p.HasRole(c.Service, r) {
-			return true
-		}
+		handler = handler || p.HasRole(c.Service, r)
 	}
-	return false
+	if !handler {
+		return false, nil
+	}
+	onDuty, err := identity.OnDuty(ctx, tx, c.Service, tx.Now)
+	if err != nil {
+		return false, err
+	}
+	if len(onDuty) == 0 {
+		return c.AssigneeAccountID == 0, nil
+	}
+	return slices.Contains(onDuty, p.ID), nil
 }
 
 // MayRead is the engine's need-to-know gate (cases.Gate) for incidents. Staff must
@@ -43,7 +51,7 @@ func (m *Module) MayRead(ctx context.Context, tx *store.Tx, c *cases.Case, p *id
 		return true, nil
 	}
 	if p.IsStaff() {
-		return needToKnow(c, p), nil
+		return needToKnow(ctx, tx, c, p)
 	}
 	label, err := labelOf(ctx, tx, c)
 	if err != nil {

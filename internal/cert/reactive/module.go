@@ -124,7 +124,7 @@ func (m *Module) AfterTransition(ctx context.Context, tx *store.Tx, c *cases.Cas
 		if err != nil {
 			return err
 		}
-		if err := insertRecord(ctx, tx, c.ID, f.Label()); err != nil {
+		if err := insertRecord(ctx, tx, c, f.Label()); err != nil {
 			return err
 		}
 		_, err = insertIndicators(ctx, tx, c.ID, p.ID, f.Indicators)

@@ -27,6 +27,16 @@ type IncidentView struct {
 	// FileLabels gives each visible file's effective label, by document ID.
 	FileLabels map[int64]tlp.Level
 	Withheld   int
+
+	viewer     tlp.Viewer
+	recipients []int64
+}
+
+// Sees reports whether the reader may see an item of this incident labelled l
+// (the incident's own label bounds every item's: the narrower wins). Packages that
+// keep items of their own on an incident (evidence) filter them with it.
+func (iv *IncidentView) Sees(l tlp.Level) bool {
+	return tlp.CanSee(iv.viewer, itemOf(&iv.Case.Case, tlp.Max(l, iv.Label), iv.recipients))
 }
 
 // Incident returns an incident to those who may read it: its reporting
@@ -42,23 +52,23 @@ func (s *Service) Incident(ctx context.Context, p *identity.Principal, ref strin
 	if err != nil {
 		return nil, err
 	}
-	out := &IncidentView{Case: v, FileLabels: map[int64]tlp.Level{}}
+	out := &IncidentView{Case: v, FileLabels: map[int64]tlp.Level{}, viewer: viewerOf(p)}
 	err = s.DB.ViewAt(ctx, s.now, func(tx *store.Tx) error {
 		if out.Label, err = labelOf(ctx, tx, &v.Case); err != nil {
 			return err
 		}
+		rec, err := loadRecipients(ctx, tx, v.ID)
+		if err != nil {
+			return err
+		}
+		out.recipients = rec
 		r, err := loadRecord(ctx, tx, v.ID)
 		if err != nil {
 			return nil // a draft: nothing of the module's yet
 		}
 		out.Record = r
-		rec, err := loadRecipients(ctx, tx, v.ID)
-		if err != nil {
-			return err
-		}
-		viewer := viewerOf(p)
 		sees := func(l tlp.Level) bool {
-			ok := tlp.CanSee(viewer, itemOf(&v.Case, tlp.Max(l, out.Label), rec))
+			ok := out.Sees(l)
 			if !ok {
 				out.Withheld++
 			}
@@ -100,6 +110,20 @@ func (s *Service) Incident(ctx context.Context, p *identity.Principal, ref strin
 		return nil, err
 	}
 	return out, nil
+}
+
+// Handler reports whether p works this incident for the CERT: staff holding a
+// responder, analyst or supervisor role on its service (Incident has checked
+// need-to-know already).
+func (iv *IncidentView) Handler(p *identity.Principal) bool {
+	svc := iv.Case.Service
+	return p.IsStaff() && (p.HasRole(svc, identity.Supervisor) || p.HasRole(svc, identity.Responder) ||
+		p.HasRole(svc, identity.Analyst))
+}
+
+// Assigned reports whether p is the staff member the incident is assigned to.
+func (iv *IncidentView) Assigned(p *identity.Principal) bool {
+	return p.IsStaff() && iv.Case.AssigneeAccountID != 0 && iv.Case.AssigneeAccountID == p.ID
 }
 
 // loadWork reads an incident's notes, phases and file labels.

@@ -30,12 +30,16 @@ type Record struct {
 	ResolutionDue time.Time
 	Closure
 	ClosedAt time.Time
+	// ReportedByStaff is the CERT staff member who took the report for the
+	// organisation (0: the organisation reported itself); Channel is how it came in.
+	ReportedByStaff int64
+	Channel         string
 }
 
-func insertRecord(ctx context.Context, tx *store.Tx, caseID int64, l tlp.Level) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO cert_incidents (case_id, tlp, reported_at) VALUES (?, ?, ?)`,
-		caseID, l.String(), store.Millis(tx.Now)); err != nil {
-		return fmt.Errorf("cert: record incident %d: %w", caseID, err)
+func insertRecord(ctx context.Context, tx *store.Tx, c *cases.Case, l tlp.Level) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO cert_incidents (case_id, tlp, reported_at, sector) VALUES (?, ?, ?, ?)`,
+		c.ID, l.String(), store.Millis(tx.Now), c.ApplicantType); err != nil {
+		return fmt.Errorf("cert: record incident %d: %w", c.ID, err)
 	}
 	return nil
 }
@@ -46,9 +50,10 @@ func loadRecord(ctx context.Context, tx *store.Tx, caseID int64) (*Record, error
 	var label string
 	var reported, triaged, respDue, resDue, closed int64
 	err := tx.QueryRow(ctx, `SELECT tlp, reported_at, class, type, severity, triaged_at, triaged_by, response_due,
-		resolution_due, closure, duplicate_of, closed_at FROM cert_incidents WHERE case_id = ?`, caseID).Scan(
+		resolution_due, closure, duplicate_of, closed_at, reported_by_staff, report_channel FROM cert_incidents
+		WHERE case_id = ?`, caseID).Scan(
 		&label, &reported, &r.Class, &r.Type, &r.Severity, &triaged, &r.TriagedBy, &respDue, &resDue,
-		&r.Code, &r.DuplicateOf, &closed)
+		&r.Code, &r.DuplicateOf, &closed, &r.ReportedByStaff, &r.Channel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &problem.Error{Code: problem.NotFound, Key: "cert.not_found", Err: store.ErrNotFound}
 	}

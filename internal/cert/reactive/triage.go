@@ -14,7 +14,8 @@ import (
 // incident it is the first response: the engine's take step (reported → handling)
 // carries the triage, so both are recorded together or neither. On an incident
 // being handled it re-triages. Class, type and severity accept common spellings;
-// unknown values are field errors. Audited as cert.triage.
+// unknown values are field errors. Whoever triages an incident nobody holds
+// takes it (cases.Claim). Audited as cert.triage.
 func (s *Service) Triage(ctx context.Context, p *identity.Principal, ref, class, typ, severity string) error {
 	t, err := Triage{Class: class, Type: typ, Severity: severity}.check(nil)
 	if err != nil {
@@ -23,6 +24,16 @@ func (s *Service) Triage(ctx context.Context, p *identity.Principal, ref, class,
 	v, err := s.openForStaff(ctx, p, ref)
 	if err != nil {
 		return err
+	}
+	if v.AssigneeAccountID == 0 && v.ClosedAt.IsZero() {
+		// Whoever triages an unheld incident takes it: from then on it is
+		// need-to-know for that responder (and supervisors) only.
+		if err := s.Cases.Claim(ctx, p, v.TrackingCode); err != nil {
+			return err
+		}
+		if v, err = s.openForStaff(ctx, p, ref); err != nil {
+			return err
+		}
 	}
 	if v.State == "reported" {
 		_, err := s.Cases.Transition(ctx, p, v.TrackingCode, cases.TransitionInput{Transition: TransitionTake,

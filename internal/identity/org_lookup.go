@@ -1,0 +1,27 @@
+package identity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/itoir/miz/internal/persian"
+	"github.com/itoir/miz/internal/store"
+)
+
+// OrganizationByNationalID loads an organisation by its national ID (شناسه ملی), in
+// Persian or ASCII digits; store.ErrNotFound when there is none.
+func OrganizationByNationalID(ctx context.Context, tx *store.Tx, nationalID string) (Organization, error) {
+	var o Organization
+	id := persian.ASCIIDigits(nationalID)
+	err := tx.QueryRow(ctx, `SELECT id, national_id, kind, name_fa, name_en, email, province FROM organizations WHERE national_id = ?`, id).
+		Scan(&o.ID, &o.NationalID, &o.Kind, &o.NameFa, &o.NameEn, &o.Email, &o.Province)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("identity: organization %q: %w", id, err)
+	}
+	return o, nil
+}
