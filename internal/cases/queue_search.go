@@ -165,3 +165,33 @@ func (e *Engine) SearchMyCases(ctx context.Context, p *identity.Principal, query
 	}
 	return matchSearch(all, query, limit, offset), nil
 }
+
+// caseWho fills a case view's subject and applicant and, for the service's staff,
+// the names of the staff who took its steps.
+func caseWho(ctx context.Context, tx *store.Tx, p *identity.Principal, cv *CaseView) error {
+	cv.Subject = subjectOf(cv.Form)
+	row := []QueueItem{{Case: cv.Case}}
+	if err := applicantNames(ctx, tx, row); err != nil {
+		return err
+	}
+	cv.Applicant = row[0].Applicant
+	if !authz.Decide(p, authz.View, authz.Resource{Kind: authz.Queue, Service: cv.Service}) {
+		return nil
+	}
+	cv.ActorNames = map[int64]string{}
+	for _, ev := range cv.History {
+		id := ev.ActorAccountID
+		if id == 0 || id == cv.ApplicantAccountID {
+			continue
+		}
+		if _, ok := cv.ActorNames[id]; ok {
+			continue
+		}
+		var n string
+		if err := tx.QueryRow(ctx, "SELECT display_name FROM accounts WHERE id = ?", id).Scan(&n); err != nil {
+			return fmt.Errorf("cases: actor %d of %s: %w", id, cv.TrackingCode, err)
+		}
+		cv.ActorNames[id] = n
+	}
+	return nil
+}

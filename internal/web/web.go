@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -83,6 +84,8 @@ type Server struct {
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
+	// Now is the clock the pages' date pickers start from; nil means the wall clock.
+	Now func() time.Time
 
 	r *renderer
 }
@@ -160,6 +163,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
 	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.uxRoutes(mux)     // /work landing after sign-in, /cases/{code}/receipt (issue 13)
 }
 
 // page builds the common page data.
@@ -180,6 +184,9 @@ func (s *Server) page(r *http.Request, title string) *Page {
 		p.Banner = s.Banner(r.Context(), lang)
 	}
 	p.Unread = s.unread(r.Context(), c)
+	if org, ok := s.actingFor(r.Context(), c.Principal); ok {
+		p.ActingFor = org.In(string(lang))
+	}
 	if f, err := r.Cookie("flash"); err == nil {
 		p.Flash = i18n.T(lang, f.Value)
 	}
