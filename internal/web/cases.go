@@ -147,7 +147,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		"Listed": v.ServiceDef.DocumentsFor(v.Kind, v.ApplicantType), "DocNames": documentNames(v.ServiceDef),
 		"Confirm": confirmSteps(&v.View, acts.Steps)}
 	s.deskPanels(ctx, p, &v.View, pg.Data.(map[string]any)) // visits, questions, feedback (C-4.7–C-4.9)
-	s.caseExtras(r, pg, v, acts, pg.Data.(map[string]any))     // receipt, request, preview (issue 13)
+	s.caseExtras(r, pg, v, acts, pg.Data.(map[string]any))  // receipt, request, preview (issue 13)
 	s.render(w, r, status, "case", pg)
 }
 
