@@ -158,3 +158,19 @@ func TestPickedTimeReadsTheJalaliPicker(t *testing.T) {
 		t.Fatalf("empty: %v %v", at, err)
 	}
 }
+
+// TestQuestionsOpenOnTheServiceWithAQuestion_C47: the questions list of a member of
+// staff of cert and certify opens on certify, where a question waits (issue 13).
+func TestQuestionsOpenOnTheServiceWithAQuestion_C47(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		cp, _ := newDeskPages(t, db)
+		both := fixtures.New(t, db, nil).Staff("both", map[string][]identity.Role{"cert": {identity.Expert}, "certify": {identity.Expert}})
+		code := cp.submitted(t, "انبارداری")
+		if w := cp.post(cp.org, "/questions", url.Values{"case": {code}, "body": {"پرونده ما کجاست؟"}}); w.Code != http.StatusSeeOther {
+			t.Fatalf("ask: %d", w.Code)
+		}
+		if body := cp.do(both, "GET", "/questions", "", nil).Body.String(); !strings.Contains(body, `<a href="/questions?service=certify" aria-current="page">`) {
+			t.Fatalf("questions list opened elsewhere: %s", body)
+		}
+	})
+}
