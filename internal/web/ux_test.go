@@ -3,15 +3,18 @@ package web
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/fixtures"
+	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
@@ -173,4 +176,30 @@ func TestQuestionsOpenOnTheServiceWithAQuestion_C47(t *testing.T) {
 			t.Fatalf("questions list opened elsewhere: %s", body)
 		}
 	})
+}
+
+// TestIssue13KeysExistInBothLanguages: every ux2 message a template names exists in
+// Persian and English, so no page shows a key instead of words.
+func TestIssue13KeysExistInBothLanguages(t *testing.T) {
+	keys := regexp.MustCompile(`"(ux2\.[a-z_.]*[a-z_])"`)
+	entries, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("templates: %v", err)
+	}
+	seen := 0
+	for _, e := range entries {
+		b, err := fs.ReadFile(templateFS, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range keys.FindAllStringSubmatch(string(b), -1) {
+			seen++
+			if !i18n.Has(m[1]) {
+				t.Errorf("%s names %s, which is not in both languages", e, m[1])
+			}
+		}
+	}
+	if seen < 20 {
+		t.Fatalf("only %d ux2 keys found in the templates", seen)
+	}
 }
