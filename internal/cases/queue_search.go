@@ -53,33 +53,53 @@ func subjectOf(form json.RawMessage) catalog.Text {
 }
 
 // applicantNames fills each item's applicant: the organisation it applies for, or
-// the person.
+// the person; one query per table for the whole list.
 func applicantNames(ctx context.Context, tx *store.Tx, items []QueueItem) error {
-	type key struct {
-		org bool
-		id  int64
-	}
-	names := map[key]catalog.Text{}
+	orgs, people := map[int64]catalog.Text{}, map[int64]catalog.Text{}
 	for i := range items {
 		c := &items[i].Case
-		k, q := key{false, c.ApplicantPersonID}, "SELECT name_fa, name_en FROM people WHERE id = ?"
 		if c.ApplicantOrgID != 0 {
-			k, q = key{true, c.ApplicantOrgID}, "SELECT name_fa, name_en FROM organizations WHERE id = ?"
+			orgs[c.ApplicantOrgID] = catalog.Text{}
+		} else if c.ApplicantPersonID != 0 {
+			people[c.ApplicantPersonID] = catalog.Text{}
 		}
-		if k.id == 0 {
+	}
+	for table, names := range map[string]map[int64]catalog.Text{"organizations": orgs, "people": people} {
+		if len(names) == 0 {
 			continue
 		}
-		n, ok := names[k]
-		if !ok {
-			if err := tx.QueryRow(ctx, q, k.id).Scan(&n.FA, &n.EN); err != nil {
-				return fmt.Errorf("cases: applicant of %s: %w", c.TrackingCode, err)
+		var ids []any
+		for id := range names {
+			ids = append(ids, id)
+		}
+		rows, err := tx.Query(ctx, "SELECT id, name_fa, name_en FROM "+table+" WHERE id IN (?"+repeatPlaceholder(len(ids)-1)+")", ids...)
+		if err != nil {
+			return fmt.Errorf("cases: applicants: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var n catalog.Text
+			if err := rows.Scan(&id, &n.FA, &n.EN); err != nil {
+				rows.Close()
+				return fmt.Errorf("cases: applicants: %w", err)
 			}
 			if n.EN == "" {
 				n.EN = n.FA
 			}
-			names[k] = n
+			names[id] = n
 		}
-		items[i].Applicant = n
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("cases: applicants: %w", err)
+		}
+	}
+	for i := range items {
+		c := &items[i].Case
+		if c.ApplicantOrgID != 0 {
+			items[i].Applicant = orgs[c.ApplicantOrgID]
+		} else {
+			items[i].Applicant = people[c.ApplicantPersonID]
+		}
 	}
 	return nil
 }
