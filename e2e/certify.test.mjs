@@ -72,7 +72,8 @@ test("a product goes from application to a published certificate", { timeout: 18
   await signer.goto(baseURL + "/cases/" + code + "/certify");
   assert.ok(await signer.locator("#certify-reviews").count(), "the signer sees the review");
   await signer.click("#certify-back");
-  await signer.selectOption("#decision-approve", "approve");
+  // Signing is irreversible: it is asked for with a summary (issue 13).
+  await signer.click("#confirm-approve summary");
   await signer.click("#step-approve");
   await signer.waitForSelector("#step-approve", { state: "detached" });
   await signer.click("#certify-details");

@@ -8,7 +8,7 @@ function pdf(tag) {
 }
 
 // apply fills the CERTIFY application, uploads the required documents and submits.
-async function apply(app, product) {
+export async function apply(app, product) {
   await app.goto(baseURL + "/cases");
   await app.click("#certify-apply");
   await app.fill("#product_name_fa", product);
@@ -59,7 +59,8 @@ export async function seedSweepData(signIn) {
   const signer = await signIn("demo-signer", true);
   await signer.goto(baseURL + "/cases/" + issued + "/certify");
   await signer.click("#certify-back");
-  await signer.selectOption("#decision-approve", "approve");
+  // Signing is irreversible: it is asked for with a summary (issue 13).
+  await signer.click("#confirm-approve summary");
   await signer.click("#step-approve");
   await signer.waitForSelector("#step-approve", { state: "detached" });
   await signer.click("#certify-details");

@@ -189,7 +189,8 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 		"/services/certify/performance", "/services/cert/performance", "/services/certify/versions", "/status", "/changes",
 		"/registry", "/registry/" + d.number, "/registry/" + d.number + "/print",
 		"/cases", "/cases/" + d.issued, "/cases/" + d.review, "/cases/" + d.draft, "/cases/" + d.review + "/certify",
-		"/cases/" + d.issued + "/certify", "/certify/apply", "/queue", "/queue?service=certify", "/queue?service=cert",
+		"/cases/" + d.issued + "/certify", "/cases/" + d.review + "/receipt", "/certify/apply", "/queue", "/queue?service=certify",
+		"/queue?service=certify&q=x", "/queue?service=cert",
 		"/complaints", "/disputes/" + d.dispute, "/complaints/" + d.complaint, "/questions", "/feedback", "/profile",
 		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued,
 		"/vulnerabilities/report", "/vulnerabilities/credits", "/vulnerabilities"}

@@ -104,7 +104,7 @@ func (e *Engine) actionsFor(p *identity.Principal, v *View) []Action {
 	if open && v.Holder == catalog.HolderApplicant && authz.Decide(p, authz.Update, v.resource(authz.Case)) {
 		out = append(out, Action{ID: ActionIDUpload, Kind: ActionUpload, Label: "cases.documents.upload"})
 	}
-	if authz.Decide(p, authz.Create, v.resource(authz.Message)) {
+	if open && authz.Decide(p, authz.Create, v.resource(authz.Message)) {
 		out = append(out, Action{ID: ActionIDMessage, Kind: ActionMessage, Label: "cases.send"})
 	}
 	if authz.Decide(p, authz.Create, v.resource(authz.InternalNote)) {

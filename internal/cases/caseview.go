@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/store"
 )
@@ -22,6 +23,11 @@ type CaseView struct {
 	// offers them; the service's module may replace generic transitions by links
 	// to its own page (ActionProvider), so adapters never name a module's steps.
 	Actions []Action
+	// Subject and Applicant say what the case is about and who applies (issue 13).
+	Subject, Applicant catalog.Text
+	// ActorNames names the staff who took the steps of History, for the service's
+	// staff only (the signer sees who reviewed the case); nil for applicants.
+	ActorNames map[int64]string
 }
 
 // CaseView returns a case's page in one read: one transaction and one access check
@@ -60,6 +66,9 @@ func (e *Engine) CaseView(ctx context.Context, p *identity.Principal, code strin
 			return err
 		}
 		cv.Actions = e.actionsFor(p, &cv.View)
+		if err := caseWho(ctx, tx, p, cv); err != nil {
+			return err
+		}
 		out = cv
 		return nil
 	})

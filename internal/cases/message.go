@@ -61,6 +61,11 @@ func (e *Engine) addMessage(ctx context.Context, p *identity.Principal, code, bo
 		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
+		if !internal && !c.ClosedAt.IsZero() {
+			// A closed case takes no more messages (issue 13); a complaint or a new
+			// question is the way to raise something after it.
+			return problem.New(problem.Conflict, "ux2.closed.no_messages")
+		}
 		m = &Message{AuthorID: p.ID, ByStaff: !authz.Decide(p, authz.Update, c.resource(authz.Case)), Body: body, Internal: internal, At: tx.Now}
 		m.ID, err = tx.InsertID(ctx, `INSERT INTO case_messages (case_id, author_account_id, by_staff, body, internal, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, c.ID, p.ID, m.ByStaff, body, internal, store.Millis(tx.Now))

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/itoir/miz/internal/authz"
+	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -23,6 +25,9 @@ type QueueFilter struct {
 	// Assignee keeps one staff member's cases; Unassigned keeps cases with nobody.
 	Assignee   int64
 	Unassigned bool
+	// Search keeps the cases whose tracking code, applicant or subject contains it
+	// (Persian folded, persian.SearchKey); empty keeps all.
+	Search string
 	// Limit (default 50, at most 500) and Offset page through the list.
 	Limit, Offset int
 }
@@ -35,6 +40,14 @@ type QueueItem struct {
 	Step *StepTarget
 	// AssigneeName is the assignee's display name (the queue never shows account IDs).
 	AssigneeName string
+	// Applicant is the organisation or person applying; Subject is what the case is
+	// about (the product under review, a subject), from the form (issue 13).
+	Applicant, Subject catalog.Text
+	// DueIn is the time left until the case's deadline while the organisation holds
+	// it (negative once past); Urgency grades it: ok, warning or breached; empty
+	// when the clock is not running for the organisation.
+	DueIn   time.Duration
+	Urgency string
 }
 
 // Queue lists a service's open submitted cases for its staff: first the cases with a
@@ -68,16 +81,28 @@ func (e *Engine) Queue(ctx context.Context, p *identity.Principal, f QueueFilter
 	q := "SELECT " + caseColumns + " FROM cases WHERE " + strings.Join(where, " AND ") +
 		" ORDER BY CASE WHEN question_due_at = 0 THEN 1 ELSE 0 END, question_due_at," +
 		" CASE WHEN due_at = 0 THEN 1 ELSE 0 END, due_at, id LIMIT ? OFFSET ?"
-	args = append(args, f.Limit, max(f.Offset, 0))
+	search := strings.TrimSpace(f.Search) != ""
+	if search {
+		args = append(args, searchScan, 0)
+	} else {
+		args = append(args, f.Limit, max(f.Offset, 0))
+	}
 	var out []QueueItem
 	err := e.view(ctx, func(tx *store.Tx) error {
 		var err error
 		if out, err = listCases(ctx, tx, q, args...); err != nil {
 			return err
 		}
+		if err := applicantNames(ctx, tx, out); err != nil {
+			return err
+		}
+		if search {
+			out = matchSearch(out, f.Search, f.Limit, f.Offset)
+		}
 		if err := assigneeNames(ctx, tx, out); err != nil {
 			return err
 		}
+		dueIn(out, tx.Now)
 		return e.stepTargetsOf(ctx, tx, out)
 	})
 	return out, err
@@ -112,6 +137,11 @@ func (e *Engine) MyCases(ctx context.Context, p *identity.Principal, limit, offs
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
+	return e.myCases(ctx, p, limit, offset)
+}
+
+// myCases reads p's cases newest first, with applicant, subject and time left.
+func (e *Engine) myCases(ctx context.Context, p *identity.Principal, limit, offset int) ([]QueueItem, error) {
 	q := "SELECT " + caseColumns + " FROM cases WHERE applicant_person_id = ? AND applicant_org_id IS NULL"
 	arg := p.PersonID
 	if org := p.ApplicantOrgID(); org != 0 {
@@ -120,8 +150,11 @@ func (e *Engine) MyCases(ctx context.Context, p *identity.Principal, limit, offs
 	var out []QueueItem
 	err := e.view(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = listCases(ctx, tx, q+" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", arg, limit, max(offset, 0))
-		return err
+		if out, err = listCases(ctx, tx, q+" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", arg, limit, max(offset, 0)); err != nil {
+			return err
+		}
+		dueIn(out, tx.Now)
+		return applicantNames(ctx, tx, out)
 	})
 	return out, err
 }
@@ -138,8 +171,9 @@ func listCases(ctx context.Context, tx *store.Tx, q string, args ...any) ([]Queu
 		if err != nil {
 			return nil, fmt.Errorf("cases: list: %w", err)
 		}
+		subject := subjectOf(c.Form)
 		c.Form = nil
-		out = append(out, QueueItem{Case: *c})
+		out = append(out, QueueItem{Case: *c, Subject: subject})
 	}
 	return out, rows.Err()
 }

@@ -15,7 +15,8 @@ import (
 // involved lists every staff account that acted on the case (SLA C-4.5): whoever took
 // one of its staff transitions (expert, supervisor, signer, …), wrote to the applicant
 // or a note on it, changed it in any other way the audit log records, is or was its
-// assignee, or answered for the unit in a negotiation about it. The applicant's own
+// assignee, or answered for the unit in a negotiation about it; announcing a
+// committee's decision on the case is not acting on it. The applicant's own
 // account may be in the list; it is never on a committee. They are excluded from the
 // committee's deliberation on a complaint about it. The list is computed afresh each
 // time, so an action taken after filing counts; a committee member reopening the case
@@ -27,7 +28,14 @@ func involved(ctx context.Context, tx *store.Tx, c *cases.Ref) ([]int64, error) 
 	}
 	queries := []string{
 		`SELECT DISTINCT actor_account_id FROM case_events WHERE case_id = ? AND actor_role <> 'applicant' AND actor_role <> '' AND actor_role <> 'committee'`,
-		`SELECT DISTINCT author_account_id FROM case_messages WHERE case_id = ? AND by_staff = TRUE`,
+		// The announcement of a complaint's decision or correction on the case is the
+		// committee's work, not acting on the case (issue 13): a message written once
+		// a complaint about the case was decided, by a member who voted on it or
+		// recorded it, does not count.
+		`SELECT DISTINCT m.author_account_id FROM case_messages m WHERE m.case_id = ? AND m.by_staff = TRUE
+			AND NOT EXISTS (SELECT 1 FROM complaints k WHERE k.case_id = m.case_id AND k.decided_at > 0
+				AND m.created_at >= k.decided_at AND (k.decided_by = m.author_account_id
+				OR EXISTS (SELECT 1 FROM complaint_votes v WHERE v.complaint_id = k.id AND v.account_id = m.author_account_id)))`,
 		`SELECT DISTINCT m.author_account_id FROM dispute_messages m JOIN disputes d ON d.id = m.dispute_id
 			WHERE d.case_id = ? AND m.by_staff = TRUE`,
 	}

@@ -18,6 +18,10 @@ import (
 type adminOutagesData struct {
 	Status   *outages.Status
 	Services []string
+	// Start and End are the Jalali date-time pickers of the form (issue 13).
+	Start, End picker
+	// Chosen are the services ticked before a refused form came back.
+	Chosen map[string]bool
 }
 
 func (s *Server) adminOutages(w http.ResponseWriter, r *http.Request) {
@@ -37,9 +41,29 @@ func (s *Server) renderAdminOutages(w http.ResponseWriter, r *http.Request, stat
 		s.Fail(w, r, err)
 		return
 	}
-	d := adminOutagesData{Status: st}
+	d := adminOutagesData{Status: st, Chosen: map[string]bool{}}
 	for _, line := range st.Services {
 		d.Services = append(d.Services, line.Service)
+	}
+	var start, end time.Time
+	if formErr == nil {
+		start = s.now()
+	} else {
+		start, _ = pickedTime(r, "start")
+		end, _ = pickedTime(r, "end")
+		for _, svc := range r.PostForm["services"] {
+			d.Chosen[svc] = true
+		}
+	}
+	d.Start = newPicker(p.Lang, "start", "start", p.T("admin.outages.start"), start, s.now(), true, false)
+	d.End = newPicker(p.Lang, "end", "end", p.T("admin.outages.end"), end, s.now(), true, true)
+	if formErr != nil {
+		switch problem.As(formErr).Field {
+		case "start":
+			d.Start.Bad = true
+		case "end":
+			d.End.Bad = true
+		}
 	}
 	if formErr != nil {
 		pe := problem.As(formErr)
@@ -60,8 +84,8 @@ func (s *Server) adminOutageCreate(w http.ResponseWriter, r *http.Request) {
 	in := outages.CreateInput{Kind: outages.Kind(r.PostFormValue("kind")), Impact: outages.Impact(r.PostFormValue("impact")),
 		Services: r.PostForm["services"], NoticeFa: r.PostFormValue("notice_fa"), NoticeEn: r.PostFormValue("notice_en")}
 	var err error
-	if in.Start, err = parseTehranTime(r.PostFormValue("start")); err == nil {
-		in.End, err = parseTehranTime(r.PostFormValue("end"))
+	if in.Start, err = pickedTime(r, "start"); err == nil {
+		in.End, err = pickedTime(r, "end")
 	}
 	if err == nil {
 		_, err = s.outageStore().Create(r.Context(), httpauth.FromContext(r.Context()).Principal, in)

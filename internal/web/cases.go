@@ -39,10 +39,17 @@ type kindOption struct {
 func (s *Server) myCases(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "cases.title")
 	clearFlash(w, r)
-	list, err := s.Cases.MyCases(r.Context(), caller(r), 100, 0)
+	query := r.URL.Query().Get("q")
+	list, err := s.Cases.SearchMyCases(r.Context(), caller(r), query, 100, 0)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
+	}
+	left := make([]string, len(list))
+	for i, it := range list {
+		if it.Urgency != "" {
+			left[i] = leftWords(p.Lang, it.DueIn)
+		}
 	}
 	var kinds []kindOption
 	if s.Services != nil {
@@ -57,7 +64,7 @@ func (s *Server) myCases(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	p.Data = map[string]any{"Cases": list, "Kinds": kinds}
+	p.Data = map[string]any{"Cases": list, "Kinds": kinds, "Left": left, "Query": query, "Preselect": r.URL.Query().Get("kind")}
 	s.render(w, r, http.StatusOK, "cases", p)
 }
 
@@ -146,6 +153,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		"Confirm": confirmSteps(&v.View, acts.Steps)}
 	s.deskPanels(ctx, p, &v.View, pg.Data.(map[string]any))          // visits, questions, feedback (C-4.7–C-4.9)
 	s.caseInvoices(ctx, p, v.TrackingCode, pg.Data.(map[string]any)) // §6: the invoice a payment step waits for
+	s.caseExtras(r, pg, v, acts, pg.Data.(map[string]any))           // receipt, request, preview (issue 13)
 	s.render(w, r, status, "case", pg)
 }
 

@@ -2,15 +2,25 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/problem"
 )
 
 func (s *Server) takeTransition(w http.ResponseWriter, r *http.Request) {
-	_, err := s.Cases.Transition(r.Context(), caller(r), r.PathValue("code"), cases.TransitionInput{
+	before, err := s.Cases.Get(r.Context(), caller(r), r.PathValue("code"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	c, err := s.Cases.Transition(r.Context(), caller(r), r.PathValue("code"), cases.TransitionInput{
 		Transition: r.PostFormValue("transition"), Reason: r.PostFormValue("reason"), Decision: r.PostFormValue("decision")})
+	if err == nil && before.SubmittedAt.IsZero() && !c.SubmittedAt.IsZero() {
+		// Just handed in: the case page opens with the receipt (issue 13).
+		flash(w, "ux2.flash.submitted")
+		http.Redirect(w, r, "/cases/"+c.TrackingCode+"?receipt=1#receipt", http.StatusSeeOther)
+		return
+	}
 	s.caseDone(w, r, err, "step-"+r.PostFormValue("transition"), "cases.flash.moved")
 }
 
@@ -45,25 +55,45 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 	s.caseDone(w, r, err, "claim", "cases.flash.claimed")
 }
 
+// queuePage shows a service's queue: by default a service with cases waiting
+// (issue 13); ?q= searches code, applicant and subject, ?show=mine|unassigned and
+// ?state= filter.
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "cases.queue.title")
 	clearFlash(w, r)
-	svc := r.URL.Query().Get("service")
 	pr := caller(r)
-	var services []string
-	for name := range pr.Grants {
-		services = append(services, name)
+	query := r.URL.Query()
+	services := s.staffServices(r.Context(), pr)
+	svc := query.Get("service")
+	if svc == "" {
+		svc = s.busiestService(r.Context(), pr, services)
 	}
-	slices.Sort(services)
-	if svc == "" && len(services) > 0 {
-		svc = services[0]
+	f := cases.QueueFilter{Service: svc, Search: query.Get("q"), State: query.Get("state")}
+	show := query.Get("show")
+	if query.Get("unassigned") == "1" {
+		show = "unassigned"
 	}
-	items, err := s.Cases.Queue(r.Context(), pr, cases.QueueFilter{Service: svc, Unassigned: r.URL.Query().Get("unassigned") == "1"})
+	switch show {
+	case "mine":
+		f.Assignee = pr.ID
+	case "unassigned":
+		f.Unassigned = true
+	default:
+		show = ""
+	}
+	items, err := s.Cases.Queue(r.Context(), pr, f)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	p.Data = map[string]any{"Service": svc, "Services": services, "Items": items}
+	left := make([]string, len(items))
+	for i, it := range items {
+		if it.Urgency != "" {
+			left[i] = leftWords(p.Lang, it.DueIn)
+		}
+	}
+	p.Data = map[string]any{"Service": svc, "Services": services, "Items": items, "Left": left,
+		"Query": f.Search, "Show": show, "State": f.State, "States": s.serviceStates(r.Context(), svc)}
 	s.render(w, r, http.StatusOK, "queue", p)
 }
 

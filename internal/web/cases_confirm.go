@@ -5,14 +5,15 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 )
 
-// confirmSteps picks the applicant's steps that end the case for good — discarding a
-// draft, withdrawing — and maps each to the state it ends in, so the case page asks
-// before taking them and says what will happen (issue 13, decisions are deliberate).
+// confirmSteps picks the steps that end the case for good — discarding a draft,
+// withdrawing, signing and issuing, rejecting — and maps each to the state it ends
+// in, so the case page asks before taking them and says what will happen (issue 13,
+// decisions are deliberate).
 func confirmSteps(v *cases.View, steps []cases.Action) map[string]*catalog.State {
 	out := map[string]*catalog.State{}
 	for _, a := range steps {
 		t := a.Transition
-		if t == nil || t.Role != catalog.RoleApplicant {
+		if t == nil {
 			continue
 		}
 		if to, ok := v.KindDef.State(t.To); ok && to.Terminal {

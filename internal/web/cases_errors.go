@@ -49,11 +49,36 @@ func (s *Server) caseFail(w http.ResponseWriter, r *http.Request, err error, for
 	pg.Errors[form] = pg.T(pe.Key, pe.Args...)
 	if pe.Field != "" {
 		pg.Errors[form+".field"] = pe.Field
+		pg.Errors[form+"."+pe.Field] = pg.Errors[form]
+	}
+	refill(r, pg)
+	s.renderCase(w, r, problem.Status(pe.Code), pg, err)
+}
+
+// caseInvalid shows every field's problem on the case form form at once (issue 13:
+// all fields' problems together), fields mapping each field to its message key,
+// with status 400; nothing was sent to the domain.
+func (s *Server) caseInvalid(w http.ResponseWriter, r *http.Request, form string, fields map[string]string) {
+	pg := s.page(r, "cases.case.title")
+	pg.Flash = ""
+	pg.Errors[form] = pg.T("ux2.form.fix")
+	for f, key := range fields {
+		pg.Errors[form+"."+f] = pg.T(key)
+	}
+	refill(r, pg)
+	s.renderCase(w, r, http.StatusBadRequest, pg, problem.New(problem.Invalid, "ux2.form.fix"))
+}
+
+// refill keeps what a person typed in a refused form, to show it again.
+func refill(r *http.Request, pg *Page) {
+	for k, v := range r.PostForm {
+		if k != "csrf" && len(v) > 0 {
+			pg.Form[k] = v[0]
+		}
 	}
 	if v := r.FormValue("type"); v != "" {
 		pg.Form["type"] = v
 	}
-	s.renderCase(w, r, problem.Status(pe.Code), pg, err)
 }
 
 // multipartFile reads the file of an upload form under the upload body limit, then

@@ -43,21 +43,29 @@ func (s *Server) deskPanels(ctx context.Context, p *identity.Principal, v *cases
 		data["Feedback"] = f
 	case problem.As(err).Code == problem.NotFound:
 		data["CanRate"], data["Ratings"] = owner, []int{5, 4, 3, 2, 1}
+		data["FeedbackFields"] = []feedbackField{{"service-rating", "service_rating", "desk.feedback.service"},
+			{"courtesy-rating", "courtesy_rating", "desk.feedback.courtesy"}}
 	}
 }
 
 // leaveFeedback records the applicant's rating of a closed case (C-4.9).
 func (s *Server) leaveFeedback(w http.ResponseWriter, r *http.Request) {
+	bad := map[string]string{}
 	rating := func(name string) int {
 		n, err := strconv.Atoi(r.PostFormValue(name))
 		if err != nil {
+			bad[name] = "ux2.feedback.choose" // no score is chosen for the person (issue 13)
 			return 0
 		}
 		return n
 	}
-	_, err := s.Desk.LeaveFeedback(r.Context(), caller(r), r.PathValue("code"), desk.FeedbackInput{
-		ServiceRating: rating("service_rating"), CourtesyRating: rating("courtesy_rating"), Comment: r.PostFormValue("comment")})
-	s.failOrBack(w, r, err, "desk.flash.feedback")
+	in := desk.FeedbackInput{ServiceRating: rating("service_rating"), CourtesyRating: rating("courtesy_rating"), Comment: r.PostFormValue("comment")}
+	if len(bad) > 0 {
+		s.caseInvalid(w, r, "feedback", bad)
+		return
+	}
+	_, err := s.Desk.LeaveFeedback(r.Context(), caller(r), r.PathValue("code"), in)
+	s.caseDone(w, r, err, "feedback", "desk.flash.feedback")
 }
 
 // feedbackPage shows a service's supervisors the feedback per staff member and the
@@ -87,3 +95,6 @@ func (s *Server) feedbackPage(w http.ResponseWriter, r *http.Request) {
 	p.Data = sum
 	s.render(w, r, http.StatusOK, "feedback_summary", p)
 }
+
+// feedbackField is one score of the feedback form: no score is chosen beforehand.
+type feedbackField struct{ ID, Name, Label string }

@@ -34,7 +34,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.setSession(w, started)
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, "/work", http.StatusSeeOther) // staff land on their work (issue 13)
 	case errors.Is(err, identity.ErrTOTPRequired), errors.Is(err, identity.ErrTOTPNotEnrolled):
 		// Password was right; the second factor (or its enrolment) comes next, in a
 		// short-lived pending session that signs nobody in.
@@ -110,7 +110,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSession(w, started)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, "/work", http.StatusSeeOther) // staff land on their work (issue 13)
 }
 
 // logout ends the browser's session through the same audited sign-out as the API's.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/itoir/miz/internal/desk"
@@ -28,14 +27,10 @@ func (s *Server) deskRoutes(mux *http.ServeMux) {
 // by deadline; applicants see their own questions and a form to ask.
 func (s *Server) questionsPage(w http.ResponseWriter, r *http.Request) {
 	pr := caller(r)
-	var services []string
-	for name := range pr.Grants {
-		services = append(services, name)
-	}
-	slices.Sort(services)
+	services := s.staffServices(r.Context(), pr)
 	svc := r.URL.Query().Get("service")
-	if svc == "" && len(services) > 0 {
-		svc = services[0]
+	if svc == "" {
+		svc = s.questionService(r.Context(), pr, services) // one with a question waiting (issue 13)
 	}
 	title := "desk.questions.title"
 	if svc != "" {

@@ -34,6 +34,8 @@ type Page struct {
 	Data    any
 	Version string
 	Unread  int // the signed-in person's unread notices, for the header's badge
+	// ActingFor names the organisation the person acts for, shown in the header.
+	ActingFor string
 
 	labels *labeler // catalog names for the template functions of labels.go
 }

@@ -45,6 +45,8 @@ type cardRow struct{ Label, Value string }
 
 // kindCard is one kind of case on the identity card: its documents and workflow.
 type kindCard struct {
+	// ID is the kind's id, for the signed-in applicant's "Apply" button.
+	ID             string
 	Name, Delivery string
 	Documents      []docCard
 	Steps          []stepCard
@@ -94,7 +96,7 @@ func (s *Server) serviceCard(w http.ResponseWriter, r *http.Request) {
 	}
 	var kinds []kindCard
 	for _, k := range svc.CaseKinds {
-		kc := kindCard{Name: k.Name.In(l), Delivery: duration(p.Lang, k.DeliveryTime.Maximum) + mark("case_kinds."+k.ID+".delivery_time.maximum")}
+		kc := kindCard{ID: k.ID, Name: k.Name.In(l), Delivery: duration(p.Lang, k.DeliveryTime.Maximum) + mark("case_kinds."+k.ID+".delivery_time.maximum")}
 		for _, d := range svc.DocumentsFor(k.ID, "") {
 			req := t("catalog.doc.always")
 			if d.Required == catalog.RequiredConditional {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -110,6 +111,8 @@ type Server struct {
 	// triage queue, incident page, evidence, statistics); nil leaves them out.
 	Incidents *reactive.Service
 	Evidence  *evidence.Service
+	// Now is the clock the pages' date pickers start from; nil means the wall clock.
+	Now func() time.Time
 
 	r              *renderer
 	incidentPanels []IncidentPanel
@@ -195,6 +198,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	s.certWorkRoutes(mux)
 	s.incidentRoutes(mux) // CERT incidents: /cert/report, /cert/queue, /cases/{code}/incident, /cert/stats
+	s.uxRoutes(mux)       // /work landing after sign-in, /cases/{code}/receipt (issue 13)
 }
 
 // page builds the common page data.
@@ -215,6 +219,9 @@ func (s *Server) page(r *http.Request, title string) *Page {
 		p.Banner = s.Banner(r.Context(), lang)
 	}
 	p.Unread = s.unread(r.Context(), c)
+	if org, ok := s.actingFor(r.Context(), c.Principal); ok {
+		p.ActingFor = org.In(string(lang))
+	}
 	if f, err := r.Cookie("flash"); err == nil {
 		p.Flash = i18n.T(lang, f.Value)
 	}

@@ -6,3 +6,7 @@ document.addEventListener("submit", function (e) {
     e.preventDefault();
   }
 });
+// The receipt's print button (data-print).
+document.addEventListener("click", function (e) {
+  if (e.target && e.target.closest && e.target.closest("[data-print]")) window.print();
+});
