@@ -43,12 +43,14 @@ pass "built both binaries"
 psql -q "$MIZ_TEST_POSTGRES_URL" -c "CREATE SCHEMA $schema" >/dev/null
 case "$MIZ_TEST_POSTGRES_URL" in *\?*) db="$MIZ_TEST_POSTGRES_URL&search_path=$schema" ;; *) db="$MIZ_TEST_POSTGRES_URL?search_path=$schema" ;; esac
 
+totp=$(head -c 32 /dev/urandom | base64)
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 # start NAME BIN PORT: serve in the background and wait for /readyz.
 start() {
   local name=$1 bin=$2 port=$3
   mkdir -p "$tmp/data-$name"
   export MIZ_SHUTDOWN_GRACE=10s # an older binary ignores it
+  export MIZ_TOTP_KEY=$totp     # instances of one desk share the TOTP key
   "$bin" serve --demo --db "$db" --data "$tmp/data-$name" --addr "127.0.0.1:$port" >"$tmp/$name.log" 2>&1 &
   eval "pid_$name=$!"; pids+=("$!")
   for _ in $(seq 1 600); do

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -276,19 +277,37 @@ func TestNginxInFrontOfMiz(t *testing.T) {
 		return m, startNginx(t, strings.TrimPrefix(m.URL(), "http://"))
 	}
 
-	t.Run("TLS, HTTP/2, HSTS and Secure cookies", func(t *testing.T) {
+	t.Run("TLS, HTTP/2, HSTS, Secure cookies and cached assets", func(t *testing.T) {
 		t.Parallel()
 		_, p := boot(t, "127.0.0.1/32")
 		resp, err := p.client("127.0.0.2").Get(p.https + "/login")
 		if err != nil {
 			t.Fatal(err)
 		}
+		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != 200 || resp.ProtoMajor != 2 {
 			t.Fatalf("GET /login through nginx: %d over %s, want 200 over HTTP/2", resp.StatusCode, resp.Proto)
 		}
 		if hsts := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
 			t.Fatalf("no HSTS through the proxy: %q", hsts)
+		}
+		asset := regexp.MustCompile(`/assets/[0-9a-f]+/[^"']+`).FindString(string(page))
+		if asset == "" {
+			t.Fatalf("no content-hashed asset on /login:\n%s", clip(string(page)))
+		}
+		var cache []string
+		for range 2 {
+			r, err := p.client("127.0.0.2").Get(p.https + asset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+			cache = append(cache, r.Header.Get("X-Cache"))
+		}
+		if cache[1] != "HIT" {
+			t.Fatalf("GET %s twice through nginx: X-Cache %v, want the second a HIT", asset, cache)
 		}
 		if len(resp.Cookies()) == 0 {
 			t.Fatal("GET /login set no cookie to check")

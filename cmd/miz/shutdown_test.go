@@ -27,7 +27,7 @@ func TestSIGTERMDuringIntakeLosesNothingAndExitsWithinTheGrace(t *testing.T) {
 			defer cancel()
 			o := round.Options{Command: []string{os.Args[0]},
 				Env:  []string{crashChildEnv + "=1", "MIZ_SHUTDOWN_GRACE=" + grace.String()},
-				Data: t.TempDir(), Clients: 60, FireJobs: 5, KillAfter: 1500 * time.Millisecond, Terminate: true}
+				Data: t.TempDir(), Clients: 60, FireJobs: 5, KillAfter: 3 * time.Second, Terminate: true}
 			if dbKind == "postgres" {
 				o.DB = storetest.PostgresURL(t)
 			}
