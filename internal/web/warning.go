@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/itoir/miz/internal/cert/warning"
@@ -32,11 +33,13 @@ type warningView struct {
 	NotifyLate    bool
 	RemediateLeft string
 	RemediateLate bool
+	// NeverTold is a warning closed (or suppressed) before any notice went out.
+	NeverTold bool
 }
 
 func newWarningView(p *Page, w warning.Warning, now time.Time) warningView {
 	v := warningView{Warning: w, NotifyTook: warningSpan(p, w.NotifyTook(now)), NotifyLate: w.NotifyLate(now),
-		RemediateLate: w.RemediateLate(now)}
+		RemediateLate: w.RemediateLate(now), NeverTold: w.NotifiedAt.IsZero() && !w.Live()}
 	if w.Live() && w.FixedAt.IsZero() {
 		v.RemediateLeft = warningSpan(p, w.RemediateDue.Sub(now))
 	}
@@ -50,8 +53,19 @@ func warningSpan(p *Page, d time.Duration) string {
 		key, d = "warning.span.over", -d
 	}
 	m := int(d.Round(time.Minute) / time.Minute)
-	days, hours, mins := m/(24*60), m/60%24, m%60
-	return p.T(key, p.T("warning.span.dhm", days, hours, mins))
+	var parts []string
+	for _, u := range []struct {
+		n   int
+		key string
+	}{{m / (24 * 60), "warning.span.d"}, {m / 60 % 24, "warning.span.h"}, {m % 60, "warning.span.m"}} {
+		if u.n > 0 {
+			parts = append(parts, p.T(u.key, u.n))
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, p.T("warning.span.m", 0))
+	}
+	return p.T(key, strings.Join(parts, p.T("warning.span.and")))
 }
 
 func (s *Server) renderWarnings(w http.ResponseWriter, r *http.Request, staff bool) {

@@ -65,7 +65,7 @@ func (r *Reader) csvRows(in io.Reader) (func() (Event, *BadRow, error), error) {
 			if err != nil {
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
-					return Event{}, &BadRow{Line: pe.StartLine, Reason: pe.Err.Error()}, nil
+					return Event{}, &BadRow{Line: pe.StartLine, Reason: pe.Err.Error(), Key: "feed.bad.csv", Value: pe.Err.Error()}, nil
 				}
 				if err == io.EOF {
 					return Event{}, nil, io.EOF

@@ -66,8 +66,11 @@ func (e *Event) Fingerprint() int64 {
 	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])[:8]) >> 1)
 }
 
-// BadRow is a row the import skipped, with why.
+// BadRow is a row the import skipped, with why: Reason in English for the command
+// line and logs, Key (an i18n message key) and Value (what was wrong) for pages.
 type BadRow struct {
-	Line   int
-	Reason string
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+	Key    string `json:"key,omitempty"`
+	Value  string `json:"value,omitempty"`
 }

@@ -66,7 +66,7 @@ func (r *Reader) jsonLines(br *bufio.Reader) func() (Event, *BadRow, error) {
 				if err != nil && err != io.EOF {
 					return Event{}, nil, fmt.Errorf("feed: read line %d: %w", line, err)
 				}
-				return Event{}, &BadRow{Line: line, Reason: "line too long"}, nil
+				return Event{}, &BadRow{Line: line, Reason: "line too long", Key: "feed.bad.long"}, nil
 			}
 			if err != nil && err != io.EOF {
 				return Event{}, nil, fmt.Errorf("feed: read line %d: %w", line, err)
@@ -80,7 +80,7 @@ func (r *Reader) jsonLines(br *bufio.Reader) func() (Event, *BadRow, error) {
 			}
 			var ev intelMQEvent
 			if jerr := json.Unmarshal(t, &ev); jerr != nil {
-				return Event{}, &BadRow{Line: line, Reason: "not a JSON object: " + jerr.Error()}, nil
+				return Event{}, &BadRow{Line: line, Reason: "not a JSON object: " + jerr.Error(), Key: "feed.bad.json", Value: jerr.Error()}, nil
 			}
 			tag := string(ev.Identifier)
 			if tag == "" {

@@ -73,8 +73,8 @@ type fields struct {
 
 // event checks and normalises a row's fields into an event.
 func (r *Reader) event(line int, f fields) (Event, *BadRow) {
-	bad := func(format string, args ...any) (Event, *BadRow) {
-		return Event{}, &BadRow{Line: line, Reason: fmt.Sprintf(format, args...)}
+	bad := func(key, format string, args ...any) (Event, *BadRow) {
+		return Event{}, &BadRow{Line: line, Reason: fmt.Sprintf(format, args...), Key: key, Value: fmt.Sprint(args...)}
 	}
 	e := Event{Line: line, Feed: strings.TrimSpace(f.feed), Tag: strings.TrimSpace(f.tag)}
 	if e.Feed == "" {
@@ -83,38 +83,38 @@ func (r *Reader) event(line int, f fields) (Event, *BadRow) {
 	if s := strings.TrimSpace(f.ip); s != "" {
 		a, err := netip.ParseAddr(s)
 		if err != nil {
-			return bad("ip %q is not an IPv4 or IPv6 address", s)
+			return bad("feed.bad.ip", "ip %q is not an IPv4 or IPv6 address", s)
 		}
 		e.IP = a.Unmap()
 	}
 	if s := strings.TrimSpace(f.port); s != "" {
 		p, err := strconv.Atoi(s)
 		if err != nil || p < 0 || p > 65535 {
-			return bad("port %q is not a number from 0 to 65535", s)
+			return bad("feed.bad.port", "port %q is not a number from 0 to 65535", s)
 		}
 		e.Port = p
 	}
 	if s := strings.TrimSpace(f.asn); s != "" {
 		n, err := match.ParseASN(s)
 		if err != nil {
-			return bad("asn %q is not an AS number", s)
+			return bad("feed.bad.asn", "asn %q is not an AS number", s)
 		}
 		e.ASN = n
 	}
 	if s := strings.TrimSpace(f.host); s != "" {
 		h, err := match.NormalizeDomain(s)
 		if err != nil {
-			return bad("hostname %q is not a domain name", s)
+			return bad("feed.bad.host", "hostname %q is not a domain name", s)
 		}
 		e.Host = h
 	}
 	if !e.IP.IsValid() && e.Host == "" && e.ASN == 0 {
-		return bad("no ip, hostname or asn to match")
+		return bad("feed.bad.nothing", "no ip, hostname or asn to match")
 	}
 	if s := strings.TrimSpace(f.time); s != "" {
 		t, err := parseTime(s)
 		if err != nil {
-			return bad("timestamp %q is not a date and time", s)
+			return bad("feed.bad.time", "timestamp %q is not a date and time", s)
 		}
 		e.Time = t
 	}

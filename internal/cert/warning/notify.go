@@ -165,8 +165,9 @@ func (s *Service) alert(lang, title string, titleArgs []any, body string, bodyAr
 }
 
 // tell sends a notice in-app to the organisation's accounts and, when its channel
-// is e-mail, to its contacts of role (all contacts when it has none of that role;
-// the organisation's own address when it has no contacts).
+// is e-mail, to its contacts of role (without one: the head at the organisation's
+// own address, the others at all contacts; with no contacts at all, the
+// organisation's own address).
 func (s *Service) tell(ctx context.Context, tx *store.Tx, r constituent.Rules, role string, a notify.InApp) error {
 	ids, err := identity.OrgAccountIDs(ctx, tx, r.OrgID)
 	if err != nil {
@@ -188,7 +189,13 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, r constituent.Rules, r
 	if err != nil {
 		return err
 	}
-	if len(contacts) == 0 {
+	o, err := identity.OrganizationByID(ctx, tx, r.OrgID)
+	if err != nil {
+		return err
+	}
+	// Without a contact of that role, the head is reached at the organisation's
+	// own address; anyone else through every contact.
+	if len(contacts) == 0 && (role != constituent.RoleHead || o.Email == "") {
 		contacts, err = constituent.ContactsTx(ctx, tx, r.OrgID, "")
 		if err != nil {
 			return err
@@ -198,14 +205,8 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, r constituent.Rules, r
 	for _, c := range contacts {
 		to = append(to, c.Email)
 	}
-	if len(to) == 0 {
-		o, err := identity.OrganizationByID(ctx, tx, r.OrgID)
-		if err != nil {
-			return err
-		}
-		if o.Email != "" {
-			to = append(to, o.Email)
-		}
+	if len(to) == 0 && o.Email != "" {
+		to = append(to, o.Email)
 	}
 	link := ""
 	if s.BaseURL != nil && strings.HasPrefix(s.BaseURL(), "https://") {
