@@ -54,6 +54,9 @@ test("scoped consent, a dispatched team with its clock, and a reviewed, signed, 
   const print = await app.request.get(baseURL + printHref);
   assert.equal(print.status(), 200);
   assert.match(await print.text(), /10\.0\.0\.5/);
+  const consentPDF = await app.request.get(baseURL + await app.getAttribute("#consents .pdf-link", "href"));
+  assert.equal(consentPDF.status(), 200);
+  assert.equal((await consentPDF.body()).subarray(0, 5).toString(), "%PDF-");
 
   // M-4.4: the company asks for a team; the dispatch clock starts.
   await app.goto(caseURL + "/dispatch");

@@ -43,11 +43,12 @@ func newCertWork(db *store.DB, e *cases.Engine, ring *keys.Ring, baseURL string,
 	}
 }
 
-// printWith lets delivered reports be printed by chromium from this server's own
+// printWith lets consent records and delivered reports be printed by chromium from this server's own
 // print page.
 func (c *certWork) printWith(self func() string, log *slog.Logger) {
 	c.chrome = pdf.NewChrome("", 1, log)
 	c.Reports.Renderer, c.Reports.SelfURL = c.chrome, self
+	c.Consent.Renderer, c.Consent.SelfURL = c.chrome, self
 }
 
 func (c *certWork) web() *web.CertWork {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ func (a *API) consentRoutes() {
 	a.route("POST", base+"/{id}/revoke", a.revokeConsent, Op{ID: "revokeConsent", Tag: "cert", Auth: true, Params: []Param{certCodeP, certIDP},
 		Summary: "The organisation revokes a consent, at any time",
 		Body:    obj(nil, map[string]any{"reason": certStr}), Response: certObj, Errors: []int{400, 401, 403, 404, 409}})
+	a.route("GET", base+"/{id}/pdf", a.consentPDF, Op{ID: "consentPDF", Tag: "cert", Auth: true, Params: []Param{certCodeP, certIDP},
+		Summary: "The consent record as PDF, printed by chromium, as it stands now", Produces: "application/pdf",
+		Errors: []int{401, 404, 503}})
 	a.route("POST", "/api/v1/cases/{code}/accesses", a.recordAccess, Op{ID: "recordAccess", Tag: "cert", Auth: true,
 		Params:  []Param{certCodeP},
 		Summary: "A responder records an access to the organisation's systems, refused unless under a live consent in scope (A-4.7)",
@@ -121,4 +125,21 @@ func (a *API) recordAccess(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": x.ID, "consent": x.ConsentID, "at": x.At.UTC(), "system": x.System,
 		"action": x.Action})
+}
+
+func (a *API) consentPDF(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	b, err := a.CertWork.Consent.PDF(r.Context(), principal(r), r.PathValue("code"), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Disposition", `attachment; filename="consent-`+strconv.FormatInt(id, 10)+`.pdf"`)
+	_, _ = w.Write(b)
 }

@@ -17,6 +17,9 @@ func (s *Server) consentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cases/{code}/consent/access", s.form(s.signedIn(s.consentAccess)))
 	mux.HandleFunc("POST /cases/{code}/consent/{id}/revoke", s.form(s.signedIn(s.consentRevoke)))
 	mux.HandleFunc("GET /cases/{code}/consent/{id}/print", s.signedIn(s.consentPrint))
+	mux.HandleFunc("GET /cases/{code}/consent/{id}/pdf", s.signedIn(s.consentPDF))
+	// The PDF printer holds no session: a short-lived link opens the record.
+	mux.HandleFunc("GET /cert/consents/print/{id}", s.consentPrintForPDF)
 }
 
 func (s *Server) consentPage(w http.ResponseWriter, r *http.Request) {
@@ -82,6 +85,31 @@ func (s *Server) consentPrint(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "consent.print.title")
 	p.Data = map[string]any{"C": c, "Status": "consent.status." + c.StatusAt(s.CertWork.Consent.Clock())}
+	s.renderPrint(w, r, "cert_consent_print", p)
+}
+
+func (s *Server) consentPDF(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	b, err := s.CertWork.Consent.PDF(r.Context(), caller(r), r.PathValue("code"), id)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	download(w, "application/pdf", "consent-"+r.PathValue("code")+"-"+r.PathValue("id")+".pdf", b)
+}
+
+// consentPrintForPDF is the consent record opened by the PDF printer's link.
+func (s *Server) consentPrintForPDF(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	q := r.URL.Query()
+	c, err := s.CertWork.Consent.Printable(r.Context(), id, q.Get("exp"), q.Get("t"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	p := s.page(r, "consent.print.title")
+	p.Data = map[string]any{"C": c, "Status": "consent.status." + c.StatusAt(s.CertWork.Consent.Clock())}
+	w.Header().Set("X-Robots-Tag", "noindex")
 	s.renderPrint(w, r, "cert_consent_print", p)
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -39,6 +40,12 @@ type Service struct {
 	Cases *cases.Engine
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Renderer prints the consent record from its print page at SelfURL; nil
+	// leaves the PDF unavailable (the print page still works in any browser).
+	Renderer Renderer
+	SelfURL  func() string
+
+	links printlink.Signer
 }
 
 func (s *Service) now() time.Time {

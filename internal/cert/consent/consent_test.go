@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"context"
+	"net/url"
 	"testing"
 	"time"
 
@@ -59,6 +60,13 @@ func TestAccessNeedsALiveConsentInScope_A47(t *testing.T) {
 		c, err := s.Grant(ctx, d.Reporter, code, grant)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if _, err := s.Printable(ctx, c.ID, "99999999999999", "forged"); problem.As(err).Code != problem.NotFound {
+			t.Fatalf("a forged print link opened the consent: %v", err)
+		}
+		link, _ := url.Parse(s.PrintPath(c.ID))
+		if got, err := s.Printable(ctx, c.ID, link.Query().Get("exp"), link.Query().Get("t")); err != nil || got.CaseCode != code {
+			t.Fatalf("the print link: %v", err)
 		}
 		act := consent.AccessInput{ConsentID: c.ID, System: "10.0.0.5", Action: "تصویر دیسک گرفته شد"}
 		// 06:30 UTC is 10:00 Tehran: the period has just begun.

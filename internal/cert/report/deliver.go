@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -118,32 +117,21 @@ func (s *Service) SignedJSON(ctx context.Context, p *identity.Principal, code st
 	return []byte(r.SignedJSON), nil
 }
 
-// printTTL is how long a print link works.
-const printTTL = 2 * time.Minute
-
-// PrintPath is the path of the delivered report's printable page with a token
+// PrintPath is the path of the delivered report's printable page with a link
 // that lets the PDF printer (which holds no session) load it for a short while.
 func (s *Service) PrintPath(id int64) string {
-	exp := s.now().Add(printTTL).UnixMilli()
-	return fmt.Sprintf("/cert/reports/print/%d?exp=%d&t=%s", id, exp, s.token(id, exp))
-}
-
-func (s *Service) token(id, exp int64) string {
-	m := hmac.New(sha256.New, s.key())
-	fmt.Fprintf(m, "%d:%d", id, exp)
-	return hex.EncodeToString(m.Sum(nil))
+	return fmt.Sprintf("/cert/reports/print/%d?%s", id, s.links.Query("report", id, s.now()))
 }
 
 // Printable returns the delivered report for its print page when the token of
 // PrintPath is good and not expired; NotFound otherwise, so the page discloses
 // nothing to anyone else.
 func (s *Service) Printable(ctx context.Context, id int64, exp, token string) (*Payload, error) {
-	e, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil || s.now().UnixMilli() > e || !hmac.Equal([]byte(token), []byte(s.token(id, e))) {
+	if !s.links.Check("report", id, exp, token, s.now()) {
 		return nil, notFound(id)
 	}
 	var signed string
-	err = s.DB.View(ctx, func(tx *store.Tx) error {
+	err := s.DB.View(ctx, func(tx *store.Tx) error {
 		return tx.QueryRow(ctx, `SELECT signed_json FROM cert_reports WHERE id = ? AND status = 'delivered'`, id).Scan(&signed)
 	})
 	if err != nil {

@@ -9,11 +9,10 @@ package report
 
 import (
 	"context"
-	"crypto/rand"
-	"sync"
 	"time"
 
 	"github.com/itoir/miz/internal/cases"
+	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/keys"
 	"github.com/itoir/miz/internal/problem"
@@ -41,8 +40,7 @@ type Service struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
-	once     sync.Once
-	printKey []byte
+	links printlink.Signer
 }
 
 func (s *Service) now() time.Time {
@@ -50,16 +48,6 @@ func (s *Service) now() time.Time {
 		return time.Now()
 	}
 	return s.Now()
-}
-
-// key is the secret of print tokens, made at first use and kept in memory only:
-// a print link lives minutes and only this process prints.
-func (s *Service) key() []byte {
-	s.once.Do(func() {
-		s.printKey = make([]byte, 32)
-		_, _ = rand.Read(s.printKey)
-	})
-	return s.printKey
 }
 
 // open reads a CERT case as p may see it (NotFound otherwise).
