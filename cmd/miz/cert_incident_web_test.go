@@ -93,6 +93,17 @@ func TestIncidentReportFormShowsErrorsInPlaceAndStaffReportForAnOrganisation(t *
 		if n := countWhere(t, m, `SELECT COUNT(*) FROM audit_log WHERE action = 'cert.reported_on_behalf' AND object_id = ?`, loc[1]); n != 1 {
 			t.Fatalf("on-behalf audit entries: %d", n)
 		}
+		// The supervisor names a recipient of the incident's RED items.
+		if status, page, _ := sup.post(loc[0]+"/recipients", url.Values{"username": {"nobody-here"}}); status != 400 ||
+			!strings.Contains(page, `id="recipient-error"`) {
+			t.Fatalf("unknown recipient: %d", status)
+		}
+		if status, _, _ := sup.post(loc[0]+"/recipients", url.Values{"username": {"demo-responder"}}); status != http.StatusSeeOther {
+			t.Fatalf("name recipient: %d", status)
+		}
+		if n := countWhere(t, m, `SELECT COUNT(*) FROM audit_log WHERE action = 'cert.recipient' AND object_id = ?`, loc[1]); n != 1 {
+			t.Fatalf("recipient audit entries: %d", n)
+		}
 		status, page, _ = sup.post("/cert/report", url.Values{"summary": {"x"}, "organization": {"10100000000"}, "channel": {"phone"}})
 		if status != http.StatusBadRequest || !strings.Contains(page, `id="organization-error"`) {
 			t.Fatalf("unknown organisation: %d", status)

@@ -25,3 +25,18 @@ func OrganizationByNationalID(ctx context.Context, tx *store.Tx, nationalID stri
 	}
 	return o, nil
 }
+
+// AccountIDByUsername finds an enabled account by its user name (or, for an
+// organisation's or a person's account, the national ID it signs in with);
+// store.ErrNotFound when there is none.
+func AccountIDByUsername(ctx context.Context, tx *store.Tx, username string) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM accounts WHERE username = ? AND disabled = FALSE`, persian.ASCIIDigits(username)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("identity: account %q: %w", username, err)
+	}
+	return id, nil
+}

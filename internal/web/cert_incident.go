@@ -59,6 +59,7 @@ func (s *Server) incidentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cases/{code}/incident/note", s.form(s.signedIn(s.incidentNote)))
 	mux.HandleFunc("POST /cases/{code}/incident/indicators", s.form(s.signedIn(s.incidentIndicators)))
 	mux.HandleFunc("POST /cases/{code}/incident/close", s.form(s.signedIn(s.incidentClose)))
+	mux.HandleFunc("POST /cases/{code}/incident/recipients", s.form(s.signedIn(s.incidentRecipient)))
 	mux.HandleFunc("GET /cases/{code}/incident/export", s.signedIn(s.incidentExport))
 	s.evidenceRoutes(mux)
 	s.statsRoutes(mux)

@@ -11,6 +11,7 @@ import (
 	"github.com/itoir/miz/internal/cert/incident"
 	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/cert/triage"
+	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 )
 
@@ -33,6 +34,7 @@ type incidentView struct {
 	CanPhase  bool
 	CanClose  bool
 	Open      bool
+	Supervise bool
 	Assets    []labelled
 	Inds      []labelled
 	Notes     []labelledNote
@@ -103,6 +105,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, status i
 	d.CanTriage = d.Handler && d.Open
 	d.CanPhase = d.Handler && v.State == "handling"
 	d.CanClose = d.Handler && d.Open
+	d.Supervise = pr.HasRole(v.Service, identity.Supervisor)
 	for _, a := range d.Form.Assets {
 		d.Assets = append(d.Assets, labelled{Type: p.T("cert.asset_type." + a.Type), Value: a.Value})
 	}
@@ -249,6 +252,12 @@ func (s *Server) incidentIndicators(w http.ResponseWriter, r *http.Request) {
 	raw, _ := json.Marshal(r.PostFormValue("indicators"))
 	_, err := s.Incidents.AddIndicators(r.Context(), caller(r), r.PathValue("code"), raw, r.PostFormValue("tlp"))
 	s.incidentDone(w, r, err, "indicators", "cert.flash.indicators")
+}
+
+// incidentRecipient names a recipient of the incident's RED items (supervisors).
+func (s *Server) incidentRecipient(w http.ResponseWriter, r *http.Request) {
+	err := s.Incidents.NameRecipientByUsername(r.Context(), caller(r), r.PathValue("code"), r.PostFormValue("username"))
+	s.incidentDone(w, r, err, "recipient", "cert.flash.recipient")
 }
 
 func (s *Server) incidentClose(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package reactive
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -226,4 +227,23 @@ func (s *Service) LabelFile(ctx context.Context, p *identity.Principal, ref stri
 		return audit.Record(ctx, tx, audit.AccountActor(p.ID), "cert.file_label", "case", v.TrackingCode,
 			map[string]any{"document": documentID, "tlp": l.String()})
 	})
+}
+
+// NameRecipientByUsername is NameRecipient for the account signing in as username
+// (a field error when there is none).
+func (s *Service) NameRecipientByUsername(ctx context.Context, p *identity.Principal, ref, username string) error {
+	username = strings.TrimSpace(username)
+	var id int64
+	err := s.DB.ViewAt(ctx, s.now, func(tx *store.Tx) error {
+		var err error
+		id, err = identity.AccountIDByUsername(ctx, tx, username)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) || username == "" {
+		return problem.Field("username", "cert.recipient.unknown", username)
+	}
+	if err != nil {
+		return err
+	}
+	return s.NameRecipient(ctx, p, ref, id)
 }
