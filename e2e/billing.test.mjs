@@ -88,6 +88,22 @@ test("an applicant pays a course fee through the gateway and the case resumes", 
     assert.doesNotMatch(await app.textContent(part), /[0-9]/, part + " has Latin digits");
   }
 
+  // Every billing page fits a phone.
+  await app.setViewportSize({ width: 390, height: 844 });
+  for (const path of ["/invoices", "/invoices/" + number, "/invoices/" + number + "/print"]) {
+    await app.goto(baseURL + path);
+    await fitsWidth(app, 390);
+  }
+  await app.setViewportSize({ width: 1366, height: 900 });
+
+  // The supervisor's revenue report counts the payment in this Jalali month.
+  const sup = await signIn("demo-supervisor", true);
+  await sup.click("#nav-billing");
+  await sup.waitForSelector("#revenue-table");
+  assert.match(await sup.textContent("#revenue-table tbody"), /۴۹٬۵۰۰٬۰۰۰/);
+  await sup.setViewportSize({ width: 390, height: 844 });
+  await fitsWidth(sup, 390);
+
   const pdf = await app.request.get(baseURL + "/invoices/" + number + "/pdf");
   assert.equal(pdf.status(), 200);
   assert.equal(pdf.headers()["content-type"], "application/pdf");

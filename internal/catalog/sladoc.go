@@ -184,6 +184,13 @@ func (s *Service) feeText(p phrases) []string {
 	if note := s.Fee.Note.In(p.lang); note != "" && (s.Fee.Basis != FeeFree || note != p.free) {
 		out = append(out, note)
 	}
+	for _, t := range s.Tariffs {
+		if t.Basis == FeeFixed {
+			out = append(out, fmt.Sprintf(p.tariff, t.Name.In(p.lang), p.digits(groupThousands(t.Amount, p.thousands))))
+		} else {
+			out = append(out, fmt.Sprintf(p.tariffAgreed, t.Name.In(p.lang)))
+		}
+	}
 	return out
 }
 

@@ -64,7 +64,9 @@ func TestSLADocumentSections(t *testing.T) {
 	if !hasRow(cert.Sections[1].Table, "Kind of request", "Security incident report (at most 24 hours)") {
 		t.Errorf("§2 en lacks the incident budget: %v", cert.Sections[1].Table.Rows)
 	}
-	if got := cert.Sections[5].Paragraphs; len(got) != 1 || !strings.Contains(got[0], "by agreement") {
+	// §6: the agreement, then each tariff item (issue 17).
+	if got := cert.Sections[5].Paragraphs; len(got) != 4 || !strings.Contains(got[0], "by agreement") ||
+		got[1] != "Training course fee: 45,000,000 rials (before VAT)." {
 		t.Errorf("cert §6 = %q", got)
 	}
 }

@@ -13,6 +13,8 @@ type phrases struct {
 
 	field, value, serviceID, serviceName, serviceType, unit, applicants string
 	onlyFor                                                             string
+	// tariff and tariffAgreed price one tariff item (§6), before VAT.
+	tariff, tariffAgreed                                                string
 	hours, average, maximum, visits, questions, channel, kind, kindText string
 	document                                                            string
 
@@ -47,6 +49,8 @@ func persian() phrases {
 		fees:            "هزینه‌ها و پرداخت‌ها",
 		free:            "خدمت در حال حاضر رایگان است.",
 		fixed:           "هزینه دریافت خدمت %s ریال است.",
+		tariff:          "%s: %s ریال (پیش از مالیات بر ارزش افزوده).",
+		tariffAgreed:    "%s: طبق توافق طرفین.",
 		disputes:        "فرایند حل اختلاف",
 		disputeText:     "در صورت بروز اختلاف میان سازمان ارائه‌دهنده و دریافت‌کننده خدمت در اجرای مفاد این توافق‌نامه، اختلاف در وهله اول از طریق مذاکره میان طرفین حل می‌شود. اگر اختلاف از طریق مذاکره رفع نشود، متقاضی می‌تواند از طریق سازوکار معرفی‌شده در میز خدمت شکایت خود را ثبت کند. شکایت را کمیته‌ای در داخل سازمان بررسی می‌کند و نتیجه به متقاضی اعلام می‌شود.",
 		disputeTimes:    "سازمان به درخواست مذاکره حداکثر ظرف %s پاسخ می‌دهد و کمیته رسیدگی با حضور دست‌کم %s عضو، حداکثر ظرف %s درباره شکایت تصمیم می‌گیرد.",
@@ -94,6 +98,8 @@ func english() phrases {
 		fees:            "Fees and payments",
 		free:            "The service is free at present.",
 		fixed:           "The fee for the service is %s rials.",
+		tariff:          "%s: %s rials (before VAT).",
+		tariffAgreed:    "%s: by agreement between the parties.",
 		disputes:        "Resolving disputes",
 		disputeText:     "If the Organization and the applicant disagree about how this agreement is carried out, they first try to settle the dispute by negotiation. If negotiation fails, the applicant may file a complaint through the mechanism published on the service desk; a committee inside the Organization reviews it and the result is announced to the applicant.",
 		disputeTimes:    "The Organization answers a request to negotiate within %s; the committee, with at least %s members present, decides on a complaint within %s.",
