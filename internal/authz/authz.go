@@ -34,6 +34,13 @@ const (
 	Calendar              Kind = "calendar"
 	Queue                 Kind = "queue"
 	Account               Kind = "account"
+	// Course is a CERT training course (SLA M-4.2): its catalog entry, enrolments,
+	// attendance and certificates of attendance.
+	Course Kind = "course"
+	// Competition is a white-hat competition (seed §6); WhiteHatFinding is a
+	// researcher's finding in one, never public.
+	Competition     Kind = "competition"
+	WhiteHatFinding Kind = "whitehat_finding"
 )
 
 // Verb is an action on an object.
@@ -197,6 +204,20 @@ func policy(k Kind, v Verb) (rule, bool) {
 		switch v {
 		case View, Create, Update:
 			return rule{Any: []relation{admin}}, true
+		}
+	case Course, Competition:
+		switch v {
+		case View:
+			return rule{Any: []relation{anyone}}, true // the public catalog and standings
+		case Create, Update, Publish:
+			return rule{Any: []relation{role(identity.Supervisor), role(identity.Editor), admin}}, true
+		case Act: // attendance and certificates; triage and points
+			return rule{Any: staffOfCase()}, true
+		}
+	case WhiteHatFinding:
+		switch v {
+		case View, Act:
+			return rule{Any: staffOfCase()}, true
 		}
 	}
 	return rule{}, false
