@@ -21,6 +21,7 @@ import (
 	"github.com/itoir/miz/internal/calendar"
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/catalog"
+	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
 	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
@@ -42,6 +43,7 @@ import (
 	"github.com/itoir/miz/internal/sla"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/web"
+	"github.com/itoir/miz/internal/whitehat"
 )
 
 // Main is a running Miz server. Tests boot the whole program with it on 127.0.0.1:0.
@@ -110,6 +112,8 @@ type domain struct {
 	sessions  *identity.Sessions
 	accounts  *identity.Accounts
 	devMail   *notify.DevMailbox // issue 14: a demo without gateways keeps mail in /dev/outbox
+	courses   *course.Courses    // training courses (M-4.2)
+	whitehat  *whitehat.Programme
 }
 
 // openStore sets up logging, opens and migrates the database and seeds the demo
@@ -259,6 +263,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.outages = &outages.Service{DB: db, Services: d.services}
 	d.kpi = newKPI(m, d.outages)
 	d.oversight = &oversight.Service{DB: db, Anchors: d.anchors} // /admin/audit
+	d.courses, d.whitehat = m.buildCourses(db)
 	return d, m.buildIdentity(ctx, d)
 }
 
@@ -331,6 +336,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		return nil, err
 	}
 	w.PDFs, a.PDFs = m.pdf, m.pdf
+	w.Courses, w.WhiteHat, a.Courses, a.WhiteHat = d.courses, d.whitehat, d.courses, d.whitehat
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

@@ -22,6 +22,7 @@ import (
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/complaints"
+	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -30,6 +31,7 @@ import (
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/whitehat"
 )
 
 // API is the JSON side of Miz. It holds domain services only; cmd/miz builds them
@@ -66,6 +68,10 @@ type API struct {
 	AuditHead func(ctx context.Context) (AuditHead, error)
 	// Inbox serves GET /api/v1/notices (issue 14); nil leaves the notice routes out.
 	Inbox *notify.Inbox
+	// Courses serve /api/v1/courses (SLA M-4.2) and WhiteHat /api/v1/whitehat (seed
+	// §6); nil leaves their routes out.
+	Courses  *course.Courses
+	WhiteHat *whitehat.Programme
 
 	mux    *http.ServeMux
 	routes []Route
@@ -145,6 +151,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.resetRoutes()          // password reset for applicants (security #11)
 	a.auditHeadRoutes()      // the audit chain's signed head (security #11)
 	a.noticeRoutes()         // the caller's in-app notices (issue 14)
+	a.courseRoutes()         // training courses, certificates of attendance, white-hat standings
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -172,7 +172,7 @@ type Courses struct {
 	Issuer  certify.Issuer
 	// Invoicer bills course fees; nil means only free courses take enrolments.
 	Invoicer Invoicer
-	// Now is the clock; nil means the database's.
+	// Now is the clock; nil means time.Now (cmd/miz passes the database's).
 	Now    func() time.Time
 	Logger *slog.Logger
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
+	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -28,6 +29,7 @@ import (
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/oversight"
 	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/whitehat"
 )
 
 // Server is the HTML side of Miz. It holds domain services only; cmd/miz builds
@@ -83,6 +85,10 @@ type Server struct {
 	// Notices serve /inbox, the header's unread badge, notice preferences,
 	// /admin/roster and /dev/outbox (issue 14); nil leaves them out.
 	Notices *Notices
+	// Courses serve /courses (SLA M-4.2) and WhiteHat /whitehat (seed §6); nil
+	// leaves their pages out.
+	Courses  *course.Courses
+	WhiteHat *whitehat.Programme
 
 	r *renderer
 }
@@ -160,6 +166,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.adminRoutes(mux) // /admin index, /admin/audit
 	s.resetRoutes(mux)
 	s.noticeRoutes(mux) // /inbox, /profile/notices, /admin/roster, /dev/outbox
+	s.courseRoutes(mux) // /courses, /courses.atom, certificates of attendance, /whitehat
 }
 
 // page builds the common page data.
