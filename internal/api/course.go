@@ -23,10 +23,10 @@ func (a *API) courseRoutes() {
 		Summary: "One training course", Params: id, Response: obj, Errors: []int{404}})
 	a.route("POST", "/api/v1/courses/{id}/enrolment", a.enrolCourse, Op{ID: "enrolCourse", Tag: "courses", Auth: true, Status: 201,
 		Summary: "Enrol the caller after the eligibility check: a seat, or a waitlist place when full; the reason when refused",
-		Params: id, Response: obj, Errors: []int{401, 403, 404, 409}})
+		Params:  id, Response: obj, Errors: []int{401, 403, 404, 409}})
 	a.route("DELETE", "/api/v1/courses/{id}/enrolment", a.cancelCourse, Op{ID: "cancelCourseEnrolment", Tag: "courses", Auth: true,
 		Summary: "Cancel the caller's seat before the deadline; the first waitlisted person moves up in the same transaction",
-		Params: id, Response: obj, Errors: []int{401, 404, 409}})
+		Params:  id, Response: obj, Errors: []int{401, 404, 409}})
 	a.route("GET", "/api/v1/courses/certificates/{number}", a.courseCertificate, Op{ID: "getAttendanceCertificate", Tag: "courses",
 		Summary: "A certificate of attendance with its signed credential and status", Params: num, Response: obj, Errors: []int{404}})
 	a.route("GET", "/api/v1/courses/certificates/{number}/credential", a.courseCredential, Op{ID: "getAttendanceCredential", Tag: "courses",

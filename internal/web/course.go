@@ -264,7 +264,6 @@ func (s *Server) courseAction(act func(r *http.Request, id int64) (string, error
 	}
 }
 
-
 func (s *Server) courseEnrol(r *http.Request, id int64) (string, error) {
 	e, err := s.Courses.Enrol(r.Context(), caller(r), id)
 	if err != nil {
