@@ -16,7 +16,6 @@ import (
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/persian"
 	"github.com/itoir/miz/internal/problem"
-	"github.com/itoir/miz/internal/store"
 )
 
 // courseRoutes registers the training courses (SLA M-4.2), their certificates of
@@ -212,7 +211,7 @@ func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int
 	res := authz.Resource{Kind: authz.Course, Service: course.Service}
 	d := coursePageData{Course: c, Now: time.Now(), Manager: authz.Decide(pr, authz.Update, res), Staff: authz.Decide(pr, authz.Act, res)}
 	if pr != nil {
-		if d.Mine, err = s.Courses.Mine(ctx, pr, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if d.Mine, err = s.Courses.Mine(ctx, pr, id); err != nil && !errors.Is(err, problem.ErrNotFound) {
 			s.Fail(w, r, err)
 			return
 		}
