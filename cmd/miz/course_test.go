@@ -114,7 +114,7 @@ func TestAgencyEmployeeEnrolsAttendsAndVerifiesTheCertificate_M42(t *testing.T) 
 			!strings.Contains(stdout.String(), "transparency log") {
 			t.Fatalf("miz verify: %d %s %s", code, stdout.String(), stderr.String())
 		}
-		_, js := getPage(t, m.URL()+"/api/v1/courses/certificates/"+number)
+		_, js := getPage(t, m.URL()+"/api/v1/attendance-certificates/"+number)
 		write := func(name, s string) string {
 			p := filepath.Join(t.TempDir(), name)
 			if err := os.WriteFile(p, []byte(s), 0o600); err != nil {

@@ -114,7 +114,7 @@ func fetchVerifyInput(ctx context.Context, base, number string, in *certify.Veri
 	base = strings.TrimSuffix(base, "/")
 	registry, number := "/api/v1/registry/certificates/", certify.CanonicalNumber(number)
 	if course.IsNumber(number) {
-		registry, number = "/api/v1/courses/certificates/", course.CanonicalNumber(number)
+		registry, number = "/api/v1/attendance-certificates/", course.CanonicalNumber(number)
 	}
 	number = url.PathEscape(number)
 	c := &http.Client{Timeout: 30 * time.Second}

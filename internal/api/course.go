@@ -27,12 +27,12 @@ func (a *API) courseRoutes() {
 	a.route("DELETE", "/api/v1/courses/{id}/enrolment", a.cancelCourse, Op{ID: "cancelCourseEnrolment", Tag: "courses", Auth: true,
 		Summary: "Cancel the caller's seat before the deadline; the first waitlisted person moves up in the same transaction",
 		Params:  id, Response: obj, Errors: []int{401, 404, 409}})
-	a.route("GET", "/api/v1/courses/certificates/{number}", a.courseCertificate, Op{ID: "getAttendanceCertificate", Tag: "courses",
+	a.route("GET", "/api/v1/attendance-certificates/{number}", a.courseCertificate, Op{ID: "getAttendanceCertificate", Tag: "courses",
 		Summary: "A certificate of attendance with its signed credential and status", Params: num, Response: obj, Errors: []int{404}})
-	a.route("GET", "/api/v1/courses/certificates/{number}/credential", a.courseCredential, Op{ID: "getAttendanceCredential", Tag: "courses",
+	a.route("GET", "/api/v1/attendance-certificates/{number}/credential", a.courseCredential, Op{ID: "getAttendanceCredential", Tag: "courses",
 		Summary: "The certificate of attendance's signed credential (compact JWS, application/vc+jwt)", Params: num,
 		Produces: "application/vc+jwt", Errors: []int{404}})
-	a.route("GET", "/api/v1/courses/certificates/{number}/proof", a.courseProof, Op{ID: "getAttendanceProof", Tag: "courses",
+	a.route("GET", "/api/v1/attendance-certificates/{number}/proof", a.courseProof, Op{ID: "getAttendanceProof", Tag: "courses",
 		Summary: "The c2sp.org/tlog-proof of the certificate's record in the transparency log", Params: num,
 		Produces: "text/plain", Errors: []int{404}})
 	if a.WhiteHat != nil {

@@ -231,7 +231,7 @@ func (s *Courses) credentialFor(cert Certificate, c Course) Credential {
 		Type:             []string{"VerifiableCredential", CredentialType},
 		Issuer:           certify.CredentialIssuer{ID: s.Issuer.ID, Name: s.Issuer.Name},
 		ValidFrom:        cert.IssuedAt.UTC().Format(time.RFC3339),
-		CredentialStatus: certify.CredentialStatus{ID: s.BaseURL + "/api/v1/courses/certificates/" + cert.Number, Type: "MizRegistryStatus"},
+		CredentialStatus: certify.CredentialStatus{ID: s.BaseURL + "/api/v1/attendance-certificates/" + cert.Number, Type: "MizRegistryStatus"},
 	}
 	sub := &cr.CredentialSubject
 	sub.Number, sub.Sessions, sub.Attended = cert.Number, cert.Sessions, cert.Attended
