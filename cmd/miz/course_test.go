@@ -173,6 +173,25 @@ func TestWhiteHatPublicPagesNeverShowFindings_Seed6(t *testing.T) {
 		if _, err := wh.Decide(ctx, analyst, fid, whitehat.Decision{State: "verified", Severity: "medium", Points: 30}); err != nil {
 			t.Fatal(err)
 		}
+		// The researcher sees their own finding on the page, staff see it with the
+		// triage form; the public never does.
+		own := apiLogin(t, m, "demo-employee", "")
+		if code, body := rawCall(t, "GET", fmt.Sprintf("%s/whitehat/%d", m.URL(), comp.ID), own, "", ""); code != 200 || !strings.Contains(body, "XSS-SECRET-TITLE") {
+			t.Fatalf("the researcher's own page: %d", code)
+		}
+		fid2, err := wh.Submit(ctx, hunter, comp.ID, sys, "CSRF-SECRET-TWO", "SECRET-DETAILS-TWO")
+		if err != nil {
+			t.Fatal(err)
+		}
+		totp, _ := identity.TOTPCode(demo.TOTPSecret, clk.Now())
+		staffTok := apiLogin(t, m, "demo-analyst", totp)
+		if code, body := rawCall(t, "GET", fmt.Sprintf("%s/whitehat/%d", m.URL(), comp.ID), staffTok, "", ""); code != 200 ||
+			!strings.Contains(body, "CSRF-SECRET-TWO") || !strings.Contains(body, fmt.Sprintf(`name="finding" value="%d"`, fid2)) {
+			t.Fatalf("the staff page: %d", code)
+		}
+		if _, err := wh.Decide(ctx, analyst, fid2, whitehat.Decision{State: "rejected"}); err != nil {
+			t.Fatal(err)
+		}
 		stranger := apiLogin(t, m, "demo-applicant", "")
 		for i, closed := range []bool{false, true} {
 			if closed {
