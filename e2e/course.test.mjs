@@ -68,6 +68,14 @@ test("an agency employee enrols, attends and holds a verifiable certificate of a
   await employee.goto(baseURL + href);
   assert.equal(await employee.getAttribute("#attendance-certificate", "data-number"), number);
 
+  // Every page of the flow fits a 390 px phone without scrolling sideways.
+  for (const [page, path] of [[staff, courseURL], [employee, baseURL + "/courses"], [employee, baseURL + href], [outsider, baseURL + "/whitehat"]]) {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(path.startsWith("http") ? path : baseURL + path);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `${path} is ${wide} px wide at 390`);
+  }
+
   const out = execFileSync("go", ["run", "./cmd/miz", "verify", "--server", baseURL, number],
     { cwd: new URL("..", import.meta.url).pathname, encoding: "utf8" });
   assert.match(out, new RegExp(`^OK ${number}: certificate of attendance, active, signed by key .*transparency log at index \\d+`));
