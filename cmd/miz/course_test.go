@@ -215,3 +215,48 @@ func TestWhiteHatPublicPagesNeverShowFindings_Seed6(t *testing.T) {
 		}
 	})
 }
+
+// seedCourseSweep adds an open agency course with the demo employee enrolled, and an
+// open white-hat competition with a finding, for the raw-code sweep of every page;
+// it returns their pages.
+func seedCourseSweep(t *testing.T, m *Main, clk *storetest.Clock) []string {
+	t.Helper()
+	ctx := context.Background()
+	b := fixtures.New(t, m.DB, clk)
+	manager := coursePrincipal(t, m, b, "demo-supervisor")
+	c, err := m.Web.Courses.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره نمونه", EN: "Sample course"},
+		Audience: course.GovernmentStaff, Capacity: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := clk.Now().Add(72 * time.Hour)
+	if _, err := m.Web.Courses.AddSession(ctx, manager, c.ID, course.SessionInput{Starts: st, Ends: st.Add(time.Hour), Place: "تهران"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Web.Courses.Open(ctx, manager, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	employee := coursePrincipal(t, m, b, "demo-employee")
+	if _, err := m.Web.Courses.Enrol(ctx, employee, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	wh := m.Web.WhiteHat
+	comp, err := wh.Create(ctx, manager, whitehat.CompetitionInput{Title: course.Text{FA: "مسابقه نمونه"}})
+	if err == nil {
+		_, err = wh.SetState(ctx, manager, comp.ID, whitehat.Open)
+	}
+	var sys int64
+	if err == nil {
+		sys, err = wh.EnrolSystem(ctx, coursePrincipal(t, m, b, demo.OrgNationalID), comp.ID, "سامانه نمونه", "")
+	}
+	if err == nil {
+		_, err = wh.Register(ctx, employee, comp.ID, "نام مستعار")
+	}
+	if err == nil {
+		_, err = wh.Submit(ctx, employee, comp.ID, sys, "یافته نمونه", "شرح")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{"/courses", fmt.Sprintf("/courses/%d", c.ID), "/whitehat", fmt.Sprintf("/whitehat/%d", comp.ID)}
+}

@@ -183,6 +183,7 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	d := seedSweep(t, m, clk)
+	courses := seedCourseSweep(t, m, clk)
 	clk.Set(clk.Now().Add(time.Minute)) // each staff account signs in again at a new TOTP step
 	codes := catalogCodes(t)
 	pages := []string{"/", "/services", "/services/certify", "/services/certify/sla", "/services/cert/sla",
@@ -192,6 +193,7 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 		"/cases/" + d.issued + "/certify", "/certify/apply", "/queue", "/queue?service=certify", "/queue?service=cert",
 		"/complaints", "/disputes/" + d.dispute, "/complaints/" + d.complaint, "/questions", "/feedback", "/profile",
 		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued}
+	pages = append(pages, courses...)
 	type role struct {
 		user  string
 		staff bool
