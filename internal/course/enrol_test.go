@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/i18n"
+	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -186,6 +187,34 @@ func TestOpeningAnnouncesToTheEligibleByTheirChoices_M42(t *testing.T) {
 		}
 		if out("it@agency.example", "email") != 1 {
 			t.Fatal("the agency's own account was not e-mailed")
+		}
+	})
+}
+
+// SLA M-4.2: people enrolling at the same moment never take more seats than the
+// course has; the rest wait in line.
+func TestConcurrentEnrolmentsNeverExceedCapacity_M42(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		c := f.openCourse(t, CourseInput{Capacity: 2}, 1)
+		const n = 6
+		people := make([]*identity.Principal, n)
+		for i := range people {
+			people[i] = f.person(t, "rush"+itoa(int64(i)), 0)
+		}
+		errs := make(chan error, n)
+		for _, p := range people {
+			go func() { _, err := f.s.Enrol(ctx, p, c.ID); errs <- err }()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := f.s.Get(ctx, nil, c.ID)
+		if got.Enrolled != 2 || got.Waitlisted != n-2 {
+			t.Fatalf("%d enrolled and %d waiting, want 2 and %d", got.Enrolled, got.Waitlisted, n-2)
 		}
 	})
 }
