@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,4 +260,42 @@ func seedCourseSweep(t *testing.T, m *Main, clk *storetest.Clock) []string {
 		t.Fatal(err)
 	}
 	return []string{"/courses", fmt.Sprintf("/courses/%d", c.ID), "/whitehat", fmt.Sprintf("/whitehat/%d", comp.ID)}
+}
+
+// SLA M-4.2 on the web form: a bad field comes back on the form with its localized
+// message and the text typed, and nothing is created; a good form creates a draft.
+func TestCourseFormShowsTheFieldErrorAndCreatesNothing_M42(t *testing.T) {
+	t.Parallel()
+	clk := storetest.NewClock(time.Now())
+	m := bootAt(t, "", t.TempDir(), clk)
+	fc := newFormClient(t, m.URL(), nil)
+	if status, _, _ := fc.post("/login", url.Values{"username": {"demo-editor"}, "password": {demo.Password}}); status != http.StatusSeeOther {
+		t.Fatalf("password step: %d", status)
+	}
+	code, _ := identity.TOTPCode(demo.TOTPSecret, clk.Now())
+	if status, _, _ := fc.post("/login/totp", url.Values{"totp": {code}}); status != http.StatusSeeOther {
+		t.Fatalf("totp step: %d", status)
+	}
+	status, page, _ := fc.get("/courses")
+	tok := csrfField.FindStringSubmatch(page)
+	if status != 200 || tok == nil || !strings.Contains(page, `id="course-new"`) {
+		t.Fatalf("courses page for an editor: %d", status)
+	}
+	fc.csrf = tok[1]
+	form := url.Values{"title_fa": {"دوره آزمایشی"}, "audience": {"anyone"}, "language": {"fa"}, "capacity": {"0"}}
+	status, page, _ = fc.post("/courses", form)
+	if status != http.StatusBadRequest || !strings.Contains(page, "Write the capacity as a number from 1 to 10000") ||
+		!strings.Contains(page, `value="دوره آزمایشی"`) || !strings.Contains(page, `aria-invalid="true"`) {
+		t.Fatalf("bad capacity: %d", status)
+	}
+	if n := countWhere(t, m, "SELECT COUNT(*) FROM courses"); n != 0 {
+		t.Fatalf("%d courses created by a refused form", n)
+	}
+	form.Set("capacity", "۱۲")
+	if status, _, resp := fc.post("/courses", form); status != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/courses/") {
+		t.Fatalf("good form: %d", status)
+	}
+	if n := countWhere(t, m, "SELECT COUNT(*) FROM courses WHERE capacity = 12 AND state = 'draft'"); n != 1 {
+		t.Fatal("the draft was not created")
+	}
 }
