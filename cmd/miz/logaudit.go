@@ -15,6 +15,7 @@ import (
 	"github.com/itoir/miz/internal/api"
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/keys"
 	"github.com/itoir/miz/internal/slareport"
 	"github.com/itoir/miz/internal/store"
@@ -88,6 +89,12 @@ func runLog(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "miz log audit:", err)
 		return 1
 	}
+	att, err := course.ExpectedRecords(ctx, reg.DB) // certificates of attendance share the log (M-4.2)
+	if err != nil {
+		fmt.Fprintln(stderr, "miz log audit:", err)
+		return 1
+	}
+	exp = course.MergeExpected(exp, att)
 	div, err := reg.Log.AuditAgainst(ctx, exp)
 	if err != nil {
 		fmt.Fprintln(stderr, "miz log audit:", err)

@@ -183,6 +183,7 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 	clk := storetest.NewClock(time.Now())
 	m := bootAt(t, "", t.TempDir(), clk)
 	d := seedSweep(t, m, clk)
+	courses := seedCourseSweep(t, m, clk)
 	clk.Set(clk.Now().Add(time.Minute)) // each staff account signs in again at a new TOTP step
 	codes := catalogCodes(t)
 	pages := []string{"/", "/services", "/services/certify", "/services/certify/sla", "/services/cert/sla",
@@ -195,6 +196,7 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued,
 		"/vulnerabilities/report", "/vulnerabilities/credits", "/vulnerabilities"}
 	pages = append(pages, sweepIncidentPages(t, m)...) // issue 15
+	pages = append(pages, courses...)
 	type role struct {
 		user  string
 		staff bool

@@ -29,6 +29,7 @@ import (
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
+	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/documents"
@@ -46,6 +47,7 @@ import (
 	"github.com/itoir/miz/internal/slareport"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/web"
+	"github.com/itoir/miz/internal/whitehat"
 )
 
 // Main is a running Miz server. Tests boot the whole program with it on 127.0.0.1:0.
@@ -124,6 +126,8 @@ type domain struct {
 	accounts   *identity.Accounts
 	devMail    *notify.DevMailbox // issue 14: a demo without gateways keeps mail in /dev/outbox
 	proactive  *web.Proactive     // issue 16: constituents, threat feeds, direct warnings
+	courses    *course.Courses    // training courses (M-4.2)
+	whitehat   *whitehat.Programme
 }
 
 // openStore sets up logging, opens and migrates the database and seeds the demo
@@ -293,6 +297,7 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	d.kpi = newKPI(m, d.outages)
 	m.buildReports(d)                                            // issue 20: signed monthly SLA reports and case statements
 	d.oversight = &oversight.Service{DB: db, Anchors: d.anchors} // /admin/audit
+	d.courses, d.whitehat = m.buildCourses(db)
 	return d, m.buildIdentity(ctx, d)
 }
 
@@ -373,6 +378,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	m.certWork.printWith(m.URL, m.Log)
 	w.Incidents, w.Evidence = m.Incidents, m.Evidence
 	a.Incidents, a.Evidence = m.Incidents, m.Evidence
+	w.Courses, w.WhiteHat, a.Courses, a.WhiteHat = d.courses, d.whitehat, d.courses, d.whitehat
 	a.Inbox = w.Notices.Inbox
 	m.API, m.Web = a, w
 	reg := prometheus.NewRegistry()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/itoir/miz/internal/cert/report"
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/course"
 )
 
 // runVerify is `miz verify CERT.jws|CERT.json|REPORT.json [--proof FILE] [--key JWKS_FILE]
@@ -55,6 +56,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if report.IsSigned(in.Credential) { // a CERT technical report (D-3), signed by the same keys
 		return verifyReport(in, stdout, stderr)
+	}
+	if course.IsAttendance(in.Credential) { // a certificate of attendance (M-4.2): same keys, same log
+		return verifyAttendance(in, stdout, stderr)
 	}
 	v, err := certify.Verify(in)
 	if err != nil {
@@ -129,7 +133,11 @@ func readVerifyInput(cert, proof, key string, in *certify.VerifyInput) error {
 // status of number from a Miz server.
 func fetchVerifyInput(ctx context.Context, base, number string, in *certify.VerifyInput) error {
 	base = strings.TrimSuffix(base, "/")
-	number = url.PathEscape(certify.CanonicalNumber(number))
+	registry, number := "/api/v1/registry/certificates/", certify.CanonicalNumber(number)
+	if course.IsNumber(number) {
+		registry, number = "/api/v1/attendance-certificates/", course.CanonicalNumber(number)
+	}
+	number = url.PathEscape(number)
 	c := &http.Client{Timeout: 30 * time.Second}
 	fetch := func(path string) ([]byte, error) {
 		req, err := http.NewRequestWithContext(ctx, "GET", base+path, nil)
@@ -148,10 +156,10 @@ func fetchVerifyInput(ctx context.Context, base, number string, in *certify.Veri
 		return b, err
 	}
 	var err error
-	if in.Credential, err = fetch("/api/v1/registry/certificates/" + number + "/credential"); err != nil {
+	if in.Credential, err = fetch(registry + number + "/credential"); err != nil {
 		return err
 	}
-	if in.Proof, err = fetch("/api/v1/registry/certificates/" + number + "/proof"); err != nil {
+	if in.Proof, err = fetch(registry + number + "/proof"); err != nil {
 		return err
 	}
 	if in.JWKS, err = fetch("/.well-known/jwks.json"); err != nil {
@@ -162,7 +170,7 @@ func fetchVerifyInput(ctx context.Context, base, number string, in *certify.Veri
 		return err
 	}
 	in.LogKeys = []string{strings.TrimSpace(string(lk))}
-	cur, err := fetch("/api/v1/registry/certificates/" + number)
+	cur, err := fetch(registry + number)
 	if err != nil {
 		return err
 	}

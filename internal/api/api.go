@@ -26,6 +26,7 @@ import (
 	"github.com/itoir/miz/internal/cert/reactive"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/complaints"
+	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -35,6 +36,7 @@ import (
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/slareport"
+	"github.com/itoir/miz/internal/whitehat"
 )
 
 // API is the JSON side of Miz. It holds domain services only; cmd/miz builds them
@@ -90,6 +92,10 @@ type API struct {
 	// their routes out.
 	Incidents *reactive.Service
 	Evidence  *evidence.Service
+	// Courses serve /api/v1/courses (SLA M-4.2) and WhiteHat /api/v1/whitehat (seed
+	// §6); nil leaves their routes out.
+	Courses  *course.Courses
+	WhiteHat *whitehat.Programme
 
 	mux    *http.ServeMux
 	routes []Route
@@ -176,6 +182,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	a.certWorkRoutes()
 	a.incidentRoutes() // CERT incidents, evidence and statistics (issue 15)
+	a.courseRoutes()   // training courses, certificates of attendance, white-hat standings
 	a.route("GET", "/api/v1/openapi.json", a.openAPI, Op{ID: "openapi", Summary: "This OpenAPI 3.1 document", Tag: "meta",
 		Response: map[string]any{"type": "object"}})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,13 @@ const (
 	Queue                 Kind = "queue"
 	Account               Kind = "account"
 	Invoice               Kind = "invoice"
+	// Course is a CERT training course (SLA M-4.2): its catalog entry, enrolments,
+	// attendance and certificates of attendance.
+	Course Kind = "course"
+	// Competition is a white-hat competition (seed §6); WhiteHatFinding is a
+	// researcher's finding in one, never public.
+	Competition     Kind = "competition"
+	WhiteHatFinding Kind = "whitehat_finding"
 )
 
 // Verb is an action on an object.
@@ -214,6 +221,20 @@ func policy(k Kind, v Verb) (rule, bool) {
 			return rule{Any: []relation{role(identity.Supervisor)}}, true
 		case Export:
 			return rule{Any: []relation{role(identity.Supervisor), role(identity.Analyst), admin}}, true
+		}
+	case Course, Competition:
+		switch v {
+		case View:
+			return rule{Any: []relation{anyone}}, true // the public catalog and standings
+		case Create, Update, Publish:
+			return rule{Any: []relation{role(identity.Supervisor), role(identity.Editor), admin}}, true
+		case Act: // attendance and certificates; triage and points
+			return rule{Any: staffOfCase()}, true
+		}
+	case WhiteHatFinding:
+		switch v {
+		case View, Act:
+			return rule{Any: staffOfCase()}, true
 		}
 	}
 	return rule{}, false

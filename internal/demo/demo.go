@@ -38,6 +38,7 @@ func Logins() []Login {
 	return []Login{
 		{"demo-applicant", "applicant (natural person; also logs in as national code " + ApplicantNationalCode + "; member of the demo company)", false},
 		{OrgNationalID, "organisation account of the demo software company", false},
+		{"demo-employee", "employee of the demo government agency (takes agency courses, M-4.2)", false},
 		{"demo-expert", "expert (certify, cert)", true},
 		{"demo-supervisor", "supervisor (certify, cert)", true},
 		{"demo-signer", "signer (certify)", true},
@@ -132,6 +133,19 @@ func seed(ctx context.Context, tx *store.Tx) error {
 	}
 	if _, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: "demo-applicant-2", Kind: identity.KindPerson, PersonID: sara,
 		DisplayName: "سارا محمدی", PasswordHash: hash}); err != nil {
+		return err
+	}
+	// An agency employee: courses for the staff of government agencies take her (M-4.2).
+	maryam, err := identity.CreatePerson(ctx, tx, identity.Person{NationalCode: "0075555557", NameFa: "مریم کریمی", NameEn: "Maryam Karimi",
+		Mobile: "09131234567", MobileVerified: true, Email: "maryam.karimi@sample.example", Province: "23"})
+	if err != nil {
+		return err
+	}
+	if err := identity.AddMembership(ctx, tx, maryam, orgIDs[2], "کارشناس فناوری اطلاعات"); err != nil {
+		return err
+	}
+	if _, err := identity.CreateAccount(ctx, tx, identity.NewAccount{Username: "demo-employee", Kind: identity.KindPerson, PersonID: maryam,
+		DisplayName: "مریم کریمی", Email: "maryam.karimi@sample.example", PasswordHash: hash}); err != nil {
 		return err
 	}
 	staff := []struct {

@@ -14,6 +14,7 @@ const (
 	KindClosed     Kind = "closed"     // the case was closed without a decision
 	KindSLA        Kind = "sla"        // a delivery time nears its end or has passed
 	KindNewCase    Kind = "new_case"   // staff on duty: a new case is in the queue
+	KindCourse     Kind = "course"     // a training course opened, or a waitlisted seat came free (M-4.2)
 )
 
 // KindInfo says which channels a kind of notice uses and whether it is legal: in-app
@@ -37,6 +38,7 @@ var kinds = [...]KindInfo{
 	{Kind: KindClosed, Email: true},
 	{Kind: KindSLA, Email: true},
 	{Kind: KindNewCase, Email: true, Staff: true}, // a CERT incident pages by SMS regardless
+	{Kind: KindCourse, Email: true, SMS: true},
 }
 
 // Kinds lists every kind of notice with its channels, in display order.

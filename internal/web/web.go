@@ -25,6 +25,7 @@ import (
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/certify/application"
 	"github.com/itoir/miz/internal/complaints"
+	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/desk"
 	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
@@ -34,6 +35,7 @@ import (
 	"github.com/itoir/miz/internal/oversight"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/slareport"
+	"github.com/itoir/miz/internal/whitehat"
 )
 
 // Server is the HTML side of Miz. It holds domain services only; cmd/miz builds
@@ -113,6 +115,10 @@ type Server struct {
 	Evidence  *evidence.Service
 	// Now is the clock the pages' date pickers start from; nil means the wall clock.
 	Now func() time.Time
+	// Courses serve /courses (SLA M-4.2) and WhiteHat /whitehat (seed §6); nil
+	// leaves their pages out.
+	Courses  *course.Courses
+	WhiteHat *whitehat.Programme
 
 	r              *renderer
 	incidentPanels []IncidentPanel
@@ -199,6 +205,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.certWorkRoutes(mux)
 	s.incidentRoutes(mux) // CERT incidents: /cert/report, /cert/queue, /cases/{code}/incident, /cert/stats
 	s.uxRoutes(mux)       // /work landing after sign-in, /cases/{code}/receipt (issue 13)
+	s.courseRoutes(mux)   // /courses, /courses.atom, certificates of attendance, /whitehat
 }
 
 // page builds the common page data.
