@@ -8,6 +8,7 @@ import (
 	"github.com/itoir/miz/internal/billing"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/course"
+	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -23,10 +24,12 @@ const (
 // enrolling transaction; the reference the course keeps is the invoice's number.
 //
 // Price: the tariff items `course_fee` and `whitehat_entry` of cert.yaml have basis
-// "fixed", which cannot carry a per-course amount, so the invoice is at the
-// catalog's price. Should an item's basis become "agreement", the course's own fee
-// (course.Invoice.Rials) is billed as the agreed amount instead: the choice is read
-// from the catalog at issue time.
+// "fixed", which cannot carry a per-course amount. So a fee equal to the catalog's
+// price is billed as that fixed item, and a different fee is refused with a
+// localized reason (course.refused.fee_tariff) rather than billed at a price the
+// course does not advertise. Should an item's basis become "agreement", the course's
+// own fee (course.Invoice.Rials) is billed as the agreed amount instead: the choice
+// is read from the catalog at issue time.
 type courseInvoicer struct {
 	Billing *billing.Service
 	// Service is the catalog service whose tariffs price fees ("cert").
@@ -55,9 +58,16 @@ func (ci courseInvoicer) Issue(ctx context.Context, tx *store.Tx, in course.Invo
 	if err != nil {
 		return "", fmt.Errorf("course billing: %w", err)
 	}
+	t, ok := svc.Tariff(item)
+	if !ok {
+		return "", fmt.Errorf("course billing: %s has no tariff %q", ci.Service, item)
+	}
 	var amount int64
-	if t, ok := svc.Tariff(item); ok && t.Basis == catalog.FeeAgreement {
+	switch {
+	case t.Basis == catalog.FeeAgreement:
 		amount = in.Rials
+	case in.Rials != t.Amount:
+		return "", problem.New(problem.Conflict, "course.refused.fee_tariff")
 	}
 	inv, err := ci.Billing.IssueTx(ctx, tx, billing.Item{Service: ci.Service, TariffItem: item, Amount: amount,
 		PayerAccountID: in.AccountID, Ref: in.Item})

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/course"
+	"github.com/itoir/miz/internal/demo"
 	"github.com/itoir/miz/internal/fixtures"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/store/storetest"
+	"github.com/itoir/miz/internal/whitehat"
 )
 
 // bootPaying boots the demo desk at clk's time with a real test payment gateway.
@@ -147,8 +149,9 @@ func TestAgencyEmployeePaysForACourseThroughTheGatewayAndVerifiesTheCertificate_
 	}
 }
 
-// SLA M-4.2, §6: a seat that attended but was never paid gets no certificate, and
-// its unpaid invoice is what stands in the way.
+// SLA M-4.2, §6: a seat that attended but was never paid gets no certificate; a
+// course whose fee differs from the catalog's fixed tariff is refused with the
+// reason and bills nothing; a white-hat entry fee is invoiced at its tariff.
 func TestUnpaidCourseSeatGetsNoCertificate_M42(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -183,5 +186,46 @@ func TestUnpaidCourseSeatGetsNoCertificate_M42(t *testing.T) {
 	}
 	if certs, err := cs.IssueCertificates(ctx, trainer, c.ID); err != nil || len(certs) != 0 {
 		t.Fatalf("an unpaid seat was certified: %v, %v", certs, err)
+	}
+
+	odd, err := cs.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره با هزینه دیگر"}, Audience: course.Anyone,
+		Capacity: 5, FeeRials: 1_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st2 := clk.Now().Add(48 * time.Hour)
+	if _, err := cs.AddSession(ctx, manager, odd.ID, course.SessionInput{Starts: st2, Ends: st2.Add(time.Hour), Place: "تهران"}); err == nil {
+		_, err = cs.Open(ctx, manager, odd.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	invoices := countWhere(t, m, "SELECT COUNT(*) FROM invoices")
+	resp, out := doJSON(t, "POST", fmt.Sprintf("%s/api/v1/courses/%d/enrolment", m.URL(), odd.ID), apiLogin(t, m, "demo-employee", ""), "application/json", "")
+	msg, _ := out["error"].(map[string]any)["message"].(string)
+	if resp.StatusCode != 409 || !strings.Contains(msg, "تعرفه") {
+		t.Fatalf("a fee off the tariff: %d %v", resp.StatusCode, out)
+	}
+	if n := countWhere(t, m, "SELECT COUNT(*) FROM invoices"); n != invoices {
+		t.Fatal("a refused enrolment issued an invoice")
+	}
+	if n := countWhere(t, m, "SELECT COUNT(*) FROM course_enrolments WHERE course_id = ?", odd.ID); n != 0 {
+		t.Fatal("a refused enrolment took a seat")
+	}
+
+	wh := m.Web.WhiteHat
+	comp, err := wh.Create(ctx, manager, whitehat.CompetitionInput{Title: course.Text{FA: "مسابقه پولی"}, EntryFeeRials: 250_000_000})
+	if err == nil {
+		_, err = wh.SetState(ctx, manager, comp.ID, whitehat.Open)
+	}
+	if err == nil {
+		_, err = wh.EnrolSystem(ctx, coursePrincipal(t, m, b, demo.OrgNationalID), comp.ID, "درگاه پرداخت", "pay.example")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countWhere(t, m, "SELECT COUNT(*) FROM invoices WHERE ref = ? AND tariff_item = 'whitehat_entry' AND net = 250000000 AND state = 'unpaid'",
+		fmt.Sprintf("whitehat:%d", comp.ID)); n != 1 {
+		t.Fatalf("%d entry-fee invoices", n)
 	}
 }
