@@ -59,7 +59,7 @@ func TestAgencyEmployeePaysForACourseThroughTheGatewayAndVerifiesTheCertificate_
 			ctx := context.Background()
 			clk := storetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()))
 			m, gw := bootPaying(t, dbURL, clk)
-			b := fixtures.New(t, m.DB, clk)
+			b := fixtures.New(t, m.DB, nil) // the desk already runs on clk; setting it again races its writer
 			cs := m.Web.Courses
 			manager, trainer := coursePrincipal(t, m, b, "demo-supervisor"), coursePrincipal(t, m, b, "demo-expert")
 			st := clk.Now().Add(48 * time.Hour)
@@ -157,7 +157,7 @@ func TestUnpaidCourseSeatGetsNoCertificate_M42(t *testing.T) {
 	ctx := context.Background()
 	clk := storetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()))
 	m, _ := bootPaying(t, "", clk)
-	b := fixtures.New(t, m.DB, clk)
+	b := fixtures.New(t, m.DB, nil) // the desk already runs on clk; setting it again races its writer
 	cs := m.Web.Courses
 	manager, trainer := coursePrincipal(t, m, b, "demo-supervisor"), coursePrincipal(t, m, b, "demo-expert")
 	c, err := cs.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره پرداخت‌نشده"}, Audience: course.Anyone,
