@@ -2,7 +2,9 @@
 // agency's employee enrols, a company's member is refused with the reason; once the
 // session has begun staff record attendance and issue the certificate of
 // attendance, which the employee finds on the course page and which `miz verify
-// --server` accepts. Fees: the course is free (billing is not merged on this branch).
+// --server` accepts. Fees (§6): the course costs 45,000,000 rials; enrolling bills the
+// seat, and the employee pays the invoice through the test payment gateway (a real
+// HTTP server that go test starts) before the certificate is issued.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -27,6 +29,7 @@ test("an agency employee enrols, attends and holds a verifiable certificate of a
   await staff.fill("#title_fa", "پاسخ به رخداد برای دستگاه‌ها");
   await staff.selectOption("#audience", "government_staff");
   await staff.fill("#capacity", "۵");
+  await staff.fill("#fee_rials", "۴۵۰۰۰۰۰۰");
   await staff.fill("#cancel_hours", "0");
   await staff.click("#course-create");
   await staff.waitForURL(/\/courses\/\d+$/);
@@ -44,6 +47,19 @@ test("an agency employee enrols, attends and holds a verifiable certificate of a
   await employee.goto(courseURL);
   await employee.click("#course-enrol");
   await employee.waitForSelector("#my-enrolment[data-state=enrolled]");
+
+  // The seat is billed: from the course page to its invoice, through the gateway
+  // and back to the invoice, now paid.
+  await employee.click("#my-invoice");
+  await employee.waitForSelector("#invoice-pay");
+  const invoice = employee.url().split("/").pop();
+  assert.match(invoice, /^\d{4}-\d{6}$/);
+  assert.equal((await employee.textContent("#invoice-total")).trim(), "۴۹٬۵۰۰٬۰۰۰ ریال");
+  await employee.click("#invoice-pay");
+  await employee.click("#gateway-continue");
+  await employee.waitForSelector("#payments");
+  assert.equal(employee.url(), baseURL + "/invoices/" + invoice);
+  assert.equal((await employee.textContent("#invoice-state")).trim(), "پرداخت‌شده");
 
   const outsider = await signIn("demo-applicant", false);
   await outsider.goto(courseURL);

@@ -58,7 +58,7 @@ func TestAgencyEmployeeEnrolsAttendsAndVerifiesTheCertificate_M42(t *testing.T) 
 		ctx := context.Background()
 		clk := storetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()))
 		m := bootAt(t, dbURL, data, clk)
-		b := fixtures.New(t, m.DB, clk)
+		b := fixtures.New(t, m.DB, nil) // the desk already runs on clk; setting it again races its writer
 		cs := m.Web.Courses
 		manager, trainer := coursePrincipal(t, m, b, "demo-supervisor"), coursePrincipal(t, m, b, "demo-expert")
 		c, err := cs.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره امنیت دستگاه‌های دولتی", EN: "Security for agencies"},
@@ -149,7 +149,7 @@ func TestWhiteHatPublicPagesNeverShowFindings_Seed6(t *testing.T) {
 		ctx := context.Background()
 		clk := storetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, jalali.Tehran()))
 		m := bootAt(t, dbURL, data, clk)
-		b := fixtures.New(t, m.DB, clk)
+		b := fixtures.New(t, m.DB, nil) // the desk already runs on clk; setting it again races its writer
 		wh := m.Web.WhiteHat
 		manager, analyst := coursePrincipal(t, m, b, "demo-supervisor"), coursePrincipal(t, m, b, "demo-analyst")
 		comp, err := wh.Create(ctx, manager, whitehat.CompetitionInput{Title: course.Text{FA: "مسابقه کلاه‌سفید پاییز"}})
@@ -223,7 +223,7 @@ func TestWhiteHatPublicPagesNeverShowFindings_Seed6(t *testing.T) {
 func seedCourseSweep(t *testing.T, m *Main, clk *storetest.Clock) []string {
 	t.Helper()
 	ctx := context.Background()
-	b := fixtures.New(t, m.DB, clk)
+	b := fixtures.New(t, m.DB, nil) // the desk already runs on clk; setting it again races its writer
 	manager := coursePrincipal(t, m, b, "demo-supervisor")
 	c, err := m.Web.Courses.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره نمونه", EN: "Sample course"},
 		Audience: course.GovernmentStaff, Capacity: 1})

@@ -12,13 +12,15 @@ import (
 
 // buildCourses builds the CERT's training courses (SLA M-4.2) and the white-hat
 // programme (seed §6). Certificates of attendance are signed with the registry's
-// keys and logged in its transparency log, so `miz verify` checks them alike. The
-// fee seam (course.Invoicer) stays nil until billing is wired: then only free
-// courses and competitions take enrolments.
+// keys and logged in its transparency log, so `miz verify` checks them alike. Fees
+// (a course seat, a competition's entry) are invoices of billing (§6), issued and
+// cancelled in the enrolling transaction; a paid seat is confirmed in the paying
+// one (wireCourseFees).
 func (m *Main) buildCourses(db *store.DB) (*course.Courses, *whitehat.Programme) {
 	c := &course.Courses{DB: db, Keys: m.Registry.Keys, Log: m.Registry.Log, BaseURL: m.Config.BaseURL,
 		Issuer: m.Registry.Issuer, Logger: m.Log, Now: db.Now}
-	return c, &whitehat.Programme{DB: db, Invoicer: c.Invoicer, Now: db.Now}
+	fees := wireCourseFees(m.Billing, c)
+	return c, &whitehat.Programme{DB: db, Invoicer: fees, Now: db.Now}
 }
 
 // verifyAttendance finishes `miz verify` for a certificate of attendance, printing
