@@ -161,6 +161,9 @@ func (s *Server) Init() error {
 		return err
 	}
 	s.r, err = newRenderer(a)
+	if err == nil {
+		s.addIncidentLinks() // the incident page links dispatch, consent and reports
+	}
 	return err
 }
 
