@@ -110,6 +110,15 @@ func TestAdvisoryAppliedByConstituentCountsInCoverage_A45(t *testing.T) {
 		if w = do(org, "GET", "/org/warnings", nil); !strings.Contains(w.Body.String(), `href="/org/advisories"`) {
 			t.Fatal("the organisation's nav does not link its advisories")
 		}
+		if w = do(org, "GET", "/advisories", nil); !strings.Contains(w.Body.String(), `id="advisories-mine"`) {
+			t.Fatal("the advisories list does not link the organisation's own")
+		}
+		if w = do(citizen, "GET", "/advisories", nil); strings.Contains(w.Body.String(), `id="advisories-mine"`) {
+			t.Fatal("the advisories list links a person with no organisation to an organisation's list")
+		}
+		if w = do(nil, "GET", "/advisories", nil); w.Code != 200 {
+			t.Fatalf("anonymous advisories list: %d", w.Code)
+		}
 		if w = do(org, "GET", "/advisories/"+one, nil); w.Code != 200 || !strings.Contains(w.Body.String(), `id="advisory-apply"`) {
 			t.Fatalf("advisory page offers no form to a member: %d", w.Code)
 		}
