@@ -158,6 +158,9 @@ func TestAdvisoryAppliedByConstituentCountsInCoverage_A45(t *testing.T) {
 		if w.Code != 200 || !strings.Contains(row(one), "۱ از ۱") || !strings.Contains(row(two), "۰ از ۱") {
 			t.Fatalf("coverage: %d %s", w.Code, w.Body)
 		}
+		if w = do(author, "GET", "/cert/advisories", nil); w.Code != 200 || strings.Contains(w.Body.String(), `id="advisory-coverage-link"`) {
+			t.Fatalf("an editor who may not see the coverage is linked to it: %d", w.Code)
+		}
 		if w = do(analyst, "GET", "/advisories/"+one, nil); !strings.Contains(w.Body.String(), `id="advisory-coverage"`) {
 			t.Fatal("the advisory page shows CERT staff no coverage per sector")
 		}
