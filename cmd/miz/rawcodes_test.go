@@ -194,7 +194,8 @@ func TestPagesShowNoRawCatalogCodes_UX13(t *testing.T) {
 		"/queue?service=certify&q=x", "/queue?service=cert",
 		"/complaints", "/disputes/" + d.dispute, "/complaints/" + d.complaint, "/questions", "/feedback", "/profile",
 		"/org/members", "/admin/accounts", "/admin/calendar", "/admin/outages", "/admin/services", "/track?code=" + d.issued,
-		"/vulnerabilities/report", "/vulnerabilities/credits", "/vulnerabilities"}
+		"/vulnerabilities/report", "/vulnerabilities/credits", "/vulnerabilities",
+		"/org/advisories", "/cert/advisories/coverage"} // SLA
 	pages = append(pages, sweepIncidentPages(t, m)...) // issue 15
 	pages = append(pages, courses...)
 	type role struct {

@@ -178,7 +178,8 @@ func (a *API) Routes(mux *http.ServeMux) {
 	a.slaReportRoutes()      // signed monthly SLA reports and case statements (issue 20)
 	a.billingRoutes()        // invoices, payments, the gateway callback (§6)
 	a.warningRoutes()
-	a.advisoryRoutes() // the CERT's published advisories (M-4.1)
+	a.advisoryRoutes()    // the CERT's published advisories (M-4.1)
+	a.advisoryAckRoutes() // /api/v1/org/advisories: advisories applied
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	a.certWorkRoutes()
 	a.incidentRoutes() // CERT incidents, evidence and statistics (issue 15)

@@ -59,7 +59,8 @@ func (s *Server) advisoryPage(w http.ResponseWriter, r *http.Request) {
 	if p.Lang == i18n.En && a.TitleEn != "" {
 		p.Title = a.TitleEn
 	}
-	p.Data = a
+	clearFlash(w, r)
+	p.Data = s.advisoryAckView(r, a)
 	s.render(w, r, http.StatusOK, "advisory", p)
 }
 

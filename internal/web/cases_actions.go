@@ -93,7 +93,8 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = map[string]any{"Service": svc, "Services": services, "Items": items, "Left": left,
-		"Query": f.Search, "Show": show, "State": f.State, "States": s.serviceStates(r.Context(), svc)}
+		"Query": f.Search, "Show": show, "State": f.State, "States": s.serviceStates(r.Context(), svc),
+		"Severity": s.queueSeverities(r, p, svc, items)} // the CERT's queue shows severity (issue 13)
 	s.render(w, r, http.StatusOK, "queue", p)
 }
 

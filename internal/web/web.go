@@ -161,6 +161,9 @@ func (s *Server) Init() error {
 		return err
 	}
 	s.r, err = newRenderer(a)
+	if err == nil {
+		s.addIncidentLinks() // the incident page links dispatch, consent and reports
+	}
 	return err
 }
 
@@ -200,7 +203,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.slaReportRoutes(mux) // /reports, /reports.atom, /cases/{code}/statement (issue 20)
 	s.billingRoutes(mux)   // /invoices, /payments/callback, /billing/reports (§6)
 	s.proactiveRoutes(mux)
-	s.advisoryRoutes(mux) // /advisories, /cert/advisories, /.well-known/csaf/, security.txt (M-4.1)
+	s.advisoryRoutes(mux)    // /advisories, /cert/advisories, /.well-known/csaf/, security.txt (M-4.1)
+	s.advisoryAckRoutes(mux) // advisories applied, /org/advisories, /cert/advisories/coverage
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	s.certWorkRoutes(mux)
 	s.incidentRoutes(mux) // CERT incidents: /cert/report, /cert/queue, /cases/{code}/incident, /cert/stats
