@@ -8,7 +8,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { createPublicKey, verify } from "node:crypto";
-import { baseURL, launch, logins } from "./helpers.mjs";
+import { baseURL, launch, logins, reportIncident } from "./helpers.mjs";
 
 const company = "10101234565";
 let browser;
@@ -25,13 +25,8 @@ test("scoped consent, a dispatched team with its clock, and a reviewed, signed, 
   // The company reports an incident and follows the case page's link to the
   // dispatch, consent and report pages.
   const app = await signIn(company, false);
-  await app.goto(baseURL + "/cases");
-  await app.selectOption("#kind", "cert/incident");
-  await app.click("#open-case");
-  await app.waitForSelector("#tracking-code");
-  const code = (await app.textContent("#tracking-code")).trim();
-  await app.click("#step-submit");
-  await app.waitForSelector("#step-submit", { state: "detached" });
+  const code = await reportIncident(app);
+  await app.goto(baseURL + "/cases/" + code);
   await app.click("#cert-dispatch");
   await app.waitForSelector("#cert-tabs");
   const caseURL = baseURL + "/cases/" + code;

@@ -5,7 +5,7 @@
 // acknowledges it.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { baseURL, launch, logins } from "./helpers.mjs";
+import { baseURL, launch, logins, reportIncident } from "./helpers.mjs";
 
 const company = "10101234565";
 let browser;
@@ -26,14 +26,8 @@ async function vote(page, url, outcome) {
 test("a negotiation becomes a complaint, the committee decides with quorum, the applicant reads the result", { timeout: 240000 }, async () => {
   // The company reports an incident (no documents are mandatory) and submits it.
   const app = await signIn(company, false);
-  await app.goto(baseURL + "/cases");
-  await app.selectOption("#kind", "cert/incident");
-  await app.click("#open-case");
-  await app.waitForSelector("#tracking-code");
-  const code = (await app.textContent("#tracking-code")).trim();
+  const code = await reportIncident(app, "گزارش حادثه: کارگزار پرونده‌ها از دسترس خارج شد");
   assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}$/);
-  await app.click("#step-submit");
-  await app.waitForSelector("#step-submit", { state: "detached" });
 
   // It opens a negotiation about the case, then escalates it to a complaint (§7).
   await app.goto(baseURL + "/complaints?case=" + encodeURIComponent(code));

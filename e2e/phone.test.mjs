@@ -17,7 +17,7 @@ const { signIn, waitOutLastStep } = logins(() => browser);
 after(waitOutLastStep);
 
 // skip lists links that are not pages (downloads, feeds, images, sign-in redirects).
-const skip = /\/api\/|\.csv(\?|$)|\/documents\/|\.atom$|\.png$|\.pdf$|jwks\.json$|\/log\/key$|\/login\/oidc|\/assets\/|\/pdf$/;
+const skip = /\/api\/|\/statement$|\/signed\.json$|\.csv(\?|$)|\/documents\/|\.atom$|\.png$|\.pdf$|jwks\.json$|\/log\/key$|\/login\/oidc|\/assets\/|\/pdf$/;
 
 // measure visits url and returns the page's scroll width.
 async function measure(page, url) {
@@ -42,7 +42,7 @@ async function sweep(page, lang, seeds, limit, wide, exclude = new Set()) {
     const w = await measure(page, url);
     if (page.url().replace(/[?#].*$/, "") === key) landed.add(key);
     if (w > width) wide.push(`${lang} ${url.replace(baseURL, "")}: ${w}px`);
-    const links = await page.$$eval("a[href]", (as) => as.map((a) => a.href));
+    const links = await page.$$eval("a[href]:not([download])", (as) => as.map((a) => a.href));
     for (const l of links) if (l.startsWith(baseURL) && !skip.test(l)) queue.push(l);
   }
   return { visited, landed };

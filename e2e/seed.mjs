@@ -1,7 +1,7 @@
 // Data for the page sweeps (issue 13): one issued certificate, one case waiting in
 // technical review, and a complaint with a committee vote, made through the pages a
 // person uses, so every kind of page has something to show.
-import { baseURL } from "./helpers.mjs";
+import { baseURL, reportIncident } from "./helpers.mjs";
 
 function pdf(tag) {
   return Buffer.from("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% " + tag + "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
@@ -70,13 +70,7 @@ export async function seedSweepData(signIn) {
 
   // The company reports an incident, negotiates, escalates; one member votes.
   const org = await signIn("10101234565", false);
-  await org.goto(baseURL + "/cases");
-  await org.selectOption("#kind", "cert/incident");
-  await org.click("#open-case");
-  await org.waitForSelector("#tracking-code");
-  const incident = (await org.textContent("#tracking-code")).trim();
-  await org.click("#step-submit");
-  await org.waitForSelector("#step-submit", { state: "detached" });
+  const incident = await reportIncident(org, "گزارش حادثه: کارگزار پرونده‌ها از دسترس خارج شد");
   await org.goto(baseURL + "/complaints?case=" + encodeURIComponent(incident));
   await org.fill("#dispute-case", incident);
   await org.selectOption("#dispute-subject", "delay");
