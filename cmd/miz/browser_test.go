@@ -78,6 +78,9 @@ func TestBrowserFlows(t *testing.T) {
 	}
 	results := make([]result, len(files))
 	var wg sync.WaitGroup
+	// At most four files (each a server, node and a chromium) run at once: more
+	// only thrash two cores and push every file past its own timeouts.
+	slots := make(chan struct{}, 4)
 	for i, file := range files {
 		var m *Main
 		var env []string
@@ -90,6 +93,8 @@ func TestBrowserFlows(t *testing.T) {
 		cmd.Dir = dir
 		cmd.Env = append(append(os.Environ(), "MIZ_URL="+m.URL(), "MIZ_SERVER_PER_FILE=1"), env...)
 		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			out, err := cmd.CombinedOutput()
 			results[i] = result{out, err}
 		})
