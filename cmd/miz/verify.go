@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -138,23 +137,7 @@ func fetchVerifyInput(ctx context.Context, base, number string, in *certify.Veri
 		registry, number = "/api/v1/attendance-certificates/", course.CanonicalNumber(number)
 	}
 	number = url.PathEscape(number)
-	c := &http.Client{Timeout: 30 * time.Second}
-	fetch := func(path string) ([]byte, error) {
-		req, err := http.NewRequestWithContext(ctx, "GET", base+path, nil)
-		if err != nil {
-			return nil, err
-		}
-		res, err := c.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer res.Body.Close()
-		b, err := io.ReadAll(io.LimitReader(res.Body, 8<<20))
-		if err == nil && res.StatusCode != http.StatusOK {
-			err = fmt.Errorf("GET %s: %s", path, res.Status)
-		}
-		return b, err
-	}
+	fetch := serverFetcher(ctx, base)
 	var err error
 	if in.Credential, err = fetch(registry + number + "/credential"); err != nil {
 		return err
