@@ -1,8 +1,6 @@
 package certify
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,7 +8,6 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/keys"
-	"github.com/itoir/miz/internal/tlog"
 )
 
 // ErrNotValid is wrapped by every verification failure; the message says why.
@@ -57,14 +54,9 @@ func Verify(in VerifyInput) (Verdict, error) {
 	if err != nil {
 		return v, err
 	}
-	payload, kid, err := keys.VerifyJWS(jws, in.JWKS)
-	switch {
-	case errors.Is(err, keys.ErrUnknownKey):
-		return v, notValid("signed with an unknown key ID (%s): not one of the issuer's published keys", kid)
-	case errors.Is(err, keys.ErrBadSignature):
-		return v, notValid("the signature does not match: the credential was altered or forged")
-	case err != nil:
-		return v, notValid("the credential cannot be read: %v", err)
+	payload, kid, err := keys.VerifyCredential(jws, in.JWKS)
+	if err != nil {
+		return v, notValid("%v", err)
 	}
 	v.KeyID = kid
 	if v.Credential, err = ParseCredential(payload); err != nil || !slices.Contains(v.Credential.Type, "SoftwareAuthenticityCertificate") {
@@ -95,76 +87,42 @@ func Verify(in VerifyInput) (Verdict, error) {
 
 // splitInput returns the JWS and, for registry JSON, the claims shown beside it.
 func splitInput(b []byte) (string, *Certificate, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return "", nil, notValid("empty credential file")
-	}
-	if b[0] != '{' {
-		return string(b), nil, nil
-	}
 	var c Certificate
-	if err := json.Unmarshal(b, &c); err != nil {
-		return "", nil, notValid("the certificate JSON cannot be read: %v", err)
+	jws, shown, err := keys.SplitCredential(b, &c)
+	if err != nil || !shown {
+		return jws, nil, wrapNotValid(err)
 	}
-	if c.JWS == "" {
-		return "", nil, notValid("the JSON carries no signed credential (field \"credential\"); unsigned JSON proves nothing")
-	}
-	return c.JWS, &c, nil
+	return jws, &c, nil
 }
 
 // compareClaims refuses JSON whose visible fields differ from what was signed.
 func compareClaims(c Certificate, cr Credential) error {
 	s := cr.CredentialSubject
-	diffs := []struct {
-		field     string
-		got, want string
-	}{
-		{"number", c.Number, s.Number},
-		{"holder_id", c.HolderID, s.Holder.NationalID},
-		{"holder_name.fa", c.HolderName.FA, s.Holder.Name.FA},
-		{"holder_name.en", c.HolderName.EN, s.Holder.Name.EN},
-		{"product_name.fa", c.ProductName.FA, s.Product.Name.FA},
-		{"product_name.en", c.ProductName.EN, s.Product.Name.EN},
-		{"versions", strings.Join(c.Versions, ","), strings.Join(s.Versions, ",")},
-		{"category", c.Category, s.Category},
-		{"expires_at", c.ExpiresAt.UTC().Format(time.RFC3339), cr.ValidUntil},
-	}
-	for _, d := range diffs {
-		if d.got != d.want {
-			return notValid("the JSON's %s (%q) differs from the signed credential (%q): it was altered", d.field, d.got, d.want)
-		}
-	}
-	return nil
+	return wrapNotValid(keys.CompareClaims(
+		keys.Claim{Field: "number", Got: c.Number, Want: s.Number},
+		keys.Claim{Field: "holder_id", Got: c.HolderID, Want: s.Holder.NationalID},
+		keys.Claim{Field: "holder_name.fa", Got: c.HolderName.FA, Want: s.Holder.Name.FA},
+		keys.Claim{Field: "holder_name.en", Got: c.HolderName.EN, Want: s.Holder.Name.EN},
+		keys.Claim{Field: "product_name.fa", Got: c.ProductName.FA, Want: s.Product.Name.FA},
+		keys.Claim{Field: "product_name.en", Got: c.ProductName.EN, Want: s.Product.Name.EN},
+		keys.Claim{Field: "versions", Got: strings.Join(c.Versions, ","), Want: strings.Join(s.Versions, ",")},
+		keys.Claim{Field: "category", Got: c.Category, Want: s.Category},
+		keys.Claim{Field: "expires_at", Got: c.ExpiresAt.UTC().Format(time.RFC3339), Want: cr.ValidUntil},
+	))
 }
 
 func verifyProof(v *Verdict, jws string, in VerifyInput) error {
-	p, err := tlog.ParseProof(in.Proof)
+	extra, index, err := CheckLogProof(in.Proof, in.LogKeys)
 	if err != nil {
-		return notValid("the proof cannot be read: %v", err)
+		return err
 	}
-	if len(p.Extra) == 0 {
-		return notValid("the proof carries no certificate record")
-	}
-	if len(in.LogKeys) == 0 {
-		return notValid("a proof needs the log's public key (--log-key)")
-	}
-	switch err := tlog.VerifyProofWithKeys(in.Proof, p.Extra, in.LogKeys...); {
-	case errors.Is(err, tlog.ErrWrongLog):
-		return notValid("the proof is for another log, or signed by a key not given")
-	case errors.Is(err, tlog.ErrBadSignature):
-		return notValid("the proof's checkpoint was altered")
-	case errors.Is(err, tlog.ErrNotIncluded):
-		return notValid("the proof does not include the certificate's record")
-	case err != nil:
-		return notValid("the proof does not verify: %v", err)
-	}
-	rec, err := ParseLogRecord(p.Extra)
+	rec, err := ParseLogRecord(extra)
 	if err != nil {
 		return notValid("the proven record is not a certificate record")
 	}
 	if rec.Number != v.Number || rec.JWSSHA256 != sha256Hex(jws) {
 		return notValid("the proof is for another certificate (%s), not %s", rec.Number, v.Number)
 	}
-	v.LogIndex, v.Status = p.Index, rec.Status
+	v.LogIndex, v.Status = index, rec.Status
 	return nil
 }

@@ -1,17 +1,14 @@
 package course
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/keys"
-	"github.com/itoir/miz/internal/tlog"
 )
 
 // Verdict is what a successful verification of a certificate of attendance
@@ -61,14 +58,9 @@ func Verify(in certify.VerifyInput) (Verdict, error) {
 	if err != nil {
 		return v, err
 	}
-	payload, kid, err := keys.VerifyJWS(jws, in.JWKS)
-	switch {
-	case errors.Is(err, keys.ErrUnknownKey):
-		return v, notValid("signed with an unknown key ID (%s): not one of the issuer's published keys", kid)
-	case errors.Is(err, keys.ErrBadSignature):
-		return v, notValid("the signature does not match: the credential was altered or forged")
-	case err != nil:
-		return v, notValid("the credential cannot be read: %v", err)
+	payload, kid, err := keys.VerifyCredential(jws, in.JWKS)
+	if err != nil {
+		return v, notValid("%v", err)
 	}
 	v.KeyID = kid
 	if err := json.Unmarshal(payload, &v.Credential); err != nil || !slices.Contains(v.Credential.Type, CredentialType) {
@@ -77,16 +69,14 @@ func Verify(in certify.VerifyInput) (Verdict, error) {
 	s := v.Credential.CredentialSubject
 	v.Number, v.Status = s.Number, "active"
 	if claimed != nil {
-		for _, d := range []struct{ field, got, want string }{
-			{"number", claimed.Number, s.Number},
-			{"holder_name", claimed.HolderName, s.Holder.Name},
-			{"course_title.fa", claimed.CourseName.FA, s.Course.Title.FA},
-			{"attended", fmt.Sprint(claimed.Attended), fmt.Sprint(s.Attended)},
-			{"sessions", fmt.Sprint(claimed.Sessions), fmt.Sprint(s.Sessions)},
-		} {
-			if d.got != d.want {
-				return v, notValid("the JSON's %s (%q) differs from the signed credential (%q): it was altered", d.field, d.got, d.want)
-			}
+		if err := keys.CompareClaims(
+			keys.Claim{Field: "number", Got: claimed.Number, Want: s.Number},
+			keys.Claim{Field: "holder_name", Got: claimed.HolderName, Want: s.Holder.Name},
+			keys.Claim{Field: "course_title.fa", Got: claimed.CourseName.FA, Want: s.Course.Title.FA},
+			keys.Claim{Field: "attended", Got: fmt.Sprint(claimed.Attended), Want: fmt.Sprint(s.Attended)},
+			keys.Claim{Field: "sessions", Got: fmt.Sprint(claimed.Sessions), Want: fmt.Sprint(s.Sessions)},
+		); err != nil {
+			return v, notValid("%v", err)
 		}
 	}
 	if len(in.Proof) > 0 {
@@ -105,51 +95,29 @@ func Verify(in certify.VerifyInput) (Verdict, error) {
 
 // splitInput returns the JWS and, for the desk's JSON, the claims shown beside it.
 func splitInput(b []byte) (string, *Certificate, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return "", nil, notValid("empty credential file")
-	}
-	if b[0] != '{' {
-		return string(b), nil, nil
-	}
 	var c Certificate
-	if err := json.Unmarshal(b, &c); err != nil {
-		return "", nil, notValid("the certificate JSON cannot be read: %v", err)
+	jws, shown, err := keys.SplitCredential(b, &c)
+	switch {
+	case err != nil:
+		return "", nil, notValid("%v", err)
+	case !shown:
+		return jws, nil, nil
 	}
-	if c.JWS == "" {
-		return "", nil, notValid("the JSON carries no signed credential (field \"credential\"); unsigned JSON proves nothing")
-	}
-	return c.JWS, &c, nil
+	return jws, &c, nil
 }
 
 func verifyProof(v *Verdict, jws string, in certify.VerifyInput) error {
-	p, err := tlog.ParseProof(in.Proof)
+	extra, index, err := certify.CheckLogProof(in.Proof, in.LogKeys)
 	if err != nil {
-		return notValid("the proof cannot be read: %v", err)
-	}
-	if len(p.Extra) == 0 {
-		return notValid("the proof carries no certificate record")
-	}
-	if len(in.LogKeys) == 0 {
-		return notValid("a proof needs the log's public key (--log-key)")
-	}
-	switch err := tlog.VerifyProofWithKeys(in.Proof, p.Extra, in.LogKeys...); {
-	case errors.Is(err, tlog.ErrWrongLog):
-		return notValid("the proof is for another log, or signed by a key not given")
-	case errors.Is(err, tlog.ErrBadSignature):
-		return notValid("the proof's checkpoint was altered")
-	case errors.Is(err, tlog.ErrNotIncluded):
-		return notValid("the proof does not include the certificate's record")
-	case err != nil:
-		return notValid("the proof does not verify: %v", err)
+		return err
 	}
 	var rec LogRecord
-	if err := json.Unmarshal(p.Extra, &rec); err != nil || rec.Type != RecordType {
+	if err := json.Unmarshal(extra, &rec); err != nil || rec.Type != RecordType {
 		return notValid("the proven record is not a certificate of attendance's record")
 	}
 	if rec.Number != v.Number || rec.JWSSHA256 != sha256Hex(jws) {
 		return notValid("the proof is for another certificate (%s), not %s", rec.Number, v.Number)
 	}
-	v.LogIndex, v.Status = p.Index, rec.Status
+	v.LogIndex, v.Status = index, rec.Status
 	return nil
 }
