@@ -91,12 +91,8 @@ func (a *API) revokeConsent(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Reason string `json:"reason"`
 	}
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	c, err := a.CertWork.Consent.Revoke(r.Context(), principal(r), r.PathValue("code"), id, req.Reason)
@@ -128,18 +124,10 @@ func (a *API) recordAccess(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) consentPDF(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, nil)
+	if !ok {
 		return
 	}
 	b, err := a.CertWork.Consent.PDF(r.Context(), principal(r), r.PathValue("code"), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Disposition", `attachment; filename="consent-`+strconv.FormatInt(id, 10)+`.pdf"`)
-	_, _ = w.Write(b)
+	a.sendPrivate(w, r, b, err, "application/pdf", "consent-"+strconv.FormatInt(id, 10)+".pdf")
 }

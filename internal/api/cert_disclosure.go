@@ -128,12 +128,8 @@ func (a *API) verifyVuln(w http.ResponseWriter, r *http.Request) {
 		Confirmed bool   `json:"confirmed"`
 		Owner     string `json:"owner_national_id"`
 	}
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	v, err := a.CertWork.Disclosure.Verify(r.Context(), principal(r), id, disclosure.VerifyInput{Confirmed: req.Confirmed,
@@ -145,12 +141,8 @@ func (a *API) embargoVuln(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Until string `json:"until"`
 	}
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	v, err := a.CertWork.Disclosure.SetEmbargo(r.Context(), principal(r), id, req.Until)

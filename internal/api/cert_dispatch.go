@@ -134,12 +134,8 @@ func (a *API) dispatchTeam(w http.ResponseWriter, r *http.Request) {
 		PlannedDeparture string   `json:"planned_departure"`
 		ETA              string   `json:"eta"`
 	}
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	d, err := a.CertWork.Dispatch.RecordTeam(r.Context(), principal(r), r.PathValue("code"), id, dispatch.TeamInput{
@@ -154,12 +150,8 @@ type atRequest struct {
 
 func (a *API) dispatchArrival(w http.ResponseWriter, r *http.Request) {
 	var req atRequest
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	d, err := a.CertWork.Dispatch.RecordArrival(r.Context(), principal(r), r.PathValue("code"), id, req.At)
@@ -168,12 +160,8 @@ func (a *API) dispatchArrival(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) dispatchDeparture(w http.ResponseWriter, r *http.Request) {
 	var req atRequest
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	d, err := a.CertWork.Dispatch.RecordDeparture(r.Context(), principal(r), r.PathValue("code"), id, req.At, req.FieldNotes)

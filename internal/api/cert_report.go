@@ -131,12 +131,8 @@ func (a *API) redactReport(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) draftStep(w http.ResponseWriter, r *http.Request, fn func(context.Context, *identity.Principal, string, int64, report.Draft) (*report.Report, error)) {
 	var req draftRequest
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	x, err := fn(r.Context(), principal(r), r.PathValue("code"), id, report.Draft(req))
@@ -147,12 +143,8 @@ func (a *API) reviewReport(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Approve bool `json:"approve"`
 	}
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = decode(r, &req)
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, &req)
+	if !ok {
 		return
 	}
 	x, err := a.CertWork.Reports.Review(r.Context(), principal(r), r.PathValue("code"), id, req.Approve)
@@ -221,34 +213,19 @@ func (a *API) attachToReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) signedReport(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, nil)
+	if !ok {
 		return
 	}
 	b, err := a.CertWork.Reports.SignedJSON(r.Context(), principal(r), r.PathValue("code"), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(b)
+	a.sendPrivate(w, r, b, err, "application/json; charset=utf-8", "")
 }
 
 func (a *API) reportPDF(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.fail(w, r, err)
+	id, ok := a.idAndBody(w, r, nil)
+	if !ok {
 		return
 	}
 	b, err := a.CertWork.Reports.PDF(r.Context(), principal(r), r.PathValue("code"), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Disposition", `attachment; filename="report-`+strconv.FormatInt(id, 10)+`.pdf"`)
-	_, _ = w.Write(b)
+	a.sendPrivate(w, r, b, err, "application/pdf", "report-"+strconv.FormatInt(id, 10)+".pdf")
 }
