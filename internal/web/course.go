@@ -194,17 +194,12 @@ func (s *Server) coursePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int, formErr error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.NotFound(w, r)
+	id, c, ok := loadItem(s, w, r, s.Courses.Get)
+	if !ok {
 		return
 	}
 	ctx, pr := r.Context(), httpauth.FromContext(r.Context()).Principal
-	c, err := s.Courses.Get(ctx, pr, id)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	var err error
 	p := s.page(r, "")
 	p.Title = c.Title.In(string(p.Lang))
 	clearFlash(w, r)
@@ -249,17 +244,7 @@ func (s *Server) courseAction(act func(r *http.Request, id int64) (string, error
 			return
 		}
 		msg, err := act(r, id)
-		if err != nil {
-			pe := problem.As(err)
-			if pe.Code == problem.NotFound || pe.Code == problem.Unauthorized {
-				s.Fail(w, r, err)
-				return
-			}
-			s.renderCourse(w, r, problem.Status(pe.Code), err)
-			return
-		}
-		flash(w, msg)
-		http.Redirect(w, r, fmt.Sprintf("/courses/%d", id), http.StatusSeeOther)
+		s.formDone(w, r, err, s.renderCourse, msg, fmt.Sprintf("/courses/%d", id))
 	}
 }
 

@@ -81,17 +81,12 @@ func (s *Server) whitehatPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderWhitehat(w http.ResponseWriter, r *http.Request, status int, formErr error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.NotFound(w, r)
+	id, c, ok := loadItem(s, w, r, s.WhiteHat.Get)
+	if !ok {
 		return
 	}
 	ctx, pr := r.Context(), httpauth.FromContext(r.Context()).Principal
-	c, err := s.WhiteHat.Get(ctx, pr, id)
-	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
+	var err error
 	p := s.page(r, "")
 	p.Title = c.Title.In(string(p.Lang))
 	clearFlash(w, r)
@@ -153,14 +148,5 @@ func (s *Server) whitehatAction(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	if err != nil {
-		if pe := problem.As(err); pe.Code == problem.NotFound || pe.Code == problem.Unauthorized {
-			s.Fail(w, r, err)
-			return
-		}
-		s.renderWhitehat(w, r, problem.Status(problem.As(err).Code), err)
-		return
-	}
-	flash(w, "whitehat.flash.saved")
-	http.Redirect(w, r, fmt.Sprintf("/whitehat/%d", id), http.StatusSeeOther)
+	s.formDone(w, r, err, s.renderWhitehat, "whitehat.flash.saved", fmt.Sprintf("/whitehat/%d", id))
 }
