@@ -30,26 +30,9 @@ func (m *Module) Actions(v *cases.View, _ *identity.Principal, steps []cases.Act
 		return steps
 	}
 	if !m.WebPages {
-		out := make([]cases.Action, 0, len(steps))
-		for _, a := range steps {
-			if !(a.Kind == cases.ActionTransition && (a.ID == TransitionClose || a.ID == TransitionCloseReported)) {
-				out = append(out, a)
-			}
-		}
-		return out
+		return cases.MoveToPage(steps, nil, TransitionClose, TransitionCloseReported)
 	}
-	out := make([]cases.Action, 0, len(steps)+1)
-	linked := false
-	for _, a := range steps {
-		if a.Kind == cases.ActionTransition && (a.ID == TransitionClose || a.ID == TransitionCloseReported) {
-			if !linked {
-				out = append(out, cases.Action{ID: ActionClose, Kind: cases.ActionLink, Label: "cert.close.there",
-					Path: PagePath(v.TrackingCode) + "#cert-close"})
-				linked = true
-			}
-			continue
-		}
-		out = append(out, a)
-	}
+	out := cases.MoveToPage(steps, &cases.Action{ID: ActionClose, Kind: cases.ActionLink, Label: "cert.close.there",
+		Path: PagePath(v.TrackingCode) + "#cert-close"}, TransitionClose, TransitionCloseReported)
 	return append(out, cases.Action{ID: ActionIncident, Kind: cases.ActionPage, Label: "cert.incident.link", Path: PagePath(v.TrackingCode)})
 }

@@ -27,18 +27,7 @@ func (m *Module) Actions(v *cases.View, _ *identity.Principal, steps []cases.Act
 	if v.Kind != Kind {
 		return steps
 	}
-	out := make([]cases.Action, 0, len(steps)+1)
-	linked := false
-	for _, a := range steps {
-		if a.Kind == cases.ActionTransition && (a.ID == TransitionPass || a.ID == TransitionFail) {
-			if !linked {
-				out = append(out, cases.Action{ID: ActionReview, Kind: cases.ActionLink, Label: "certify.app.review_there",
-					Path: PagePath(v.TrackingCode) + "#certify-review"})
-				linked = true
-			}
-			continue
-		}
-		out = append(out, a)
-	}
+	out := cases.MoveToPage(steps, &cases.Action{ID: ActionReview, Kind: cases.ActionLink, Label: "certify.app.review_there",
+		Path: PagePath(v.TrackingCode) + "#certify-review"}, TransitionPass, TransitionFail)
 	return append(out, cases.Action{ID: ActionDetails, Kind: cases.ActionPage, Label: "certify.app.link", Path: PagePath(v.TrackingCode)})
 }
