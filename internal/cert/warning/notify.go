@@ -129,7 +129,7 @@ func (s *Service) tellOrg(ctx context.Context, tx *store.Tx, r constituent.Rules
 				where = "AS" + strconv.FormatInt(it.asn, 10)
 			}
 			lines = append(lines, fmt.Sprintf("• %s — %s: %s — %s", i18n.T(l, "cert.severity."+it.sev),
-				i18n.T(l, "rsit."+it.class), i18n.T(l, "rsit.type."+it.typ), where))
+				i18n.T(l, "cert.rsit.class."+it.class), i18n.T(l, "cert.rsit.type."+it.typ), where))
 		}
 		return strings.Join(lines, "\n")
 	}
