@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/itoir/miz/internal/certify"
@@ -27,16 +26,5 @@ func (m *Main) buildCourses(db *store.DB) (*course.Courses, *whitehat.Programme)
 // the verdict in the same words as for a CERTIFY certificate.
 func verifyAttendance(in certify.VerifyInput, stdout, stderr io.Writer) int {
 	v, err := course.Verify(in)
-	if err != nil {
-		fmt.Fprintln(stderr, "miz verify: NOT VALID:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "OK %s: certificate of attendance, %s, signed by key %s", v.Number, v.Status, v.KeyID)
-	if v.LogIndex >= 0 {
-		fmt.Fprintf(stdout, ", in the transparency log at index %d", v.LogIndex)
-	} else {
-		fmt.Fprint(stdout, " (no proof given: log inclusion not checked)")
-	}
-	fmt.Fprintln(stdout)
-	return 0
+	return printVerdict(stdout, stderr, err, v.LogIndex, "OK %s: certificate of attendance, %s, signed by key %s", v.Number, v.Status, v.KeyID)
 }

@@ -60,13 +60,20 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return verifyAttendance(in, stdout, stderr)
 	}
 	v, err := certify.Verify(in)
+	return printVerdict(stdout, stderr, err, v.LogIndex, "OK %s: %s, signed by key %s", v.Number, v.Status, v.KeyID)
+}
+
+// printVerdict ends `miz verify` for a certificate: NOT VALID with the reason
+// (exit 1), or the OK line (format, args) and where the transparency log holds the
+// certificate (exit 0).
+func printVerdict(stdout, stderr io.Writer, err error, logIndex int64, format string, args ...any) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "miz verify: NOT VALID:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "OK %s: %s, signed by key %s", v.Number, v.Status, v.KeyID)
-	if v.LogIndex >= 0 {
-		fmt.Fprintf(stdout, ", in the transparency log at index %d", v.LogIndex)
+	fmt.Fprintf(stdout, format, args...)
+	if logIndex >= 0 {
+		fmt.Fprintf(stdout, ", in the transparency log at index %d", logIndex)
 	} else {
 		fmt.Fprint(stdout, " (no proof given: log inclusion not checked)")
 	}
@@ -110,22 +117,9 @@ func readKeyText(s string) string {
 }
 
 func readVerifyInput(cert, proof, key string, in *certify.VerifyInput) error {
-	var err error
-	if in.Credential, err = os.ReadFile(cert); err != nil {
-		return err
-	}
-	if key == "" {
-		return fmt.Errorf("--key JWKS_FILE is needed offline (save it from /.well-known/jwks.json)")
-	}
-	if in.JWKS, err = os.ReadFile(key); err != nil {
-		return err
-	}
-	if proof != "" {
-		if in.Proof, err = os.ReadFile(proof); err != nil {
-			return err
-		}
-	}
-	return nil
+	f, err := readSigned(cert, proof, key)
+	in.Credential, in.JWKS, in.Proof = f.Doc, f.JWKS, f.Proof
+	return err
 }
 
 // fetchVerifyInput downloads the credential, proof, key set, log key and live
@@ -138,21 +132,11 @@ func fetchVerifyInput(ctx context.Context, base, number string, in *certify.Veri
 	}
 	number = url.PathEscape(number)
 	fetch := serverFetcher(ctx, base)
-	var err error
-	if in.Credential, err = fetch(registry + number + "/credential"); err != nil {
-		return err
-	}
-	if in.Proof, err = fetch(registry + number + "/proof"); err != nil {
-		return err
-	}
-	if in.JWKS, err = fetch("/.well-known/jwks.json"); err != nil {
-		return err
-	}
-	lk, err := fetch("/log/key")
+	f, err := fetchSigned(fetch, registry+number+"/credential", registry+number+"/proof")
 	if err != nil {
 		return err
 	}
-	in.LogKeys = []string{strings.TrimSpace(string(lk))}
+	in.Credential, in.Proof, in.JWKS, in.LogKeys = f.Doc, f.Proof, f.JWKS, f.LogKeys
 	cur, err := fetch(registry + number)
 	if err != nil {
 		return err

@@ -38,9 +38,13 @@ func runVerifyReport(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		path := "/api/v1/reports/" + url.PathEscape(fs.Arg(0)) + "/" + url.PathEscape(fs.Arg(1))
 		in.RequireProof = true
-		err = fetchSigned(ctx, *server, path+q, path+"/proof"+q, &in)
+		var f signedFiles
+		f, err = fetchSigned(serverFetcher(ctx, *server), path+q, path+"/proof"+q)
+		in.Report, in.Proof, in.JWKS, in.LogKeys = f.Doc, f.Proof, f.JWKS, f.LogKeys
 	case *server == "" && fs.NArg() == 1:
-		err = readSigned(fs.Arg(0), *proof, *key, &in)
+		var f signedFiles
+		f, err = readSigned(fs.Arg(0), *proof, *key)
+		in.Report, in.JWKS, in.Proof = f.Doc, f.JWKS, f.Proof
 	default:
 		fmt.Fprintln(stderr, "usage: miz verify report FILE --key JWKS [--proof FILE --log-key KEY] | miz verify report --server URL SERVICE PERIOD [--version N]")
 		return 2
@@ -85,8 +89,8 @@ func runVerifyStatement(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: miz verify statement FILE --key JWKS [--proof FILE --log-key KEY]")
 		return 2
 	}
-	in := slareport.VerifyInput{}
-	err := readSigned(fs.Arg(0), *proof, *key, &in)
+	f, err := readSigned(fs.Arg(0), *proof, *key)
+	in := slareport.VerifyInput{Report: f.Doc, JWKS: f.JWKS, Proof: f.Proof}
 	if err == nil && *logKey != "" {
 		in.LogKeys = []string{readKeyText(*logKey)}
 	}
@@ -115,45 +119,53 @@ func runVerifyStatement(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// signedFiles is a signed document with what checks it: the issuer's key set, the
+// proof of its log record (optional offline) and the log's key (with --server).
+type signedFiles struct {
+	Doc, JWKS, Proof []byte
+	LogKeys          []string
+}
+
 // readSigned reads a signed document, the key set and an optional proof from files.
-func readSigned(file, proof, key string, in *slareport.VerifyInput) error {
+func readSigned(file, proof, key string) (signedFiles, error) {
+	var f signedFiles
 	var err error
-	if in.Report, err = os.ReadFile(file); err != nil {
-		return err
+	if f.Doc, err = os.ReadFile(file); err != nil {
+		return f, err
 	}
 	if key == "" {
-		return fmt.Errorf("--key JWKS_FILE is needed offline (save it from /.well-known/jwks.json)")
+		return f, fmt.Errorf("--key JWKS_FILE is needed offline (save it from /.well-known/jwks.json)")
 	}
-	if in.JWKS, err = os.ReadFile(key); err != nil {
-		return err
+	if f.JWKS, err = os.ReadFile(key); err != nil {
+		return f, err
 	}
 	if proof != "" {
-		if in.Proof, err = os.ReadFile(proof); err != nil {
-			return err
+		if f.Proof, err = os.ReadFile(proof); err != nil {
+			return f, err
 		}
 	}
-	return nil
+	return f, nil
 }
 
 // fetchSigned downloads a signed document, its proof, the key set and the log key.
-func fetchSigned(ctx context.Context, base, doc, proof string, in *slareport.VerifyInput) error {
-	fetch := serverFetcher(ctx, base)
+func fetchSigned(fetch func(path string) ([]byte, error), doc, proof string) (signedFiles, error) {
+	var f signedFiles
 	var err error
-	if in.Report, err = fetch(doc); err != nil {
-		return err
+	if f.Doc, err = fetch(doc); err != nil {
+		return f, err
 	}
-	if in.Proof, err = fetch(proof); err != nil {
-		return err
+	if f.Proof, err = fetch(proof); err != nil {
+		return f, err
 	}
-	if in.JWKS, err = fetch("/.well-known/jwks.json"); err != nil {
-		return err
+	if f.JWKS, err = fetch("/.well-known/jwks.json"); err != nil {
+		return f, err
 	}
 	lk, err := fetch("/log/key")
 	if err != nil {
-		return err
+		return f, err
 	}
-	in.LogKeys = []string{strings.TrimSpace(string(lk))}
-	return nil
+	f.LogKeys = []string{strings.TrimSpace(string(lk))}
+	return f, nil
 }
 
 // serverFetcher returns a GET of a path of the Miz at base, limited to 8 MiB and
