@@ -13,7 +13,6 @@ import (
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -106,17 +105,7 @@ func (c *Consent) Covers(system string) bool {
 
 // open reads a CERT case as p may see it (NotFound otherwise).
 func (s *Service) open(ctx context.Context, p *identity.Principal, code string) (*cases.View, error) {
-	if p == nil {
-		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
-	}
-	v, err := s.Cases.Get(ctx, p, code)
-	if err != nil {
-		return nil, err
-	}
-	if v.ServiceDef == nil || v.ServiceDef.Module != "cert" || (v.Kind != "incident" && v.Kind != "dispatch") {
-		return nil, problem.New(problem.NotFound, "cases.not_found")
-	}
-	return v, nil
+	return s.Cases.GetOf(ctx, p, code, "cert", "incident", "dispatch")
 }
 
 // authorised reports whether p may grant or revoke access for the case's

@@ -12,7 +12,6 @@ import (
 
 	"github.com/itoir/miz/internal/cases"
 	"github.com/itoir/miz/internal/identity"
-	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -37,32 +36,11 @@ func (s *Service) now() time.Time {
 // open reads a CERT case as p may see it (NotFound otherwise): an incident or a
 // dispatch request of a service whose module is cert.
 func (s *Service) open(ctx context.Context, p *identity.Principal, code string) (*cases.View, error) {
-	if p == nil {
-		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
-	}
-	v, err := s.Cases.Get(ctx, p, code)
-	if err != nil {
-		return nil, err
-	}
-	if v.ServiceDef == nil || v.ServiceDef.Module != "cert" || (v.Kind != "incident" && v.Kind != "dispatch") {
-		return nil, problem.New(problem.NotFound, "cases.not_found")
-	}
-	return v, nil
+	return s.Cases.GetOf(ctx, p, code, "cert", "incident", "dispatch")
 }
 
 // IsLead reports whether p may lead a team on the case's service: its responders
 // and supervisors.
 func IsLead(p *identity.Principal, service string) bool {
 	return p.IsStaff() && (p.HasRole(service, identity.Responder) || p.HasRole(service, identity.Supervisor))
-}
-
-// isApplicant reports whether p acts for the case's applicant.
-func isApplicant(p *identity.Principal, v *cases.View) bool {
-	if p.IsStaff() {
-		return false
-	}
-	if v.ApplicantOrgID != 0 {
-		return p.ApplicantOrgID() == v.ApplicantOrgID
-	}
-	return p.ID == v.ApplicantAccountID
 }

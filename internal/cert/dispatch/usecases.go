@@ -78,7 +78,7 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, code string) 
 	if err != nil {
 		return nil, err
 	}
-	if !p.IsStaff() && !isApplicant(p, v) {
+	if !p.IsStaff() && !v.ActsForApplicant(p) {
 		return nil, problem.New(problem.NotFound, "cases.not_found")
 	}
 	out := &View{CaseCode: v.TrackingCode, Now: s.now(), CanLead: IsLead(p, v.Service)}
@@ -89,7 +89,7 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, code string) 
 	if err != nil {
 		return nil, err
 	}
-	out.CanRequest = isApplicant(p, v) && v.ClosedAt.IsZero() && !hasOpen(out.Dispatches)
+	out.CanRequest = v.ActsForApplicant(p) && v.ClosedAt.IsZero() && !hasOpen(out.Dispatches)
 	return out, nil
 }
 
@@ -109,7 +109,7 @@ func (s *Service) Request(ctx context.Context, p *identity.Principal, code, note
 	if err != nil {
 		return nil, err
 	}
-	if !isApplicant(p, v) {
+	if !v.ActsForApplicant(p) {
 		return nil, problem.New(problem.Forbidden, "dispatch.forbidden.applicant")
 	}
 	if note, err = text("note", note, maxNote); err != nil {

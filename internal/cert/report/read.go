@@ -27,7 +27,7 @@ func visible(p *identity.Principal, v *cases.View, r *Report) bool {
 	if Writer(p, v.Service) {
 		return true
 	}
-	return applicant(p, v) && r.Status == StatusDelivered
+	return v.ActsForApplicant(p) && r.Status == StatusDelivered
 }
 
 // forApplicant strips what the applicant is not given: the public-warning draft.
@@ -46,7 +46,7 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, code string) 
 	if err != nil {
 		return nil, err
 	}
-	if !Writer(p, v.Service) && !applicant(p, v) {
+	if !Writer(p, v.Service) && !v.ActsForApplicant(p) {
 		return nil, problem.New(problem.NotFound, "cases.not_found")
 	}
 	out := &View{CaseCode: v.TrackingCode, CanWrite: Writer(p, v.Service)}

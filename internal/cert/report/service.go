@@ -15,7 +15,6 @@ import (
 	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/keys"
-	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -52,17 +51,7 @@ func (s *Service) now() time.Time {
 
 // open reads a CERT case as p may see it (NotFound otherwise).
 func (s *Service) open(ctx context.Context, p *identity.Principal, code string) (*cases.View, error) {
-	if p == nil {
-		return nil, problem.New(problem.Unauthorized, "error.unauthorized")
-	}
-	v, err := s.Cases.Get(ctx, p, code)
-	if err != nil {
-		return nil, err
-	}
-	if v.ServiceDef == nil || v.ServiceDef.Module != "cert" || (v.Kind != "incident" && v.Kind != "dispatch") {
-		return nil, problem.New(problem.NotFound, "cases.not_found")
-	}
-	return v, nil
+	return s.Cases.GetOf(ctx, p, code, "cert", "incident", "dispatch")
 }
 
 // Writer reports whether p writes and reviews reports on the service: its
@@ -70,17 +59,6 @@ func (s *Service) open(ctx context.Context, p *identity.Principal, code string) 
 func Writer(p *identity.Principal, service string) bool {
 	return p.IsStaff() && (p.HasRole(service, identity.Analyst) || p.HasRole(service, identity.Responder) ||
 		p.HasRole(service, identity.Supervisor))
-}
-
-// applicant reports whether p acts for the case's applicant.
-func applicant(p *identity.Principal, v *cases.View) bool {
-	if p.IsStaff() {
-		return false
-	}
-	if v.ApplicantOrgID != 0 {
-		return p.ApplicantOrgID() == v.ApplicantOrgID
-	}
-	return p.ID == v.ApplicantAccountID
 }
 
 // lockKey serialises the report steps of one case (PostgreSQL advisory lock).
