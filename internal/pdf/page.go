@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/problem"
 )
 
@@ -20,5 +21,5 @@ func (p *Printer) PagePDF(ctx context.Context, path, client string) ([]byte, err
 		return nil, &problem.Error{Code: problem.RateLimited, Key: "error.rate_limited", Err: &LimitError{RetryAfter: wait}}
 	}
 	p.renders.Add(1)
-	return p.render.RenderPDF(context.WithoutCancel(ctx), loopbackURL(p.opt.SelfURL())+path)
+	return p.render.RenderPDF(context.WithoutCancel(ctx), printlink.Loopback(p.opt.SelfURL())+path)
 }

@@ -11,11 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
 	"sync/atomic"
 	"time"
 
+	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/problem"
@@ -155,7 +155,7 @@ func (p *Printer) CertificatePDF(ctx context.Context, number string, lang i18n.L
 
 // pageURL is the printable page of the certificate on this very server.
 func (p *Printer) pageURL(number string, lang i18n.Lang) string {
-	return loopbackURL(p.opt.SelfURL()) + "/registry/" + url.PathEscape(number) + "/print?lang=" + url.QueryEscape(string(lang))
+	return printlink.Loopback(p.opt.SelfURL()) + "/registry/" + url.PathEscape(number) + "/print?lang=" + url.QueryEscape(string(lang))
 }
 
 // Stats returns the counts so far.
@@ -182,21 +182,4 @@ func (e *LimitError) Error() string {
 // Retry-After header the adapters set on every 429.
 func (e *LimitError) RetryAfterSeconds() int {
 	return max(1, int((e.RetryAfter+time.Second-1)/time.Second))
-}
-
-// loopbackURL turns a listener's URL on an unspecified address (":8080",
-// "0.0.0.0", "[::]") into one the renderer on this machine can reach.
-func loopbackURL(self string) string {
-	u, err := url.Parse(self)
-	if err != nil {
-		return self
-	}
-	host, port, err := net.SplitHostPort(u.Host)
-	if err != nil {
-		return self
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		u.Host = net.JoinHostPort("127.0.0.1", port)
-	}
-	return u.String()
 }

@@ -285,19 +285,6 @@ func TestConcurrentMissesForOneCertificateRenderOnce_Issue11Item7(t *testing.T) 
 	}
 }
 
-func TestLoopbackURLReachesTheListener(t *testing.T) {
-	for in, want := range map[string]string{
-		"http://[::]:8080":         "http://127.0.0.1:8080",
-		"http://0.0.0.0:80":        "http://127.0.0.1:80",
-		"https://127.0.0.1:8443":   "https://127.0.0.1:8443",
-		"http://desk.ito.gov:8080": "http://desk.ito.gov:8080",
-	} {
-		if got := loopbackURL(in); got != want {
-			t.Errorf("loopbackURL(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestKeyRefusesNumbersThatAreNotFileNames(t *testing.T) {
 	for _, n := range []string{"../../etc/passwd", "", "CRT/1", "-x", strings.Repeat("A", 65)} {
 		if _, err := keyOf(certify.Certificate{Number: n}, "fa", ""); err == nil {

@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"net/url"
 
+	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -54,26 +53,9 @@ func (s *Service) PDF(ctx context.Context, p *identity.Principal, code string, i
 	if s.Renderer == nil || s.SelfURL == nil {
 		return nil, problem.New(problem.Unavailable, "report.pdf.unavailable")
 	}
-	b, err := s.Renderer.RenderPDF(ctx, loopback(s.SelfURL())+s.PrintPath(id))
+	b, err := s.Renderer.RenderPDF(ctx, printlink.Loopback(s.SelfURL())+s.PrintPath(id))
 	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		return nil, &problem.Error{Code: problem.Unavailable, Key: "report.pdf.unavailable", Err: fmt.Errorf("consent %d: print: %v", id, err)}
 	}
 	return b, nil
-}
-
-// loopback turns a listener's URL on an unspecified address into one the printer
-// on this machine can reach.
-func loopback(self string) string {
-	u, err := url.Parse(self)
-	if err != nil {
-		return self
-	}
-	host, port, err := net.SplitHostPort(u.Host)
-	if err != nil {
-		return self
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		u.Host = net.JoinHostPort("127.0.0.1", port)
-	}
-	return u.String()
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/itoir/miz/internal/cert/printlink"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/notify"
@@ -164,7 +165,7 @@ func (s *Service) PDF(ctx context.Context, p *identity.Principal, code string, i
 	if s.Renderer == nil || s.SelfURL == nil {
 		return nil, problem.New(problem.Unavailable, "report.pdf.unavailable")
 	}
-	pdf, err = s.Renderer.RenderPDF(ctx, loopback(s.SelfURL())+s.PrintPath(id))
+	pdf, err = s.Renderer.RenderPDF(ctx, printlink.Loopback(s.SelfURL())+s.PrintPath(id))
 	if err != nil {
 		return nil, &problem.Error{Code: problem.Unavailable, Key: "report.pdf.unavailable", Err: err}
 	}
