@@ -36,14 +36,8 @@ type CaseView struct {
 func (e *Engine) CaseView(ctx context.Context, p *identity.Principal, code string) (*CaseView, error) {
 	var out *CaseView
 	err := e.view(ctx, func(tx *store.Tx) error {
-		c, err := lookup(ctx, tx, code)
+		c, err := e.lookupFor(ctx, tx, p, code, authz.View, authz.Case)
 		if err != nil {
-			return err
-		}
-		if err := may(p, authz.View, c, authz.Case); err != nil {
-			return err
-		}
-		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		v, err := e.viewOf(ctx, tx, c, tx.Now)

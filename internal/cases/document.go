@@ -156,14 +156,8 @@ func cleanFilename(name string) string {
 func (e *Engine) Documents(ctx context.Context, p *identity.Principal, code string) ([]Document, error) {
 	var out []Document
 	err := e.view(ctx, func(tx *store.Tx) error {
-		c, err := lookup(ctx, tx, code)
+		c, err := e.lookupFor(ctx, tx, p, code, authz.View, authz.Document)
 		if err != nil {
-			return err
-		}
-		if err := may(p, authz.View, c, authz.Document); err != nil {
-			return err
-		}
-		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		if out, err = loadDocuments(ctx, tx, c); err != nil {

@@ -34,14 +34,8 @@ type View struct {
 func (e *Engine) Get(ctx context.Context, p *identity.Principal, code string) (*View, error) {
 	var v *View
 	err := e.view(ctx, func(tx *store.Tx) error {
-		c, err := lookup(ctx, tx, code)
+		c, err := e.lookupFor(ctx, tx, p, code, authz.View, authz.Case)
 		if err != nil {
-			return err
-		}
-		if err := may(p, authz.View, c, authz.Case); err != nil {
-			return err
-		}
-		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		v, err = e.viewOf(ctx, tx, c, tx.Now)
@@ -88,14 +82,8 @@ func (e *Engine) viewOf(ctx context.Context, tx *store.Tx, c *Case, now time.Tim
 func (e *Engine) History(ctx context.Context, p *identity.Principal, code string) ([]Event, error) {
 	var out []Event
 	err := e.view(ctx, func(tx *store.Tx) error {
-		c, err := lookup(ctx, tx, code)
+		c, err := e.lookupFor(ctx, tx, p, code, authz.View, authz.Case)
 		if err != nil {
-			return err
-		}
-		if err := may(p, authz.View, c, authz.Case); err != nil {
-			return err
-		}
-		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		out, err = loadEvents(ctx, tx, c.ID)

@@ -127,14 +127,8 @@ func (e *Engine) Resubmit(ctx context.Context, p *identity.Principal, code strin
 func (e *Engine) Deficiencies(ctx context.Context, p *identity.Principal, code string) ([]Deficiency, error) {
 	var out []Deficiency
 	err := e.view(ctx, func(tx *store.Tx) error {
-		c, err := lookup(ctx, tx, code)
+		c, err := e.lookupFor(ctx, tx, p, code, authz.View, authz.Case)
 		if err != nil {
-			return err
-		}
-		if err := may(p, authz.View, c, authz.Case); err != nil {
-			return err
-		}
-		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		out, err = loadDeficiencies(ctx, tx, c)

@@ -51,14 +51,8 @@ func (e *Engine) addMessage(ctx context.Context, p *identity.Principal, code, bo
 	}
 	var m *Message
 	err := e.update(ctx, func(tx *store.Tx) error {
-		c, err := lookup(ctx, tx, code)
+		c, err := e.lookupFor(ctx, tx, p, code, authz.Create, kind)
 		if err != nil {
-			return err
-		}
-		if err := may(p, authz.Create, c, kind); err != nil {
-			return err
-		}
-		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		if !internal && !c.ClosedAt.IsZero() {
@@ -91,14 +85,8 @@ func (e *Engine) addMessage(ctx context.Context, p *identity.Principal, code, bo
 func (e *Engine) Messages(ctx context.Context, p *identity.Principal, code string) ([]Message, error) {
 	var out []Message
 	err := e.view(ctx, func(tx *store.Tx) error {
-		c, err := lookup(ctx, tx, code)
+		c, err := e.lookupFor(ctx, tx, p, code, authz.View, authz.Message)
 		if err != nil {
-			return err
-		}
-		if err := may(p, authz.View, c, authz.Message); err != nil {
-			return err
-		}
-		if err := e.needToKnow(ctx, tx, p, c); err != nil {
 			return err
 		}
 		out, err = loadMessages(ctx, tx, p, c)
