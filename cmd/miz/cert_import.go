@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/cert/feed"
-	"github.com/itoir/miz/internal/store"
 )
 
 const certUsage = `usage: miz cert import FILE [--name FEED] [--data DIR] [--db URL]
@@ -80,16 +79,12 @@ func runCert(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		in, filename = f, file
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "miz cert import:", err)
 		return 1
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, nil); err != nil {
-		fmt.Fprintln(stderr, "miz cert import:", err)
-		return 1
-	}
 	bar := &progressBar{w: stderr, start: time.Now()}
 	s := &feed.Service{DB: db}
 	res, err := s.Import(ctx, nil, in, feed.Options{Name: name, Filename: filename, Source: feed.SourceCLI, Size: size,

@@ -55,16 +55,12 @@ func runDevApplicants(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 		return usageErr(stderr, "dev seed", err)
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "miz dev seed:", err)
 		return 1
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, nil); err != nil {
-		fmt.Fprintln(stderr, "miz dev seed:", err)
-		return 1
-	}
 	f, err := os.OpenFile(tokens, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		fmt.Fprintln(stderr, "miz dev seed:", err)

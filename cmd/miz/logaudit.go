@@ -34,12 +34,8 @@ func logOrigin(cfg Config) string {
 
 // openRegistry opens the database, key ring and log the way serve does.
 func openRegistry(ctx context.Context, cfg Config) (*certify.Registry, error) {
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
-		return nil, err
-	}
-	if err := db.Migrate(ctx, nil); err != nil {
-		db.Close()
 		return nil, err
 	}
 	reg, err := newRegistry(db, cfg)

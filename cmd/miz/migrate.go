@@ -48,3 +48,18 @@ func usageErr(stderr io.Writer, cmd string, err error) int {
 	fmt.Fprintf(stderr, "miz %s: %v\n", cmd, err)
 	return 2
 }
+
+// openMigrated opens the configured database and applies pending migrations, as
+// the commands that work on the data (cert import, dev seed, user, log audit) do
+// before anything else; the database is closed again when migrating fails.
+func openMigrated(ctx context.Context, cfg Config) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, nil); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -146,16 +146,12 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case (sub == "grant" || sub == "revoke") && (f.service == "" || f.role == ""):
 		return usageErr(stderr, name, errors.New("--service and --role are required"))
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	db, err := openMigrated(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "miz %s: %v\n", name, err)
 		return 1
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, nil); err != nil {
-		fmt.Fprintf(stderr, "miz %s: %v\n", name, err)
-		return 1
-	}
 	acc := &identity.Accounts{DB: db, KnownService: knownServices(db)}
 	by := identity.Admin{Operator: operatorName(os.Getenv)}
 	if err := userCommand(ctx, acc, by, sub, f, pos, stdin, stdout); err != nil {
