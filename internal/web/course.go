@@ -24,10 +24,10 @@ func (s *Server) courseRoutes(mux *http.ServeMux) {
 	if s.Courses == nil {
 		return
 	}
-	mux.HandleFunc("GET /courses", s.courseList)
+	mux.HandleFunc("GET /courses", showPage(s.renderCourseList))
 	mux.HandleFunc("GET /courses.atom", s.courseFeed)
 	mux.HandleFunc("POST /courses", s.form(s.signedIn(s.courseCreate)))
-	mux.HandleFunc("GET /courses/{id}", s.coursePage)
+	mux.HandleFunc("GET /courses/{id}", showPage(s.renderCourse))
 	mux.HandleFunc("POST /courses/{id}/enrol", s.form(s.signedIn(s.courseAction(s.courseEnrol))))
 	mux.HandleFunc("POST /courses/{id}/cancel", s.form(s.signedIn(s.courseAction(s.courseCancel))))
 	mux.HandleFunc("POST /courses/{id}/sessions", s.form(s.signedIn(s.courseAction(s.courseAddSession))))
@@ -45,10 +45,6 @@ type courseListData struct {
 	Manager   bool
 	Audiences []course.Audience
 	Mine      []course.Certificate
-}
-
-func (s *Server) courseList(w http.ResponseWriter, r *http.Request) {
-	s.renderCourseList(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) renderCourseList(w http.ResponseWriter, r *http.Request, status int, formErr error) {
@@ -187,10 +183,6 @@ type coursePageData struct {
 	Staff   bool
 	Roster  *course.Roster
 	Now     time.Time
-}
-
-func (s *Server) coursePage(w http.ResponseWriter, r *http.Request) {
-	s.renderCourse(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) renderCourse(w http.ResponseWriter, r *http.Request, status int, formErr error) {

@@ -48,3 +48,8 @@ func (s *Server) formDone(w http.ResponseWriter, r *http.Request, err error,
 	flash(w, msg)
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
+
+// showPage serves a page of a form as first shown: 200 and no form error.
+func showPage(render func(http.ResponseWriter, *http.Request, int, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { render(w, r, http.StatusOK, nil) }
+}

@@ -11,7 +11,6 @@ import (
 	"github.com/itoir/miz/internal/authz"
 	"github.com/itoir/miz/internal/catalog"
 	"github.com/itoir/miz/internal/catalog/catalogdb"
-	"github.com/itoir/miz/internal/httpauth"
 	"github.com/itoir/miz/internal/i18n"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
@@ -36,22 +35,7 @@ func (s *Server) catalogEditRoutes(mux *http.ServeMux) {
 
 // draftForm is form with room for a whole service file.
 func (s *Server) draftForm(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxDraftForm)
-		if err := r.ParseForm(); err != nil {
-			s.Fail(w, r, problem.New(problem.TooLarge, "error.too_large", "1 MB"))
-			return
-		}
-		if !httpauth.CheckCSRF(r) {
-			s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
-			return
-		}
-		if err := checkFormText(r); err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		h(w, r)
-	}
+	return s.formUpTo(maxDraftForm, "1 MB", h)
 }
 
 // catalogDrafts lists the services and the drafts the caller may work on.

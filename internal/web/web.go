@@ -272,22 +272,7 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 // form wraps a state-changing handler: body size limit, CSRF check and the text
 // check of every field.
 func (s *Server) form(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if err := r.ParseForm(); err != nil {
-			s.Fail(w, r, problem.New(problem.TooLarge, "error.too_large", "64 KB"))
-			return
-		}
-		if !httpauth.CheckCSRF(r) {
-			s.Fail(w, r, problem.New(problem.Forbidden, "error.csrf"))
-			return
-		}
-		if err := checkFormText(r); err != nil {
-			s.Fail(w, r, err)
-			return
-		}
-		h(w, r)
-	}
+	return s.formUpTo(64<<10, "64 KB", h)
 }
 
 // signedIn sends anonymous visitors to the login page.

@@ -17,9 +17,9 @@ func (s *Server) whitehatRoutes(mux *http.ServeMux) {
 	if s.WhiteHat == nil {
 		return
 	}
-	mux.HandleFunc("GET /whitehat", s.whitehatList)
+	mux.HandleFunc("GET /whitehat", showPage(s.renderWhitehatList))
 	mux.HandleFunc("POST /whitehat", s.form(s.signedIn(s.whitehatCreate)))
-	mux.HandleFunc("GET /whitehat/{id}", s.whitehatPage)
+	mux.HandleFunc("GET /whitehat/{id}", showPage(s.renderWhitehat))
 	mux.HandleFunc("POST /whitehat/{id}/{action}", s.form(s.signedIn(s.whitehatAction)))
 }
 
@@ -27,10 +27,6 @@ func (s *Server) whitehatRoutes(mux *http.ServeMux) {
 type whitehatLine struct {
 	whitehat.Competition
 	Standings []whitehat.Standing
-}
-
-func (s *Server) whitehatList(w http.ResponseWriter, r *http.Request) {
-	s.renderWhitehatList(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) renderWhitehatList(w http.ResponseWriter, r *http.Request, status int, formErr error) {
@@ -74,10 +70,6 @@ func (s *Server) whitehatCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/whitehat/%d", c.ID), http.StatusSeeOther)
-}
-
-func (s *Server) whitehatPage(w http.ResponseWriter, r *http.Request) {
-	s.renderWhitehat(w, r, http.StatusOK, nil)
 }
 
 func (s *Server) renderWhitehat(w http.ResponseWriter, r *http.Request, status int, formErr error) {
