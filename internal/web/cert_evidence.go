@@ -60,7 +60,7 @@ func (s *Server) incidentEvidence(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			p.Errors["evidence"] = p.T("cert.evidence.too_large", sizeText(limits.File))
+			p.Errors["evidence"] = p.T("cert.evidence.too_large", evidence.SizeText(limits.File))
 			s.renderIncident(w, r, http.StatusRequestEntityTooLarge, p)
 			return
 		}
@@ -108,18 +108,6 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	defer body.Close()
 	documents.ServeDownload(w, f.Filename, "application/octet-stream", f.Size, body)
-}
-
-// sizeText writes a size in bytes for a message: 200MB, 1GB.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%dGB", n>>30)
-	case n >= 1<<20:
-		return fmt.Sprintf("%dMB", n>>20)
-	default:
-		return fmt.Sprintf("%dKB", max(1, n>>10))
-	}
 }
 
 // sizeLabel writes a size for a person, in the page's digits.

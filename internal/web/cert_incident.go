@@ -160,7 +160,7 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			p.Errors["evidence"] = p.T("cert.evidence.too_large", sizeText(limits.File))
+			p.Errors["evidence"] = p.T("cert.evidence.too_large", evidence.SizeText(limits.File))
 			s.renderReport(w, r, http.StatusRequestEntityTooLarge, p)
 			return
 		}
@@ -204,7 +204,7 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 	if r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["evidence"] {
 			if fh.Size > limits.File {
-				p.Errors["evidence"] = p.T("cert.evidence.too_large", sizeText(limits.File))
+				p.Errors["evidence"] = p.T("cert.evidence.too_large", evidence.SizeText(limits.File))
 				s.renderReport(w, r, http.StatusBadRequest, p)
 				return
 			}

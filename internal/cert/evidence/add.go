@@ -85,9 +85,9 @@ func (s *Service) Add(ctx context.Context, p *identity.Principal, code string, i
 	}
 	switch {
 	case errors.Is(err, errTooLarge) && room < limits.File:
-		return nil, problem.Field("file", "cert.evidence.case_full", sizeText(limits.Case))
+		return nil, problem.Field("file", "cert.evidence.case_full", SizeText(limits.Case))
 	case errors.Is(err, errTooLarge):
-		return nil, problem.Field("file", "cert.evidence.too_large", sizeText(limits.File))
+		return nil, problem.Field("file", "cert.evidence.too_large", SizeText(limits.File))
 	case err != nil:
 		return nil, err
 	case sp.size == 0:
@@ -101,7 +101,7 @@ func (s *Service) Add(ctx context.Context, p *identity.Principal, code string, i
 			return fmt.Errorf("evidence: add to %s: %w", v.TrackingCode, err)
 		}
 		if total+f.Size > limits.Case {
-			return problem.Field("file", "cert.evidence.case_full", sizeText(limits.Case))
+			return problem.Field("file", "cert.evidence.case_full", SizeText(limits.Case))
 		}
 		id, err := tx.InsertID(ctx, `INSERT INTO cert_evidence (case_id, filename, size, sha256, tlp, description, key_id,
 			wrapped_key, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, v.ID, f.Filename, f.Size,
@@ -145,8 +145,8 @@ func (s *Service) used(ctx context.Context, caseID int64) (int64, error) {
 	return n, nil
 }
 
-// sizeText writes a limit for people: 200MB, 1GB.
-func sizeText(n int64) string {
+// SizeText writes a limit for people, as the refusals say it: 200MB, 1GB.
+func SizeText(n int64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
 		return fmt.Sprintf("%dGB", n>>30)

@@ -105,7 +105,7 @@ func BenchmarkEvidenceSpool(b *testing.B) {
 	s := &Service{Key: k}
 	for _, size := range []int{1 << 20, 16 << 20} {
 		data := bytes.Repeat([]byte{0xAB}, size)
-		b.Run(sizeText(int64(size)), func(b *testing.B) {
+		b.Run(SizeText(int64(size)), func(b *testing.B) {
 			b.SetBytes(int64(size))
 			for range b.N {
 				sp, err := s.spool(bytes.NewReader(data), int64(size))
