@@ -12,20 +12,17 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the schema of each PostgreSQL round
-
 	"github.com/itoir/miz/bench/crash/round"
+	"github.com/itoir/miz/bench/internal/pgschema"
 )
 
 func main() {
@@ -124,25 +121,5 @@ func add(t *round.Result, r round.Result) {
 // through search_path, and a function that drops it.
 func freshSchema(ctx context.Context, base string, i int) (string, func(), error) {
 	schema := fmt.Sprintf("crash_%d_%d", os.Getpid(), i)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create schema: %w", err)
-	}
-	drop := func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		drop()
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), drop, nil
+	return pgschema.Fresh(ctx, base, schema)
 }

@@ -13,13 +13,11 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -28,7 +26,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the benchmark's own PostgreSQL schema
+	"github.com/itoir/miz/bench/internal/pgschema"
 )
 
 type options struct {
@@ -238,25 +236,5 @@ func freshSchema(ctx context.Context, base string) (string, func(), error) {
 		return "", nil, fmt.Errorf("-db postgres needs -postgres URL or MIZ_TEST_POSTGRES_URL")
 	}
 	schema := fmt.Sprintf("intake_%d", os.Getpid())
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create schema: %w", err)
-	}
-	drop := func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		drop()
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), drop, nil
+	return pgschema.Fresh(ctx, base, schema)
 }
