@@ -80,16 +80,10 @@ func (e *Engine) AttachDocument(ctx context.Context, p *identity.Principal, code
 	if err != nil {
 		return nil, err
 	}
-	if e.Docs == nil {
-		return nil, errors.New("cases: attach: no document store configured")
-	}
-	blob, err := e.Docs.Put(ctx, in.Body, documents.Limits{MaxBytes: int64(def.MaxSize), Allowed: def.Types,
-		Declared: in.Declared, Filename: in.Filename})
+	doc, err := e.putDocument(ctx, "attach", def, def.ID, in, p)
 	if err != nil {
-		return nil, uploadProblem(err)
+		return nil, err
 	}
-	doc := &Document{Type: def.ID, SHA256: blob.SHA256, Size: blob.Size, MIME: blob.MIME,
-		Filename: cleanFilename(in.Filename), UploadedBy: p.ID}
 	err = e.update(ctx, func(tx *store.Tx) error {
 		cur, err := loadCase(ctx, tx, c.TrackingCode)
 		if err != nil {
@@ -187,4 +181,20 @@ func loadDocuments(ctx context.Context, tx *store.Tx, c *Case) ([]Document, erro
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// putDocument streams an upload (in) into the blob store under the catalog's limits
+// for def and returns the document, of type typ, still to be written to the case.
+// op names the use case in an error of configuration.
+func (e *Engine) putDocument(ctx context.Context, op string, def catalog.Document, typ string, in AttachInput, p *identity.Principal) (*Document, error) {
+	if e.Docs == nil {
+		return nil, fmt.Errorf("cases: %s: no document store configured", op)
+	}
+	blob, err := e.Docs.Put(ctx, in.Body, documents.Limits{MaxBytes: int64(def.MaxSize), Allowed: def.Types,
+		Declared: in.Declared, Filename: in.Filename})
+	if err != nil {
+		return nil, uploadProblem(err)
+	}
+	return &Document{Type: typ, SHA256: blob.SHA256, Size: blob.Size, MIME: blob.MIME,
+		Filename: cleanFilename(in.Filename), UploadedBy: p.ID}, nil
 }

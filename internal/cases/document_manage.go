@@ -8,7 +8,6 @@ import (
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
 	"github.com/itoir/miz/internal/catalog"
-	"github.com/itoir/miz/internal/documents"
 	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/problem"
 	"github.com/itoir/miz/internal/store"
@@ -110,16 +109,10 @@ func (e *Engine) ReplaceDocument(ctx context.Context, p *identity.Principal, cod
 	if err != nil {
 		return nil, err
 	}
-	if e.Docs == nil {
-		return nil, fmt.Errorf("cases: replace: no document store configured")
-	}
-	blob, err := e.Docs.Put(ctx, in.Body, documents.Limits{MaxBytes: int64(def.MaxSize), Allowed: def.Types,
-		Declared: in.Declared, Filename: in.Filename})
+	doc, err := e.putDocument(ctx, "replace", def, old.Type, in, p)
 	if err != nil {
-		return nil, uploadProblem(err)
+		return nil, err
 	}
-	doc := &Document{Type: old.Type, SHA256: blob.SHA256, Size: blob.Size, MIME: blob.MIME,
-		Filename: cleanFilename(in.Filename), UploadedBy: p.ID}
 	err = e.update(ctx, func(tx *store.Tx) error {
 		c, cur, err := editableDocument(ctx, tx, p, code, id)
 		if err != nil {
