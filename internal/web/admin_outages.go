@@ -17,6 +17,7 @@ import (
 // adminOutagesData is what the admin outages page shows.
 type adminOutagesData struct {
 	Status   *outages.Status
+	Sections []outageSection
 	Services []string
 	// Start and End are the Jalali date-time pickers of the form (issue 13).
 	Start, End picker
@@ -41,7 +42,7 @@ func (s *Server) renderAdminOutages(w http.ResponseWriter, r *http.Request, stat
 		s.Fail(w, r, err)
 		return
 	}
-	d := adminOutagesData{Status: st, Chosen: map[string]bool{}}
+	d := adminOutagesData{Status: st, Sections: outageSectionsOf("admin", st, true), Chosen: map[string]bool{}}
 	for _, line := range st.Services {
 		d.Services = append(d.Services, line.Service)
 	}

@@ -23,6 +23,13 @@ func (s *Server) outageStore() *outages.Service { return s.Outages }
 // kpiComputer is the KPI computer cmd/miz wired in, with all its sources.
 func (s *Server) kpiComputer() *kpi.Computer { return s.KPI }
 
+// statusData is what /status shows: the status (its fields promoted) laid out in
+// sections.
+type statusData struct {
+	*outages.Status
+	Sections []outageSection
+}
+
 func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "status.title")
 	st, err := s.outageStore().Status(r.Context())
@@ -30,6 +37,6 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	p.Data = st
+	p.Data = statusData{Status: st, Sections: outageSectionsOf("status", st, false)}
 	s.render(w, r, http.StatusOK, "status", p)
 }

@@ -89,8 +89,25 @@ func TestStatusBannerPerformanceAndAdminOutages_C44(t *testing.T) {
 		if err != nil || len(st.Current) != 1 {
 			t.Fatalf("status = %+v %v", st, err)
 		}
+		// The current outage stands in the current section of both pages; only the
+		// administrator's offers to end it.
+		endForm := `action="/admin/outages/` + itoa(st.Current[0].ID) + `/end"`
+		if b := cp.do(admin, "GET", "/admin/outages", "", nil).Body.String(); !strings.Contains(b, `id="admin-current"`) ||
+			!strings.Contains(b, endForm) || strings.Index(b, endForm) > strings.Index(b, `id="admin-upcoming"`) {
+			t.Fatalf("admin page: no end-now form in the current section: %s", b)
+		}
+		if b := cp.do(nil, "GET", "/status", "", nil).Body.String(); !strings.Contains(b, `id="status-current"`) ||
+			!strings.Contains(b, "Certification is down") && !strings.Contains(b, "سامانه صدور گواهی از دسترس خارج است</td>") ||
+			strings.Contains(b, endForm) {
+			t.Fatalf("status page: current section wrong: %s", b)
+		}
 		if w = cp.post(admin, "/admin/outages/"+itoa(st.Current[0].ID)+"/end", url.Values{}); w.Code != http.StatusSeeOther {
 			t.Fatalf("end: %d", w.Code)
+		}
+		// Ended, it moves to the history, where nothing offers to end it again.
+		if b := cp.do(admin, "GET", "/admin/outages", "", nil).Body.String(); !strings.Contains(b, `id="admin-history"`) ||
+			strings.Contains(b, endForm) {
+			t.Fatalf("admin page after the end still offers to end it: %s", b)
 		}
 		if w = cp.do(nil, "GET", "/", "", nil); strings.Contains(w.Body.String(), `class="banner"`) {
 			t.Fatal("banner after the end")
