@@ -24,7 +24,6 @@ type Page struct {
 	Lang    i18n.Lang
 	Title   string
 	Caller  *httpauth.Caller
-	CSRF    string
 	Flash   string
 	Error   string
 	Errors  map[string]string // field → message, tied to inputs with aria-describedby
@@ -42,6 +41,15 @@ type Page struct {
 
 // T translates a key in the page's language.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// CSRF is the token the page's forms carry; an anonymous visitor is handed their
+// CSRF cookie only by a page that asks for it here (issue 18).
+func (p *Page) CSRF() string {
+	if p.Caller == nil {
+		return ""
+	}
+	return p.Caller.FormToken()
+}
 
 // Dir is the page's text direction.
 func (p *Page) Dir() string { return p.Lang.Dir() }
