@@ -93,7 +93,21 @@ type Caller struct {
 	// issue hands an anonymous visitor a new CSRF cookie; nil when the caller
 	// has a token already or needs none.
 	issue func() string
+	// asked records that a page asked a Public caller for a token.
+	asked bool
 }
+
+// Public returns the caller of a credential-free read answered from memory ahead
+// of the middleware (issue 18): nobody, with no CSRF token to give. A page made
+// for it that asks for one (FormAsked) holds a form and cannot be kept for others.
+func Public() *Caller {
+	c := &Caller{}
+	c.issue = func() string { c.asked = true; return "" }
+	return c
+}
+
+// FormAsked reports whether a page asked this Public caller for a form token.
+func (c *Caller) FormAsked() bool { return c.asked }
 
 // FormToken returns the token a form rendered for this caller must carry. An
 // anonymous visitor without a CSRF cookie gets one now, set on the response being

@@ -107,16 +107,24 @@ type certificateView struct {
 }
 
 func (s *Server) loadCertificate(w http.ResponseWriter, r *http.Request) (*Page, bool) {
-	ctx := r.Context()
-	c, err := s.Registry.Get(ctx, r.PathValue("number"))
+	p, err := s.certificateData(r, r.PathValue("number"))
 	if err != nil {
 		s.Fail(w, r, err)
 		return nil, false
 	}
+	return p, true
+}
+
+// certificateData is the page data of the certificate with number (any spelling).
+func (s *Server) certificateData(r *http.Request, number string) (*Page, error) {
+	ctx := r.Context()
+	c, err := s.Registry.Get(ctx, number)
+	if err != nil {
+		return nil, err
+	}
 	h, err := s.Registry.History(ctx, c.Number)
 	if err != nil {
-		s.Fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	v := certificateView{C: c, History: h, Badge: badge(c.Status), Category: categoryOption{ID: c.Category, Fa: c.Category, En: c.Category},
 		VerifyURL: s.siteBase() + "/registry/" + c.Number}
@@ -128,9 +136,11 @@ func (s *Server) loadCertificate(w http.ResponseWriter, r *http.Request) (*Page,
 	p := s.page(r, "")
 	p.Title = c.Number
 	p.Data = v
-	return p, true
+	return p, nil
 }
 
+// certificatePage serves /registry/{number} on the full chain (a signed-in
+// visitor, a flash message, a query string other than lang): rendered afresh.
 func (s *Server) certificatePage(w http.ResponseWriter, r *http.Request) {
 	if p, ok := s.loadCertificate(w, r); ok {
 		s.render(w, r, http.StatusOK, "certificate", p)

@@ -187,3 +187,16 @@ func (r *renderer) render(w http.ResponseWriter, status int, name string, p *Pag
 	_, err := w.Write(buf.Bytes())
 	return err
 }
+
+// bytes renders the page name into a byte slice (for pages kept ready to send).
+func (r *renderer) bytes(name string, p *Page) ([]byte, error) {
+	t, ok := r.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}

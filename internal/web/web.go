@@ -121,6 +121,7 @@ type Server struct {
 	WhiteHat *whitehat.Programme
 
 	r              *renderer
+	public         *publicPages // registry_public.go
 	incidentPanels []IncidentPanel
 }
 
