@@ -31,10 +31,12 @@ func (a *API) lookupCache() *pubcache.Cache {
 	return a.lookups
 }
 
-// lookupEntry is the prepared answer for the certificate number (any spelling).
+// lookupEntry is the prepared answer for the certificate number, kept under the
+// spelling asked for (normalising it costs more than the rest of a cached lookup).
 func (a *API) lookupEntry(ctx context.Context, cache *pubcache.Cache, number string) (*pubcache.Entry, error) {
-	number = certify.CanonicalNumber(number)
-	return cache.Get(ctx, number, func(ctx context.Context) ([]byte, error) { return a.certificateJSON(ctx, number) })
+	return cache.Get(ctx, number, func(ctx context.Context) ([]byte, error) {
+		return a.certificateJSON(ctx, certify.CanonicalNumber(number))
+	})
 }
 
 // cachedCertificate serves GET /api/v1/registry/certificates/{number} on the full

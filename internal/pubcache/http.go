@@ -28,14 +28,14 @@ func NewHeaders(contentType, cacheControl, vary string) *Headers {
 func Write(w http.ResponseWriter, r *http.Request, e *Entry, hd *Headers) int {
 	h := w.Header()
 	body, etag, length := e.Body, e.etag, e.length
-	if e.Gzip != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if e.Gzip != nil && acceptsGzip(first(r.Header["Accept-Encoding"])) {
 		body, etag, length = e.Gzip, e.gzipETag, e.gzipLength
 		h["Content-Encoding"] = hd.gzip
 	}
 	h["Etag"] = etag
 	h["Cache-Control"] = hd.cacheControl
 	h["Vary"] = hd.vary
-	if inm := r.Header.Get("If-None-Match"); inm != "" && matches(inm, etag[0]) {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && matches(strings.Join(inm, ","), etag[0]) {
 		delete(h, "Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return http.StatusNotModified
@@ -72,4 +72,12 @@ func acceptsGzip(ae string) bool {
 		}
 	}
 	return false
+}
+
+// first is a request header's first value (the server canonicalised the keys).
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
 }

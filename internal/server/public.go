@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,11 +42,17 @@ func publicFirst(routes []PublicRoute, full http.Handler, m *metrics, log *slog.
 	type served struct {
 		PublicRoute
 		latency prometheus.Observer
-		counts  sync.Map // "METHOD status" → prometheus.Counter
+		counts  [2][2]prometheus.Counter // [GET, HEAD][200, 304], resolved once
 	}
 	rs := make([]*served, len(routes))
 	for i, rt := range routes {
-		rs[i] = &served{PublicRoute: rt, latency: m.latency.WithLabelValues(rt.Pattern)}
+		s := &served{PublicRoute: rt, latency: m.latency.WithLabelValues(rt.Pattern)}
+		for mi, method := range []string{http.MethodGet, http.MethodHead} {
+			for si, status := range []string{"200", "304"} {
+				s.counts[mi][si] = m.requests.WithLabelValues(rt.Pattern, method, status)
+			}
+		}
+		rs[i] = s
 	}
 	fixed := securityHeaderValues(tls)
 	ids := newRequestIDs()
@@ -72,12 +77,22 @@ func publicFirst(routes []PublicRoute, full http.Handler, m *metrics, log *slog.
 			if status == 0 {
 				break // declined: the full chain answers
 			}
-			key := r.Method + " " + strconv.Itoa(status)
-			c, ok := rt.counts.Load(key)
-			if !ok {
-				c, _ = rt.counts.LoadOrStore(key, m.requests.WithLabelValues(rt.Pattern, r.Method, strconv.Itoa(status)))
+			mi, si := 0, 0
+			if r.Method == http.MethodHead {
+				mi = 1
 			}
-			c.(prometheus.Counter).Inc()
+			switch status {
+			case http.StatusOK:
+			case http.StatusNotModified:
+				si = 1
+			default:
+				mi = -1
+			}
+			if mi >= 0 {
+				rt.counts[mi][si].Inc()
+			} else {
+				m.requests.WithLabelValues(rt.Pattern, r.Method, strconv.Itoa(status)).Inc()
+			}
 			d := time.Since(start)
 			rt.latency.Observe(d.Seconds())
 			if log.Enabled(r.Context(), levelFor(status)) {
