@@ -11,7 +11,8 @@ import (
 // certificateCacheControl lets browsers keep a lookup but ask again each time (a
 // 304 when unchanged), and shared caches answer for one second without asking:
 // a suspended or revoked certificate shows as such at once in a browser, and
-// within a second behind a caching proxy (issue 18, deploy/nginx/miz.conf).
+// within two seconds behind nginx, which counts whole seconds (issue 18,
+// deploy/nginx/miz.conf).
 const certificateCacheControl = "public, max-age=0, must-revalidate, s-maxage=1"
 
 var certificateHeaders = pubcache.NewHeaders("application/json; charset=utf-8", certificateCacheControl, "")

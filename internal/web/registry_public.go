@@ -35,6 +35,13 @@ type bannerAt struct {
 	at   time.Time
 }
 
+// preparePublic makes the prepared-page cache (at start: routes are declared once).
+func (s *Server) preparePublic() {
+	if s.public == nil {
+		s.public = &publicPages{cache: pubcache.New(s.Registry, 20000), banners: map[i18n.Lang]bannerAt{}, now: time.Now}
+	}
+}
+
 var errHasForm = errors.New("web: the page renders a form")
 
 // banner is the outage banner in lang, read again at most every bannerRecheck:
@@ -68,9 +75,7 @@ func (s *Server) PublicCertificatePage() (prefix, pattern string, read func(w ht
 	if s.Registry == nil {
 		return "", "", nil
 	}
-	if s.public == nil {
-		s.public = &publicPages{cache: pubcache.New(s.Registry, 20000), banners: map[i18n.Lang]bannerAt{}, now: time.Now}
-	}
+	s.preparePublic()
 	return "/registry/", "GET /registry/{number}", func(w http.ResponseWriter, r *http.Request, rest string) int {
 		if strings.IndexByte(rest, '.') >= 0 { // feed.atom, not a number
 			return 0
