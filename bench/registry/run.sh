@@ -3,7 +3,10 @@
 # same bytes as static files, in the same run (issue 18: ≥0.8× nginx, p99 ≤5 ms).
 #
 #   bench/registry/run.sh                      # 1,000 certificates, 64 connections, 10 s
-#   N=10000 CONNS=64 DURATION=10s ROUNDS=2 bench/registry/run.sh
+#   N=10000 CONNS=64 DURATION=10s ROUNDS=3 bench/registry/run.sh
+#
+# On a shared machine each round swings widely: read the median ratio printed at
+# the end, and the load average printed before and after.
 #
 # Installs Debian's nginx-light and wrk when missing, builds Miz, seeds N
 # certificates into a scratch data directory, starts Miz and nginx
@@ -17,7 +20,7 @@ N=${N:-1000}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-1}
+ROUNDS=${ROUNDS:-3}
 MIZ_PORT=${MIZ_PORT:-18471}
 NGINX_PORT=${NGINX_PORT:-18472}
 
@@ -122,6 +125,7 @@ run() {
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 echo "miz $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'), $N certificates, $number; wrk -t$THREADS -c$CONNS -d$DURATION"
 printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' round what server req/s p50_ms p99_ms ratio
+ratios_json="" ratios_html=""
 for round in $(seq 1 "$ROUNDS"); do
 	for what in json html; do
 		ext=$what
@@ -129,8 +133,11 @@ for round in $(seq 1 "$ROUNDS"); do
 		read -r n_rps n_p50 n_p99 < <(run "http://127.0.0.1:$NGINX_PORT/cert.$ext")
 		read -r m_rps m_p50 m_p99 < <(run "$miz_url")
 		printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" 1.00
-		printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" \
-			"$(awk -v m="$m_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", m / n }')"
+		ratio=$(awk -v m="$m_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", m / n }')
+		printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$ratio"
+		if [ "$what" = json ]; then ratios_json+="$ratio "; else ratios_html+="$ratio "; fi
 	done
 done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "median ratio miz/nginx: json $(median "$ratios_json"), html $(median "$ratios_html")"
 echo "after: $(uptime | sed 's/.*load average/load average/')"
