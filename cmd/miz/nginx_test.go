@@ -327,6 +327,12 @@ func TestNginxInFrontOfMiz(t *testing.T) {
 		}
 	})
 
+	t.Run("registry reads are cached and revalidated", func(t *testing.T) {
+		t.Parallel()
+		m, p := boot(t, "127.0.0.1/32")
+		nginxRegistryCache(t, m, p)
+	})
+
 	t.Run("metrics are not reachable from outside", func(t *testing.T) {
 		t.Parallel()
 		m, p := boot(t, "127.0.0.1/32")

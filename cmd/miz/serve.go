@@ -397,7 +397,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 		Routes: func(mux *http.ServeMux) {
 			w.Routes(mux)
 			a.Routes(mux)
-		}})
+		}, Public: publicReads(a, w)})
 	if err := m.listenMetrics(reg); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,7 @@ import (
 	"github.com/itoir/miz/internal/notify"
 	"github.com/itoir/miz/internal/outages"
 	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/pubcache"
 	"github.com/itoir/miz/internal/slareport"
 	"github.com/itoir/miz/internal/whitehat"
 )
@@ -97,8 +98,10 @@ type API struct {
 	Courses  *course.Courses
 	WhiteHat *whitehat.Programme
 
-	mux    *http.ServeMux
-	routes []Route
+	mux *http.ServeMux
+	// lookups holds the registry lookups ready to send (registry_cache.go).
+	lookups *pubcache.Cache
+	routes  []Route
 }
 
 // Route is one declared API route.

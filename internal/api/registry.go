@@ -29,7 +29,7 @@ func (a *API) registryRoutes() {
 			{Name: "vendor_id", In: "query"}, {Name: "category", In: "query"},
 			{Name: "status", In: "query", Description: "active, suspended, revoked, expired or superseded"}, {Name: "page", In: "query"}},
 		Response: map[string]any{"type": "object"}, Errors: []int{400}})
-	a.route("GET", "/api/v1/registry/certificates/{number}", a.cachedCertificate(newLookupCache(a.Registry)), Op{ID: "getCertificate", Tag: "registry",
+	a.route("GET", "/api/v1/registry/certificates/{number}", a.cachedCertificate(a.lookupCache()), Op{ID: "getCertificate", Tag: "registry",
 		Summary: "One certificate with its status history", Params: num, Response: map[string]any{"type": "object"}, Errors: []int{404}})
 	a.route("GET", "/api/v1/registry/certificates/{number}/credential", a.getCredential, Op{ID: "getCredential", Tag: "registry",
 		Summary: "The signed certificate: a W3C Verifiable Credential as a compact EdDSA JWS", Params: num,

@@ -2,109 +2,75 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/itoir/miz/internal/certify"
+	"github.com/itoir/miz/internal/pubcache"
 )
 
-// lookupCache keeps the JSON of recently looked-up certificates, the registry's
-// busiest read, so a lookup costs no database work while the registry is
-// unchanged. Changes made through this process's Registry empty it at once; the
-// revision in the database, asked at most every recheck, catches changes made by
-// other instances sharing the database.
-type lookupCache struct {
-	reg     *certify.Registry
-	recheck time.Duration
-	limit   int
-	now     func() time.Time
+// certificateCacheControl lets browsers keep a lookup but ask again each time (a
+// 304 when unchanged), and shared caches answer for one second without asking:
+// a suspended or revoked certificate shows as such at once in a browser, and
+// within two seconds behind nginx, which counts whole seconds (issue 18,
+// deploy/nginx/miz.conf).
+const certificateCacheControl = "public, max-age=0, must-revalidate, s-maxage=1"
 
-	mu       sync.Mutex
-	revision int64
-	local    int64
-	checked  time.Time
-	entries  map[string]cachedJSON
-}
+var certificateHeaders = pubcache.NewHeaders("application/json; charset=utf-8", certificateCacheControl, "")
 
-// cachedJSON is a response body with its strong ETag.
-type cachedJSON struct {
-	body []byte
-	etag string
-}
+// newLookupCache keeps the JSON of looked-up certificates, the registry's busiest
+// read, ready to send (bytes, gzip form, ETags) while the registry's revision is
+// unchanged: a change made through this process shows on the next request, one
+// made by another instance sharing the database within Recheck (250 ms).
+func newLookupCache(reg *certify.Registry) *pubcache.Cache { return pubcache.New(reg, 10000) }
 
-func newLookupCache(reg *certify.Registry) *lookupCache {
-	return &lookupCache{reg: reg, recheck: 250 * time.Millisecond, limit: 10000, now: time.Now,
-		revision: -2, entries: map[string]cachedJSON{}}
-}
-
-// current returns the registry revision the cache holds, dropping every entry
-// when the registry has changed since.
-func (c *lookupCache) current(ctx context.Context) (int64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	local := c.reg.LocalChanges()
-	if local == c.local && c.now().Sub(c.checked) < c.recheck {
-		return c.revision, nil
+// lookupCache is the API's lookup cache, made at first use (routes are declared
+// once, at start).
+func (a *API) lookupCache() *pubcache.Cache {
+	if a.lookups == nil {
+		a.lookups = newLookupCache(a.Registry)
 	}
-	rev, err := c.reg.Revision(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if rev != c.revision {
-		clear(c.entries)
-	}
-	c.revision, c.local, c.checked = rev, local, c.now()
-	return rev, nil
+	return a.lookups
 }
 
-// get returns the cached answer for number, if the registry has not changed.
-func (c *lookupCache) get(ctx context.Context, number string) (cachedJSON, int64, bool, error) {
-	rev, err := c.current(ctx)
-	if err != nil {
-		return cachedJSON{}, 0, false, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[number]
-	return e, rev, ok && rev == c.revision, nil
+// lookupEntry is the prepared answer for the certificate number, kept under the
+// spelling asked for (normalising it costs more than the rest of a cached lookup).
+func (a *API) lookupEntry(ctx context.Context, cache *pubcache.Cache, number string) (*pubcache.Entry, error) {
+	return cache.Get(ctx, number, func(ctx context.Context) ([]byte, error) {
+		return a.certificateJSON(ctx, certify.CanonicalNumber(number))
+	})
 }
 
-// put keeps body, read at revision rev, unless the registry has moved on since.
-func (c *lookupCache) put(number string, rev int64, body []byte) cachedJSON {
-	sum := sha256.Sum256(body)
-	e := cachedJSON{body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if rev == c.revision && c.reg.LocalChanges() == c.local {
-		if len(c.entries) >= c.limit {
-			clear(c.entries)
-		}
-		c.entries[number] = e
-	}
-	return e
-}
-
-// cachedCertificate serves GET /api/v1/registry/certificates/{number} from the
-// cache, loading and keeping the answer on a miss.
-func (a *API) cachedCertificate(cache *lookupCache) http.HandlerFunc {
+// cachedCertificate serves GET /api/v1/registry/certificates/{number} on the full
+// chain (a signed-in caller, a query string, an unknown number).
+func (a *API) cachedCertificate(cache *pubcache.Cache) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		number := certify.CanonicalNumber(r.PathValue("number"))
-		e, rev, ok, err := cache.get(r.Context(), number)
+		e, err := a.lookupEntry(r.Context(), cache, r.PathValue("number"))
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		if !ok {
-			body, err := a.certificateJSON(r.Context(), number)
-			if err != nil {
-				a.fail(w, r, err)
-				return
-			}
-			e = cache.put(number, rev, body)
-		}
-		writeTagged(w, r, "application/json; charset=utf-8", e.body, e.etag)
+		pubcache.Write(w, r, e, certificateHeaders)
 	}
+}
+
+// PublicLookup answers a credential-free lookup by number from the prepared
+// entries, ahead of the middleware (see server.PublicRoute), or returns 0 to leave
+// it to the full chain: a query string (checked there), an unknown number or a
+// database that cannot be asked (answered there with the usual errors).
+func (a *API) PublicLookup() (prefix, pattern string, read func(w http.ResponseWriter, r *http.Request, rest string) int) {
+	if a.Registry == nil {
+		return "", "", nil
+	}
+	cache := a.lookupCache()
+	return "/api/v1/registry/certificates/", "GET /api/v1/registry/certificates/{number}",
+		func(w http.ResponseWriter, r *http.Request, rest string) int {
+			if r.URL.RawQuery != "" {
+				return 0
+			}
+			e, err := a.lookupEntry(r.Context(), cache, rest)
+			if err != nil {
+				return 0
+			}
+			return pubcache.Write(w, r, e, certificateHeaders)
+		}
 }

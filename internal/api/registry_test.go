@@ -17,12 +17,18 @@ import (
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/keys"
 	certpdf "github.com/itoir/miz/internal/pdf"
+	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/store/storetest"
 )
 
 func newRegistryAPI(t *testing.T) (*httptest.Server, []string, *certify.Registry) {
 	t.Helper()
-	db := storetest.OpenSQLite(t)
+	return newRegistryAPIOn(t, storetest.OpenSQLite(t))
+}
+
+// newRegistryAPIOn is newRegistryAPI on db.
+func newRegistryAPIOn(t *testing.T, db *store.DB) (*httptest.Server, []string, *certify.Registry) {
+	t.Helper()
 	ring, err := keys.Open(t.TempDir(), db.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -81,12 +81,43 @@ type Caller struct {
 	// Bearer is true when the caller used an Authorization header (no ambient
 	// credentials, so no CSRF check).
 	Bearer bool
-	// CSRF is the token forms must echo.
+	// CSRF is the token forms must echo. For an anonymous visitor it is the one
+	// their CSRF cookie holds, or empty until a page asks for one with FormToken
+	// (issue 18: a response with no form sets no cookie, so shared caches keep it).
 	CSRF string
 	// Unavailable is set when the database could not be asked.
 	Unavailable bool
 	// IP is the client's address as Auth.TrustedProxies allow it to be known.
 	IP string
+
+	// issue hands an anonymous visitor a new CSRF cookie; nil when the caller
+	// has a token already or needs none.
+	issue func() string
+	// asked records that a page asked a Public caller for a token.
+	asked bool
+}
+
+// Public returns the caller of a credential-free read answered from memory ahead
+// of the middleware (issue 18): nobody, with no CSRF token to give. A page made
+// for it that asks for one (FormAsked) holds a form and cannot be kept for others.
+func Public() *Caller {
+	c := &Caller{}
+	c.issue = func() string { c.asked = true; return "" }
+	return c
+}
+
+// FormAsked reports whether a page asked this Public caller for a form token.
+func (c *Caller) FormAsked() bool { return c.asked }
+
+// FormToken returns the token a form rendered for this caller must carry. An
+// anonymous visitor without a CSRF cookie gets one now, set on the response being
+// built: call it before the response's header is written (pages are rendered into
+// a buffer first). Issue 18: only a response that renders such a form sets it.
+func (c *Caller) FormToken() string {
+	if c.CSRF == "" && c.issue != nil {
+		c.CSRF, c.issue = c.issue(), nil
+	}
+	return c.CSRF
 }
 
 type ctxKey struct{}
@@ -121,7 +152,7 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 		if c.Principal != nil && c.Session.Kind == identity.SessionWeb {
 			c.CSRF = c.Session.CSRF
 		} else if !c.Bearer {
-			c.CSRF = a.anonCSRF(w, r)
+			a.anonCSRF(w, r, c)
 		}
 		next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), c)))
 	})
@@ -202,14 +233,20 @@ func (a *Auth) idle(ctx context.Context, c *Caller) error {
 	return nil
 }
 
-// anonCSRF returns the double-submit token for visitors without a session.
-func (a *Auth) anonCSRF(w http.ResponseWriter, r *http.Request) string {
+// anonCSRF gives a visitor without a session the double-submit token of their
+// CSRF cookie, or, when they have none, the means to be handed one by the first
+// form rendered for them (FormToken). A request checked by CheckCSRF without the
+// cookie has no token, so it fails as before.
+func (a *Auth) anonCSRF(w http.ResponseWriter, r *http.Request, c *Caller) {
 	if ck, err := r.Cookie(a.CSRFCookieName()); err == nil && len(ck.Value) >= 20 {
-		return ck.Value
+		c.CSRF = ck.Value
+		return
 	}
-	tok := identity.RandomToken(24)
-	http.SetCookie(w, &http.Cookie{Name: a.CSRFCookieName(), Value: tok, Path: "/", HttpOnly: true, Secure: a.Secure, SameSite: http.SameSiteLaxMode})
-	return tok
+	c.issue = func() string {
+		tok := identity.RandomToken(24)
+		http.SetCookie(w, &http.Cookie{Name: a.CSRFCookieName(), Value: tok, Path: "/", HttpOnly: true, Secure: a.Secure, SameSite: http.SameSiteLaxMode})
+		return tok
+	}
 }
 
 // CheckCSRF reports whether a state-changing browser request carries the right token

@@ -208,7 +208,10 @@ func TestHostPrefixedCookiesUnderTLS(t *testing.T) {
 		r.AddCookie(&http.Cookie{Name: "miz_session", Value: tok}) // planted without the prefix
 		var got *httpauth.Caller
 		w = httptest.NewRecorder()
-		e.auth.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = httpauth.FromContext(r.Context()) })).ServeHTTP(w, r)
+		e.auth.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			got = httpauth.FromContext(r.Context())
+			got.FormToken() // a page with a form hands out the CSRF cookie
+		})).ServeHTTP(w, r)
 		if got.Principal != nil {
 			t.Fatal("an unprefixed cookie is believed under TLS")
 		}

@@ -50,6 +50,8 @@ type Options struct {
 	Wrap func(http.Handler) http.Handler
 	// NotFound renders unmatched paths (a localised page).
 	NotFound http.HandlerFunc
+	// Public are reads served from memory ahead of the middleware (issue 18).
+	Public []PublicRoute
 }
 
 // Handler returns the complete HTTP handler.
@@ -96,7 +98,7 @@ func Handler(o Options) http.Handler {
 	h = noStoreForSessions(h)
 	h = securityHeaders(h, o.TLS)
 	h = logRequests(h, o.Log)
-	return h
+	return publicFirst(o.Public, h, m, o.Log, o.TLS)
 }
 
 // MetricsHandler serves reg in the Prometheus text format; serve mounts it on the
@@ -223,21 +225,36 @@ func notFoundFallback(mux *http.ServeMux, nf http.HandlerFunc) http.Handler {
 // inline script, no sniffing, no framing, a conservative referrer policy, and HSTS
 // when the site is served over HTTPS.
 func securityHeaders(next http.Handler, tls bool) http.Handler {
-	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	fixed := securityHeaderValues(tls)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if tls {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		for k, v := range fixed {
+			h[k] = v
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securityHeaderValues are securityHeaders' headers, canonical keys to values made
+// once (a response's header map takes the slices as they are: nothing appends to
+// them, and an Add would copy, their capacity being their length).
+func securityHeaderValues(tls bool) map[string][]string {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+		"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	h := http.Header{}
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	if tls {
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	for k, v := range h {
+		h[k] = v[:len(v):len(v)]
+	}
+	return h
 }
 
 type ctxKey struct{}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"image/png"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/i18n"
+	"github.com/itoir/miz/internal/pubcache"
 	"github.com/itoir/miz/internal/tlog"
 )
 
@@ -23,6 +25,7 @@ func (s *Server) registryRoutes(mux *http.ServeMux) {
 	if s.Registry == nil {
 		return
 	}
+	s.preparePublic()
 	mux.HandleFunc("GET /registry", s.registrySearch)
 	mux.HandleFunc("GET /registry/feed.atom", s.registryFeed)
 	mux.HandleFunc("GET /registry/{number}", s.certificatePage)
@@ -107,16 +110,24 @@ type certificateView struct {
 }
 
 func (s *Server) loadCertificate(w http.ResponseWriter, r *http.Request) (*Page, bool) {
-	ctx := r.Context()
-	c, err := s.Registry.Get(ctx, r.PathValue("number"))
+	p, err := s.certificateData(r, r.PathValue("number"))
 	if err != nil {
 		s.Fail(w, r, err)
 		return nil, false
 	}
+	return p, true
+}
+
+// certificateData is the page data of the certificate with number (any spelling).
+func (s *Server) certificateData(r *http.Request, number string) (*Page, error) {
+	ctx := r.Context()
+	c, err := s.Registry.Get(ctx, number)
+	if err != nil {
+		return nil, err
+	}
 	h, err := s.Registry.History(ctx, c.Number)
 	if err != nil {
-		s.Fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	v := certificateView{C: c, History: h, Badge: badge(c.Status), Category: categoryOption{ID: c.Category, Fa: c.Category, En: c.Category},
 		VerifyURL: s.siteBase() + "/registry/" + c.Number}
@@ -128,9 +139,11 @@ func (s *Server) loadCertificate(w http.ResponseWriter, r *http.Request) (*Page,
 	p := s.page(r, "")
 	p.Title = c.Number
 	p.Data = v
-	return p, true
+	return p, nil
 }
 
+// certificatePage serves /registry/{number} on the full chain (a signed-in
+// visitor, a flash message, a query string other than lang): rendered afresh.
 func (s *Server) certificatePage(w http.ResponseWriter, r *http.Request) {
 	if p, ok := s.loadCertificate(w, r); ok {
 		s.render(w, r, http.StatusOK, "certificate", p)
@@ -209,13 +222,29 @@ type atomEntry struct {
 	Author  string   `xml:"author>name"`
 }
 
-// registryFeed serves issuances and status changes, newest first.
+// registryFeedHeaders: the feed changes only with the registry, so it is kept
+// ready per language and revalidated like a lookup (issue 18, issue 19).
+var registryFeedHeaders = pubcache.NewHeaders("application/atom+xml; charset=utf-8", "public, max-age=0, must-revalidate, s-maxage=1", "Cookie")
+
+// registryFeed serves issuances and status changes, newest first, with an ETag
+// (304 when the reader has it).
 func (s *Server) registryFeed(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.FromRequest(r)
-	es, err := s.Registry.Recent(r.Context(), 100)
+	e, err := s.public.cache.Get(r.Context(), "feed\x00"+string(lang), func(ctx context.Context) ([]byte, error) {
+		return s.registryFeedBytes(ctx, lang)
+	})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
+	}
+	pubcache.Write(w, r, e, registryFeedHeaders)
+}
+
+// registryFeedBytes is the Atom feed of the latest 100 events in lang.
+func (s *Server) registryFeedBytes(ctx context.Context, lang i18n.Lang) ([]byte, error) {
+	es, err := s.Registry.Recent(ctx, 100)
+	if err != nil {
+		return nil, err
 	}
 	base := s.siteBase()
 	f := atom{Lang: string(lang), Title: i18n.T(lang, "certify.feed.title"), ID: base + "/registry/feed.atom",
@@ -236,8 +265,10 @@ func (s *Server) registryFeed(w http.ResponseWriter, r *http.Request) {
 		f.Entries = append(f.Entries, atomEntry{Title: title, ID: base + "/log#" + strconv.FormatInt(e.TlogIndex, 10),
 			Updated: at, Link: atomLink{Href: base + "/registry/" + e.Number}, Summary: e.Reason, Author: i18n.T(lang, "certify.print.issuer")})
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	_, _ = w.Write([]byte(xml.Header))
-	_ = xml.NewEncoder(w).Encode(f)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

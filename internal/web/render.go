@@ -24,7 +24,6 @@ type Page struct {
 	Lang    i18n.Lang
 	Title   string
 	Caller  *httpauth.Caller
-	CSRF    string
 	Flash   string
 	Error   string
 	Errors  map[string]string // field → message, tied to inputs with aria-describedby
@@ -42,6 +41,15 @@ type Page struct {
 
 // T translates a key in the page's language.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// CSRF is the token the page's forms carry; an anonymous visitor is handed their
+// CSRF cookie only by a page that asks for it here (issue 18).
+func (p *Page) CSRF() string {
+	if p.Caller == nil {
+		return ""
+	}
+	return p.Caller.FormToken()
+}
 
 // Dir is the page's text direction.
 func (p *Page) Dir() string { return p.Lang.Dir() }
@@ -178,4 +186,17 @@ func (r *renderer) render(w http.ResponseWriter, status int, name string, p *Pag
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// bytes renders the page name into a byte slice (for pages kept ready to send).
+func (r *renderer) bytes(name string, p *Page) ([]byte, error) {
+	t, ok := r.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
 }

@@ -121,6 +121,7 @@ type Server struct {
 	WhiteHat *whitehat.Programme
 
 	r              *renderer
+	public         *publicPages // registry_public.go
 	incidentPanels []IncidentPanel
 }
 
@@ -176,7 +177,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /login/totp", s.totpForm)
 	mux.HandleFunc("POST /login/totp", s.form(s.totpSubmit))
 	mux.HandleFunc("POST /logout", s.form(s.logout))
-	mux.HandleFunc("POST /lang", s.form(s.switchLang))
+	mux.HandleFunc("POST /lang", s.langForm(s.switchLang)) // lang.go: no token for anonymous visitors
 	mux.HandleFunc("GET /profile", s.signedIn(s.profile))
 	mux.HandleFunc("POST /profile/acting", s.form(s.signedIn(s.switchActing)))
 	mux.HandleFunc("GET /org/members", s.signedIn(s.orgMembers))
@@ -221,7 +222,7 @@ func (s *Server) page(r *http.Request, title string) *Page {
 			lang = i18n.Parse(c.Principal.Lang)
 		}
 	}
-	p := &Page{Lang: lang, Caller: c, CSRF: c.CSRF, Path: r.URL.Path, Version: s.Version,
+	p := &Page{Lang: lang, Caller: c, Path: r.URL.Path, Version: s.Version,
 		Errors: map[string]string{}, Form: map[string]string{}, labels: newLabeler(r.Context(), s.Services)}
 	if title != "" {
 		p.Title = i18n.T(lang, title)
