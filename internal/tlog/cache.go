@@ -24,19 +24,22 @@ import (
 // The cache keeps whole levels from minLevel up and gives up its lowest level when it
 // holds more than maxCachedHashes, so its size stays bounded as the log grows.
 
-// maxCachedHashes bounds the cache: 32,768 hashes are 1 MiB of hash bytes (about
-// 2.5 MiB with the maps), enough for the levels above 5 of a million-leaf log.
-const maxCachedHashes = 1 << 15
+// maxCachedHashes bounds the cache: 131,072 hashes are 4 MiB, enough for the levels
+// from 4 up of a million-leaf log, so that a proof reads at most four hashes, all in
+// one 16-leaf block (one or two database pages), from the database.
+const maxCachedHashes = 1 << 17
 
 // firstCachedLevel is the lowest level ever cached: below it, nodes are hardly shared.
 const firstCachedLevel = 3
 
-// hashCache holds committed stored hashes by level and index within the level.
+// hashCache holds committed stored hashes, a dense slice per level indexed by the
+// node's index within the level; a zero hash is a node not cached (SHA-256 never
+// yields it).
 type hashCache struct {
 	mu       sync.RWMutex
 	minLevel int
-	count    int
-	levels   [64]map[int64]tlog.Hash
+	count    int // sum of the levels' lengths
+	levels   [64][]tlog.Hash
 
 	// size is the largest tree size seen in a read-only transaction: the log never
 	// shrinks, so a proof for a size up to it needs no query to check the size.
@@ -45,13 +48,13 @@ type hashCache struct {
 
 func newHashCache() *hashCache { return &hashCache{minLevel: firstCachedLevel} }
 
-// get returns the cached hash at stored index idx.
+// get returns the cached hash of node n at level; the caller holds mu.
 func (c *hashCache) get(level int, n int64) (tlog.Hash, bool) {
-	if level < c.minLevel {
+	if level < c.minLevel || n >= int64(len(c.levels[level])) {
 		return tlog.Hash{}, false
 	}
-	h, ok := c.levels[level][n]
-	return h, ok
+	h := c.levels[level][n]
+	return h, h != tlog.Hash{}
 }
 
 // put stores committed hashes; callers hold no lock.
@@ -60,18 +63,17 @@ func (c *hashCache) put(indexes []int64, hashes []tlog.Hash) {
 	defer c.mu.Unlock()
 	for i, idx := range indexes {
 		level, n := tlog.SplitStoredHashIndex(idx)
-		if level < c.minLevel {
+		if level < c.minLevel || n >= maxCachedHashes {
 			continue
 		}
-		m := c.levels[level]
-		if m == nil {
-			m = make(map[int64]tlog.Hash)
-			c.levels[level] = m
+		l := c.levels[level]
+		if n >= int64(len(l)) {
+			grown := max(n+1, int64(2*len(l)), 64)
+			l = append(l, make([]tlog.Hash, grown-int64(len(l)))...)
+			c.count += len(l) - len(c.levels[level])
+			c.levels[level] = l
 		}
-		if _, ok := m[n]; !ok {
-			m[n] = hashes[i]
-			c.count++
-		}
+		l[n] = hashes[i]
 	}
 	for c.count > maxCachedHashes && c.minLevel < len(c.levels)-1 {
 		c.count -= len(c.levels[c.minLevel])
@@ -144,12 +146,9 @@ func (c *hashCache) reader(ctx context.Context, tx *store.Tx) tlog.HashReaderFun
 // the chunked IN query of hashReader.
 const maxRowHashes = 64
 
-var rowQueries [maxRowHashes + 1]string
-
-func init() {
-	for k := 1; k <= maxRowHashes; k++ {
-		rowQueries[k] = "SELECT " + strings.TrimSuffix(strings.Repeat("(SELECT hash FROM tlog_hashes WHERE idx = ?), ", k), ", ")
-	}
+// rowQuery returns the statement reading k hashes as one row's columns.
+func rowQuery(k int) string {
+	return "SELECT " + strings.TrimSuffix(strings.Repeat("(SELECT hash FROM tlog_hashes WHERE idx = ?), ", k), ", ")
 }
 
 // readHashRow reads the stored hashes at indexes as the columns of a single row: the
@@ -166,7 +165,7 @@ func readHashRow(ctx context.Context, tx *store.Tx, indexes []int64) ([]tlog.Has
 		args[i] = idx
 		dest[i] = &raws[i]
 	}
-	if err := tx.QueryRow(ctx, rowQueries[len(indexes)], args...).Scan(dest...); err != nil {
+	if err := tx.QueryRow(ctx, rowQuery(len(indexes)), args...).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("read hashes: %w", err)
 	}
 	out := make([]tlog.Hash, len(indexes))
