@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 cases=${CASES:-10000}
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'cp "$out"/*.log /tmp/ 2>/dev/null; rm -rf "$out"' EXIT
 go build -o "$out/miz" ./cmd/miz
 go build -o "$out/baseline" ./bench/baseline
 
@@ -34,13 +34,13 @@ measure() { # name port cmd...   prints "ms-to-ready rss-kB" (RSS 2 s after read
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk "BEGIN{printf \"%.1f\", $1/($2>0?$2:1)}"; }
-miz() { "$out/miz" serve --addr 127.0.0.1:18181 --log-level error "$@"; }
+miz=("$out/miz" serve --addr 127.0.0.1:18181 --log-level error)
 
 cold_t=(); cold_r=(); warm_t=(); warm_r=(); base_t=(); base_r=()
 for i in $(seq 1 "$rounds"); do
-  read -r t r < <(measure miz 18181 miz --data "$out/data$i")
+  read -r t r < <(measure miz 18181 "${miz[@]}" --data "$out/data$i")
   cold_t+=("$t"); cold_r+=("$r")
-  read -r t r < <(measure miz 18181 miz --data "$out/data$i")
+  read -r t r < <(measure miz 18181 "${miz[@]}" --data "$out/data$i")
   warm_t+=("$t"); warm_r+=("$r")
   read -r t r < <(measure base 18182 "$out/baseline" -addr 127.0.0.1:18182)
   base_t+=("$t"); base_r+=("$r")
@@ -65,7 +65,7 @@ if [ "$cases" -gt 0 ]; then
   grep -E "cases in" "$out/intake.log" | head -1 | sed 's/^ */made by bench\/intake: /'
   big_t=(); big_r=(); b2_t=(); b2_r=()
   for _ in $(seq 1 "$rounds"); do
-    read -r t r < <(measure miz 18181 miz --demo --data "$out/cases")
+    read -r t r < <(measure miz 18181 "${miz[@]}" --demo --data "$out/cases")
     big_t+=("$t"); big_r+=("$r")
     read -r t r < <(measure base 18182 "$out/baseline" -addr 127.0.0.1:18182)
     b2_t+=("$t"); b2_r+=("$r")
