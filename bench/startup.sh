@@ -5,6 +5,8 @@
 #   2. a restart on that directory;
 #   3. a restart on a directory holding 10,000 cases (made by bench/intake; skip with
 #      CASES=0).
+# OLD_REV=<commit> also measures that revision's miz (built from `git archive`) in the
+# same rounds, for a before/after figure.
 # Usage: bench/startup.sh [rounds]   (only ever talks to 127.0.0.1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,11 @@ out=$(mktemp -d)
 trap 'cp "$out"/*.log /tmp/ 2>/dev/null; rm -rf "$out"' EXIT
 go build -o "$out/miz" ./cmd/miz
 go build -o "$out/baseline" ./bench/baseline
+if [ -n "${OLD_REV:-}" ]; then
+  mkdir "$out/old"
+  git archive "$OLD_REV" | tar -x -C "$out/old"
+  (cd "$out/old" && go build -o "$out/miz-old" ./cmd/miz)
+fi
 
 ms() { date +%s%3N; }
 measure() { # name port cmd...   prints "ms-to-ready rss-kB" (RSS 2 s after ready)
@@ -36,8 +43,12 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 ratio() { awk "BEGIN{printf \"%.1f\", $1/($2>0?$2:1)}"; }
 miz=("$out/miz" serve --addr 127.0.0.1:18181 --log-level error)
 
-cold_t=(); cold_r=(); warm_t=(); warm_r=(); base_t=(); base_r=()
+cold_t=(); cold_r=(); warm_t=(); warm_r=(); base_t=(); base_r=(); old_t=(); old_r=()
 for i in $(seq 1 "$rounds"); do
+  if [ -n "${OLD_REV:-}" ]; then
+    read -r t r < <(measure old 18181 "$out/miz-old" serve --addr 127.0.0.1:18181 --log-level error --data "$out/old$i")
+    old_t+=("$t"); old_r+=("$r")
+  fi
   read -r t r < <(measure miz 18181 "${miz[@]}" --data "$out/data$i")
   cold_t+=("$t"); cold_r+=("$r")
   read -r t r < <(measure miz 18181 "${miz[@]}" --data "$out/data$i")
@@ -59,6 +70,9 @@ echo "rounds: $rounds (medians); $(uptime)"
 printf '%-44s ready %5s ms                 idle RSS %5.1f MiB\n' "baseline: bare net/http server" "$bt" "$(awk "BEGIN{print $br/1024}")"
 report "miz serve, empty data dir, no demo" "${cold_t[@]}" -- "${cold_r[@]}"
 report "miz serve, restart on that data dir" "${warm_t[@]}" -- "${warm_r[@]}"
+if [ -n "${OLD_REV:-}" ]; then
+  report "revision $OLD_REV, empty data dir, no demo" "${old_t[@]}" -- "${old_r[@]}"
+fi
 
 if [ "$cases" -gt 0 ]; then
   go run ./bench/intake -data "$out/cases" -cases "$cases" -baseline=false -size 1024 -warmup 0s -duration 30m >"$out/intake.log"
