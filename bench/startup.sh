@@ -76,7 +76,7 @@ fi
 
 if [ "$cases" -gt 0 ]; then
   go run ./bench/intake -data "$out/cases" -cases "$cases" -baseline=false -size 1024 -warmup 0s -duration 30m >"$out/intake.log"
-  grep -E "cases in" "$out/intake.log" | head -1 | sed 's/^ */made by bench\/intake: /'
+  grep -E "miz on" "$out/intake.log" | head -1 | sed 's/^ */made by bench\/intake: /'
   big_t=(); big_r=(); b2_t=(); b2_r=()
   for _ in $(seq 1 "$rounds"); do
     read -r t r < <(measure miz 18181 "${miz[@]}" --demo --data "$out/cases")
