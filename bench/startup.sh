@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Cold start to ready and idle RSS of `miz serve --demo` on an empty data dir, against
-# the smallest Go HTTP server (bench/baseline) measured in the same run.
+# Cold start to /readyz and idle RSS of `miz serve` (issue 18), each against the
+# smallest Go HTTP server (bench/baseline) measured in the same run:
+#   1. an empty data directory, no demo (migrate from nothing);
+#   2. a restart on that directory;
+#   3. a restart on a directory holding 10,000 cases (made by bench/intake; skip with
+#      CASES=0).
+# OLD_REV=<commit> also measures that revision's miz (built from `git archive`) in the
+# same rounds, for a before/after figure.
 # Usage: bench/startup.sh [rounds]   (only ever talks to 127.0.0.1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
+cases=${CASES:-10000}
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'cp "$out"/*.log /tmp/ 2>/dev/null; rm -rf "$out"' EXIT
 go build -o "$out/miz" ./cmd/miz
 go build -o "$out/baseline" ./bench/baseline
+if [ -n "${OLD_REV:-}" ]; then
+  mkdir "$out/old"
+  git archive "$OLD_REV" | tar -x -C "$out/old"
+  (cd "$out/old" && go build -o "$out/miz-old" ./cmd/miz)
+fi
 
 ms() { date +%s%3N; }
-measure() { # name port cmd...
+measure() { # name port cmd...   prints "ms-to-ready rss-kB" (RSS 2 s after ready)
   local name=$1 port=$2; shift 2
   local start pid t rss
   start=$(ms)
   "$@" >"$out/$name.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 500); do
+  for _ in $(seq 1 2000); do
     curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
     sleep 0.005
   done
@@ -27,20 +39,52 @@ measure() { # name port cmd...
   kill -TERM $pid; wait $pid 2>/dev/null || true
   echo "$t $rss"
 }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk "BEGIN{printf \"%.1f\", $1/($2>0?$2:1)}"; }
+miz=("$out/miz" serve --addr 127.0.0.1:18181 --log-level error)
 
-miz_t=(); miz_r=(); base_t=(); base_r=(); warm_t=()
+cold_t=(); cold_r=(); warm_t=(); warm_r=(); base_t=(); base_r=(); old_t=(); old_r=()
 for i in $(seq 1 "$rounds"); do
-  read -r t r < <(measure miz 18181 "$out/miz" serve --demo --data "$out/data$i" --addr 127.0.0.1:18181 --log-level error)
-  miz_t+=("$t"); miz_r+=("$r")
-  read -r t r < <(measure miz 18181 "$out/miz" serve --demo --data "$out/data$i" --addr 127.0.0.1:18181 --log-level error)
-  warm_t+=("$t")
+  if [ -n "${OLD_REV:-}" ]; then
+    read -r t r < <(measure old 18181 "$out/miz-old" serve --addr 127.0.0.1:18181 --log-level error --data "$out/old$i")
+    old_t+=("$t"); old_r+=("$r")
+  fi
+  read -r t r < <(measure miz 18181 "${miz[@]}" --data "$out/data$i")
+  cold_t+=("$t"); cold_r+=("$r")
+  read -r t r < <(measure miz 18181 "${miz[@]}" --data "$out/data$i")
+  warm_t+=("$t"); warm_r+=("$r")
   read -r t r < <(measure base 18182 "$out/baseline" -addr 127.0.0.1:18182)
   base_t+=("$t"); base_r+=("$r")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mt=$(median "${miz_t[@]}"); wt=$(median "${warm_t[@]}"); mr=$(median "${miz_r[@]}")
 bt=$(median "${base_t[@]}"); br=$(median "${base_r[@]}")
-echo "rounds: $rounds (medians)"
-echo "cold start to ready, empty data dir (migrate + demo seed): ${mt} ms   baseline server: ${bt} ms   ratio $(awk "BEGIN{printf \"%.1f\", $mt/($bt>0?$bt:1)}")x"
-echo "restart on existing data dir:                             ${wt} ms"
-echo "idle RSS after start: $((mr/1024)) MiB   baseline: $((br/1024)) MiB   ratio $(awk "BEGIN{printf \"%.1f\", $mr/$br}")x"
+report() { # label times… -- rss…
+  local label=$1; shift
+  local ts=() rs=()
+  while [ "$1" != -- ]; do ts+=("$1"); shift; done; shift
+  rs=("$@")
+  local t r; t=$(median "${ts[@]}"); r=$(median "${rs[@]}")
+  printf '%-44s ready %5s ms (%sx baseline)   idle RSS %5.1f MiB (%sx baseline)\n' \
+    "$label" "$t" "$(ratio "$t" "$bt")" "$(awk "BEGIN{print $r/1024}")" "$(ratio "$r" "$br")"
+}
+echo "rounds: $rounds (medians); $(uptime)"
+printf '%-44s ready %5s ms                 idle RSS %5.1f MiB\n' "baseline: bare net/http server" "$bt" "$(awk "BEGIN{print $br/1024}")"
+report "miz serve, empty data dir, no demo" "${cold_t[@]}" -- "${cold_r[@]}"
+report "miz serve, restart on that data dir" "${warm_t[@]}" -- "${warm_r[@]}"
+if [ -n "${OLD_REV:-}" ]; then
+  report "revision $OLD_REV, empty data dir, no demo" "${old_t[@]}" -- "${old_r[@]}"
+fi
+
+if [ "$cases" -gt 0 ]; then
+  go run ./bench/intake -data "$out/cases" -cases "$cases" -baseline=false -size 1024 -warmup 0s -duration 30m >"$out/intake.log"
+  grep -E "miz on" "$out/intake.log" | head -1 | sed 's/^ */made by bench\/intake: /'
+  big_t=(); big_r=(); b2_t=(); b2_r=()
+  for _ in $(seq 1 "$rounds"); do
+    read -r t r < <(measure miz 18181 "${miz[@]}" --demo --data "$out/cases")
+    big_t+=("$t"); big_r+=("$r")
+    read -r t r < <(measure base 18182 "$out/baseline" -addr 127.0.0.1:18182)
+    b2_t+=("$t"); b2_r+=("$r")
+  done
+  bt=$(median "${b2_t[@]}"); br=$(median "${b2_r[@]}")
+  report "miz serve --demo, restart with $cases cases" "${big_t[@]}" -- "${big_r[@]}"
+fi
+echo "$(uptime)"

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -88,6 +89,12 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // load runs clients loops of one case each (create, upload doc, submit) against base
 // for d and returns the figures.
+// caseLimit, when above 0 (-cases), ends every run once casesDone cases are in.
+var (
+	caseLimit int64
+	casesDone atomic.Int64
+)
+
 func load(ctx context.Context, base, token string, clients int, d time.Duration, doc []byte) figures {
 	c := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	var (
@@ -103,7 +110,7 @@ func load(ctx context.Context, base, token string, clients int, d time.Duration,
 			var lat []time.Duration
 			var steps [3][]time.Duration
 			n, errs, first := 0, 0, ""
-			for time.Now().Before(end) && ctx.Err() == nil {
+			for time.Now().Before(end) && ctx.Err() == nil && (caseLimit == 0 || casesDone.Load() < caseLimit) {
 				t0 := time.Now()
 				if err := oneCase(ctx, c, base, token, doc, &steps); err != nil {
 					errs++
@@ -114,6 +121,7 @@ func load(ctx context.Context, base, token string, clients int, d time.Duration,
 				}
 				lat = append(lat, time.Since(t0))
 				n++
+				casesDone.Add(1)
 			}
 			mu.Lock()
 			f.cases += n
@@ -149,7 +157,7 @@ func oneCase(ctx context.Context, c *http.Client, base, token string, doc []byte
 		t = time.Now()
 	}
 	if err := post(ctx, c, base+"/api/v1/cases", token, "application/json",
-		[]byte(`{"service":"cert","kind":"incident"}`), http.StatusCreated, &created); err != nil {
+		[]byte(`{"service":"cert","kind":"incident","form":{"summary":"intake benchmark"}}`), http.StatusCreated, &created); err != nil {
 		return err
 	}
 	lap(0)

@@ -32,6 +32,8 @@ import (
 type options struct {
 	db, pgURL, cpuprofile string
 	clients, size         int
+	keep                  string
+	baseline              bool
 	duration, warmup      time.Duration
 }
 
@@ -44,6 +46,9 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured run before it")
 	flag.IntVar(&o.size, "size", 100<<10, "document size in bytes")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write the server's CPU profile of the measured run to this file")
+	flag.StringVar(&o.keep, "data", "", "keep Miz's data directory here (bench/startup.sh restarts on it)")
+	flag.Int64Var(&caseLimit, "cases", 0, "stop after this many cases in all (0: run for -duration)")
+	flag.BoolVar(&o.baseline, "baseline", true, "measure the plain net/http baseline first")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -62,8 +67,11 @@ func run(ctx context.Context, o options) error {
 	}
 	srv := &http.Server{Handler: sink()}
 	go func() { _ = srv.Serve(ln) }()
-	load(ctx, "http://"+ln.Addr().String(), "", o.clients, o.warmup, doc)
-	baseline := load(ctx, "http://"+ln.Addr().String(), "", o.clients, o.duration, doc)
+	var baseline figures
+	if o.baseline {
+		load(ctx, "http://"+ln.Addr().String(), "", o.clients, o.warmup, doc)
+		baseline = load(ctx, "http://"+ln.Addr().String(), "", o.clients, o.duration, doc)
+	}
 	_ = srv.Close()
 
 	tmp, err := os.MkdirTemp("", "miz-intake-")
@@ -79,7 +87,11 @@ func run(ctx context.Context, o options) error {
 		}
 		defer drop()
 	}
-	base, pprofAddr, stopServer, err := startMiz(ctx, tmp, dbURL, o.cpuprofile != "")
+	data := filepath.Join(tmp, "data")
+	if o.keep != "" {
+		data = o.keep
+	}
+	base, pprofAddr, stopServer, err := startMiz(ctx, tmp, data, dbURL, o.cpuprofile != "")
 	if err != nil {
 		return err
 	}
@@ -105,6 +117,9 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("intake, %d clients, %d-byte document, %s measured (after %s warm-up)\n", o.clients, o.size, o.duration, o.warmup)
 	fmt.Printf("  baseline (plain net/http, no storage): %s\n", baseline)
 	fmt.Printf("  miz on %-8s                        : %s\n", o.db, got)
+	if b := baseline.rate(); b > 0 {
+		fmt.Printf("  miz / baseline: %.1f %%\n", 100*got.rate()/b)
+	}
 	if commits := commits1 - commits0; commits > 0 {
 		fmt.Printf("      group commit: %.0f write calls in %.0f transactions (mean batch %.2f)\n",
 			calls1-calls0, commits, (calls1-calls0)/commits)
@@ -152,7 +167,7 @@ func pdfOfSize(n int) []byte {
 
 // startMiz builds and starts `miz serve --demo` and returns its URL, the pprof
 // address (when profiling) and a function that stops it.
-func startMiz(ctx context.Context, tmp, dbURL string, profile bool) (string, string, func(), error) {
+func startMiz(ctx context.Context, tmp, data, dbURL string, profile bool) (string, string, func(), error) {
 	bin := filepath.Join(tmp, "miz")
 	args := []string{"build", "-o", bin}
 	if profile {
@@ -164,7 +179,7 @@ func startMiz(ctx context.Context, tmp, dbURL string, profile bool) (string, str
 		return "", "", nil, fmt.Errorf("build miz: %w", err)
 	}
 	addr, pprofAddr := freeAddr(), ""
-	cmd := exec.Command(bin, "serve", "--demo", "--data", filepath.Join(tmp, "data"), "--db", dbURL, "--addr", addr, "--log-level", "error")
+	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--db", dbURL, "--addr", addr, "--log-level", "error")
 	cmd.Env = append(os.Environ(), "MIZ_METRICS_TOKEN="+metricsToken) // /metrics is not public
 	if profile {
 		pprofAddr = freeAddr()

@@ -90,18 +90,23 @@ type Main struct {
 // of them, and starts the job runner and the HTTP server; it returns once the server
 // is listening.
 func (m *Main) Run(ctx context.Context) error {
+	phases := newStartupPhases() // startup.go
 	db, err := m.openStore(ctx)
 	if err != nil {
 		return err
 	}
+	phases.done("store")
 	d, err := m.buildDomain(ctx, db)
 	if err != nil {
 		return err
 	}
+	phases.done("domain")
 	handler, err := m.buildHTTP(d)
 	if err != nil {
 		return err
 	}
+	phases.done("http")
+	defer phases.log(m.Log)
 	return m.serve(d, handler)
 }
 

@@ -163,22 +163,30 @@ func (db *DB) migrate(ctx context.Context, conn *sql.Conn, ms []Migration, progr
 	if err != nil {
 		return err
 	}
-	for i, m := range pending {
-		if progress != nil {
-			progress(i, len(pending), m.Name)
-		}
+	// Every pending migration runs in one transaction (issue 18: a fresh database
+	// took one synced commit per migration, most of a cold start): either the whole
+	// set is applied and recorded, or none of it. No migration may need to run
+	// outside a transaction (PostgreSQL's CREATE INDEX CONCURRENTLY, SQLite's PRAGMA
+	// foreign_keys); TestMigrationsRunInOneTransaction keeps it so.
+	if len(pending) > 0 {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
-			return fmt.Errorf("store: migrate %s: %w", m.Name, err)
+			return fmt.Errorf("store: migrate: %w", err)
 		}
-		if err := applyMigration(ctx, tx, db.Dialect, m, Millis(db.Now())); err != nil {
-			_ = tx.Rollback()
-			return err
+		at := Millis(db.Now())
+		for i, m := range pending {
+			if progress != nil {
+				progress(i, len(pending), m.Name)
+			}
+			if err := applyMigration(ctx, tx, db.Dialect, m, at); err != nil {
+				_ = tx.Rollback()
+				return err
+			}
+			slog.Debug("migration applied", "name", m.Name)
 		}
 		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("store: migrate %s: commit: %w", m.Name, err)
+			return fmt.Errorf("store: migrate: commit %d migrations: %w", len(pending), err)
 		}
-		slog.Debug("migration applied", "name", m.Name)
 	}
 	if progress != nil && len(pending) > 0 {
 		progress(len(pending), len(pending), "")

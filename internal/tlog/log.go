@@ -66,13 +66,14 @@ type Log struct {
 	origin   string
 	signer   note.Signer
 	verifier note.Verifier
+	cache    *hashCache // committed hashes for proofs (cache.go); nil reads the table
 }
 
 // New returns the log in db. origin is the checkpoint's first line (for Miz, the
 // log's URL prefix without scheme, e.g. "miz.ito.gov.ir/log"); signer signs
 // checkpoints and should be named origin; verifier is its public half.
 func New(db *store.DB, origin string, signer note.Signer, verifier note.Verifier) *Log {
-	return &Log{db: db, origin: origin, signer: signer, verifier: verifier}
+	return &Log{db: db, origin: origin, signer: signer, verifier: verifier, cache: newHashCache()}
 }
 
 // Origin returns the log's origin line.

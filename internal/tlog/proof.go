@@ -22,14 +22,14 @@ const proofHeader = "c2sp.org/tlog-proof@v1"
 func (l *Log) InclusionProof(ctx context.Context, index, size int64) (tlog.RecordProof, error) {
 	var p tlog.RecordProof
 	err := l.db.View(ctx, func(tx *store.Tx) error {
-		if err := checkSize(ctx, tx, size); err != nil {
+		if err := l.checkSize(ctx, tx, size); err != nil {
 			return err
 		}
 		if index < 0 || index >= size {
 			return fmt.Errorf("index outside the tree: %w", store.ErrNotFound)
 		}
 		var err error
-		p, err = tlog.ProveRecord(size, index, hashReader(ctx, tx))
+		p, err = tlog.ProveRecord(size, index, l.proofReader(ctx, tx))
 		return err
 	})
 	if err != nil {
@@ -43,20 +43,37 @@ func (l *Log) InclusionProof(ctx context.Context, index, size int64) (tlog.Recor
 func (l *Log) ConsistencyProof(ctx context.Context, oldSize, newSize int64) (tlog.TreeProof, error) {
 	var p tlog.TreeProof
 	err := l.db.View(ctx, func(tx *store.Tx) error {
-		if err := checkSize(ctx, tx, newSize); err != nil {
+		if err := l.checkSize(ctx, tx, newSize); err != nil {
 			return err
 		}
 		if oldSize < 0 || oldSize > newSize {
 			return fmt.Errorf("old size outside the tree: %w", store.ErrNotFound)
 		}
 		var err error
-		p, err = tlog.ProveTree(newSize, oldSize, hashReader(ctx, tx))
+		p, err = tlog.ProveTree(newSize, oldSize, l.proofReader(ctx, tx))
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tlog: consistency proof %d→%d: %w", oldSize, newSize, err)
 	}
 	return p, nil
+}
+
+// checkSize checks size for a proof in the read-only transaction tx, through the
+// cache unless the log has none.
+func (l *Log) checkSize(ctx context.Context, tx *store.Tx, size int64) error {
+	if l.cache == nil {
+		return checkSize(ctx, tx, size)
+	}
+	return l.cache.checkSize(ctx, tx, size)
+}
+
+// proofReader returns the hash reader proofs use in the read-only transaction tx.
+func (l *Log) proofReader(ctx context.Context, tx *store.Tx) tlog.HashReader {
+	if l.cache == nil {
+		return hashReader(ctx, tx)
+	}
+	return l.cache.reader(ctx, tx)
 }
 
 // Proof is a parsed proof bundle.

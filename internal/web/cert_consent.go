@@ -116,7 +116,11 @@ func (s *Server) consentPrintForPDF(w http.ResponseWriter, r *http.Request) {
 // renderPrint renders a stand-alone printable page (its "print" template).
 func (s *Server) renderPrint(w http.ResponseWriter, r *http.Request, name string, p *Page) {
 	var buf bytes.Buffer
-	if err := s.r.pages[name].ExecuteTemplate(&buf, "print", p); err != nil {
+	t, err := s.r.page(name)
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "print", p)
+	}
+	if err != nil {
 		s.Log.Error("render failed", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -32,9 +32,9 @@ func (s *Server) AddIncidentPanel(panel IncidentPanel) {
 
 // Partial renders the "content" template of page name with p, for panels.
 func (s *Server) Partial(name string, p *Page) (template.HTML, error) {
-	t, ok := s.r.pages[name]
-	if !ok {
-		return "", errors.New("web: no template " + name)
+	t, err := s.r.page(name)
+	if err != nil {
+		return "", err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "content", p); err != nil {

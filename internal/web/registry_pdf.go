@@ -52,7 +52,11 @@ func (s *Server) certificatePrint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.r.pages["certificate_print"].ExecuteTemplate(&buf, "print", p); err != nil {
+	t, err := s.r.page("certificate_print")
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "print", p)
+	}
+	if err != nil {
 		s.Log.Error("render failed", "page", "certificate_print", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

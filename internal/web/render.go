@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/itoir/miz/internal/httpauth"
@@ -84,11 +85,50 @@ func (p *Page) Editor() bool {
 // SignedIn reports whether a principal is logged in.
 func (p *Page) SignedIn() bool { return p.Caller != nil && p.Caller.Principal != nil }
 
-// renderer holds the templates, parsed once at start: each page is the layout plus
-// its own file.
+// renderer holds the templates: each page is the layout plus its own file. The
+// layout is parsed at start and each page on its first use, once (issue 18: parsing
+// all 80-odd pages was a fifth of a cold start, and most pages of a given desk are
+// never shown); TestEveryTemplateParses parses them all.
 type renderer struct {
+	layout *template.Template // never executed itself: pages execute clones of it
+	known  map[string]bool    // page names, from the embedded files
+	mu     sync.RWMutex
 	pages  map[string]*template.Template
 	assets *assets
+}
+
+// page returns the parsed template of page name, parsing it on first use.
+func (r *renderer) page(name string) (*template.Template, error) {
+	r.mu.RLock()
+	t, ok := r.pages[name]
+	r.mu.RUnlock()
+	if ok {
+		return t, nil
+	}
+	if !r.known[name] {
+		return nil, fmt.Errorf("web: no template %q", name)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if t, ok := r.pages[name]; ok {
+		return t, nil
+	}
+	t, err := template.Must(r.layout.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse %s: %w", name, err)
+	}
+	r.pages[name] = t
+	return t, nil
+}
+
+// parseAll parses every page now.
+func (r *renderer) parseAll() error {
+	for name := range r.known {
+		if _, err := r.page(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newRenderer(a *assets) (*renderer, error) {
@@ -152,21 +192,15 @@ func newRenderer(a *assets) (*renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
-	r := &renderer{pages: map[string]*template.Template{}, assets: a}
+	r := &renderer{layout: layout, known: map[string]bool{}, pages: map[string]*template.Template{}, assets: a}
 	entries, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range entries {
-		name := strings.TrimPrefix(e, "templates/")
-		if name == "layout.html" {
-			continue
+		if name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html"); name != "layout" {
+			r.known[name] = true
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, e)
-		if err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", name, err)
-		}
-		r.pages[strings.TrimSuffix(name, ".html")] = t
 	}
 	return r, nil
 }
@@ -174,9 +208,9 @@ func newRenderer(a *assets) (*renderer, error) {
 // render writes a page with status; rendering into a buffer first means a template
 // error never leaves half a page.
 func (r *renderer) render(w http.ResponseWriter, status int, name string, p *Page) error {
-	t, ok := r.pages[name]
-	if !ok {
-		return fmt.Errorf("web: no template %q", name)
+	t, err := r.page(name)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
@@ -184,7 +218,7 @@ func (r *renderer) render(w http.ResponseWriter, status int, name string, p *Pag
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 
