@@ -6,6 +6,7 @@ import (
 
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/course"
+	"github.com/itoir/miz/internal/keys"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/whitehat"
 )
@@ -38,5 +39,8 @@ func verifyAttendance(in certify.VerifyInput, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, " (no proof given: log inclusion not checked)")
 	}
 	fmt.Fprintln(stdout)
+	if w := keys.RevokedWarning(in.JWKS, v.KeyID); w != "" { // issue 19: signed before a compromise
+		fmt.Fprintln(stdout, w)
+	}
 	return 0
 }

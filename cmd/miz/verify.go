@@ -14,6 +14,7 @@ import (
 	"github.com/itoir/miz/internal/cert/report"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/course"
+	"github.com/itoir/miz/internal/keys"
 )
 
 // runVerify is `miz verify CERT.jws|CERT.json|REPORT.json [--proof FILE] [--key JWKS_FILE]
@@ -71,6 +72,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprint(stdout, " (no proof given: log inclusion not checked)")
 	}
 	fmt.Fprintln(stdout)
+	if w := keys.RevokedWarning(in.JWKS, v.KeyID); w != "" { // issue 19: signed before a compromise
+		fmt.Fprintln(stdout, w)
+	}
 	return 0
 }
 
