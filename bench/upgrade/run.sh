@@ -28,7 +28,7 @@ if [ "${1:-}" = "--probe" ]; then probe=1; shift; fi
 newest=$(ls "$root"/internal/store/migrations/ | sort | tail -1)
 added=$(git -C "$root" log --diff-filter=A --format=%H -1 -- "internal/store/migrations/$newest")
 old=${1:-$added^}
-[ $probe = 1 ] && old=HEAD
+if [ $probe = 1 ]; then old=$(git -C "$root" rev-parse HEAD); fi
 tmp=$(mktemp -d)
 schema="upg_$(date +%s)_$$"
 pids=()
@@ -137,4 +137,8 @@ fi
 code2=$(open_case "$pb" "$tok")
 [ "$(read_case "$pa" "$tok" "$code2")" = 200 ] || fail "case $code2 opened through new B is not readable through new A"
 pass "both instances upgraded; case $code2 opened through B is read through A"
-echo "upgrade from $(git -C "$root" rev-parse --short "$old") to the working tree: PASS"
+if [ $probe = 1 ]; then
+  echo "upgrade from $(git -C "$root" rev-parse --short "$old") to it plus an additive, then a breaking probe migration: PASS"
+else
+  echo "upgrade from $(git -C "$root" rev-parse --short "$old") to the working tree: PASS"
+fi
