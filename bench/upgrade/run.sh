@@ -2,6 +2,13 @@
 # Rolling upgrade between two commits of the tree, on PostgreSQL (issue 19):
 #
 #   MIZ_TEST_POSTGRES_URL=postgres://… bench/upgrade/run.sh [OLD_COMMIT]
+#   MIZ_TEST_POSTGRES_URL=postgres://… bench/upgrade/run.sh --probe
+#
+# --probe: the old binary is HEAD, the new one HEAD plus an additive probe migration
+# (9990_upgrade_probe.sql, only in a temporary worktree, never committed), and a third
+# build adds a breaking one (9991, "-- miz:breaking"). It shows the readiness rule of
+# docs/OPERATIONS.md "Upgrades": the old instance's /readyz stays 200 while the schema
+# is newer by additive migrations only, and turns 503 once a breaking one is applied.
 #
 # OLD_COMMIT defaults to the parent of the commit that added the newest migration, so
 # that the upgrade applies at least one. It builds the old binary in a temporary git
@@ -16,9 +23,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 : "${MIZ_TEST_POSTGRES_URL:?set MIZ_TEST_POSTGRES_URL}"
+probe=0
+if [ "${1:-}" = "--probe" ]; then probe=1; shift; fi
 newest=$(ls "$root"/internal/store/migrations/ | sort | tail -1)
 added=$(git -C "$root" log --diff-filter=A --format=%H -1 -- "internal/store/migrations/$newest")
 old=${1:-$added^}
+if [ $probe = 1 ]; then old=$(git -C "$root" rev-parse HEAD); fi
 tmp=$(mktemp -d)
 schema="upg_$(date +%s)_$$"
 pids=()
@@ -26,6 +36,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   git -C "$root" worktree remove --force "$tmp/old" 2>/dev/null || true
+  git -C "$root" worktree remove --force "$tmp/new" 2>/dev/null || true
   psql -q "$MIZ_TEST_POSTGRES_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
@@ -34,11 +45,22 @@ fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do echo "--- $f"; tail -5 "$f";
 pass() { echo "PASS: $*"; }
 
 echo "old: $(git -C "$root" log --format='%h %s' -1 "$old" | cut -c1-80)"
-echo "new: working tree at $(git -C "$root" log --format='%h' -1)"
 git -C "$root" worktree add --detach "$tmp/old" "$old" >/dev/null 2>&1
 (cd "$tmp/old" && timeout 30m go build -o "$tmp/miz-old" ./cmd/miz)
-(cd "$root" && timeout 30m go build -o "$tmp/miz-new" ./cmd/miz)
-pass "built both binaries"
+if [ $probe = 1 ]; then
+  echo "new: HEAD plus 9990_upgrade_probe.sql (additive); newer: plus 9991 (breaking)"
+  git -C "$root" worktree add --detach "$tmp/new" HEAD >/dev/null 2>&1
+  mig="$tmp/new/internal/store/migrations"
+  printf -- '-- upgrade probe (bench/upgrade/run.sh --probe): additive\nCREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY, note TEXT);\n' > "$mig/9990_upgrade_probe.sql"
+  (cd "$tmp/new" && timeout 30m go build -o "$tmp/miz-new" ./cmd/miz)
+  printf -- '-- upgrade probe: a column goes\n-- miz:breaking\nALTER TABLE upgrade_probe DROP COLUMN note;\n' > "$mig/9991_upgrade_probe_drop.sql"
+  (cd "$tmp/new" && timeout 30m go build -o "$tmp/miz-newer" ./cmd/miz)
+  pass "built three binaries"
+else
+  echo "new: working tree at $(git -C "$root" log --format='%h' -1)"
+  (cd "$root" && timeout 30m go build -o "$tmp/miz-new" ./cmd/miz)
+  pass "built both binaries"
+fi
 
 psql -q "$MIZ_TEST_POSTGRES_URL" -c "CREATE SCHEMA $schema" >/dev/null
 case "$MIZ_TEST_POSTGRES_URL" in *\?*) db="$MIZ_TEST_POSTGRES_URL&search_path=$schema" ;; *) db="$MIZ_TEST_POSTGRES_URL?search_path=$schema" ;; esac
@@ -85,7 +107,13 @@ pass "new A migrated ($(grep -c migrating "$tmp/a.log") step(s)) and serves"
 st=$(read_case "$pb" "$tok" "$code")
 [ "$st" = 200 ] || fail "old B answers $st for case $code after the migration"
 pass "old B still answers requests on the newer schema"
-echo "note: old B /readyz now answers $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$pb/readyz") (503: a load balancer stops sending it new requests)"
+ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$pb/readyz")
+if [ $probe = 1 ]; then
+  [ "$ready" = 200 ] || fail "old B /readyz answers $ready on a schema newer only by an additive migration"
+  pass "old B /readyz still 200 ($(curl -s "http://127.0.0.1:$pb/readyz")): the load balancer keeps it"
+else
+  echo "note: old B /readyz now answers $ready (200 when the old binary has the additive-schema rule of issue 19; 503 before it)"
+fi
 
 pc=$(free_port); mkdir -p "$tmp/data-c"
 if timeout 60 "$tmp/miz-old" serve --db "$db" --data "$tmp/data-c" --addr "127.0.0.1:$pc" >"$tmp/c.log" 2>&1; then
@@ -94,9 +122,23 @@ fi
 grep -q "refusing to start" "$tmp/c.log" || fail "old C did not say why it refused"
 pass "a third old instance refuses to start: $(grep -o 'database schema is version [0-9]* but this binary knows only [0-9]*' "$tmp/c.log" | head -1)"
 
-stop b
-start b "$tmp/miz-new" "$pb"
+if [ $probe = 1 ]; then
+  stop a
+  start a "$tmp/miz-newer" "$pa"
+  ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$pb/readyz")
+  [ "$ready" = 503 ] || fail "old B /readyz answers $ready after a breaking migration, want 503"
+  pass "after the breaking migration 9991 old B /readyz is 503: $(curl -s "http://127.0.0.1:$pb/readyz" | head -1)"
+  stop b
+  start b "$tmp/miz-newer" "$pb"
+else
+  stop b
+  start b "$tmp/miz-new" "$pb"
+fi
 code2=$(open_case "$pb" "$tok")
 [ "$(read_case "$pa" "$tok" "$code2")" = 200 ] || fail "case $code2 opened through new B is not readable through new A"
 pass "both instances upgraded; case $code2 opened through B is read through A"
-echo "upgrade from $(git -C "$root" rev-parse --short "$old") to the working tree: PASS"
+if [ $probe = 1 ]; then
+  echo "upgrade from $(git -C "$root" rev-parse --short "$old") to it plus an additive, then a breaking probe migration: PASS"
+else
+  echo "upgrade from $(git -C "$root" rev-parse --short "$old") to the working tree: PASS"
+fi

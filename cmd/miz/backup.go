@@ -33,19 +33,14 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	keep, err := parseKeep(keepArg)
 	if (out == "") == (dir == "") || err != nil {
-		fmt.Fprintln(stderr, "usage: miz backup --out FILE | --dir DIR [--keep N] [--data DIR] [--db URL]\n       miz backup drill --dir DIR [--data DIR] [--db URL] [--base-url URL]")
+		fmt.Fprintln(stderr, "usage: miz backup --out FILE | --dir DIR|s3://BUCKET/PREFIX [--keep N] [--data DIR] [--db URL]\n       miz backup drill --dir DIR|s3://BUCKET/PREFIX [--data DIR] [--db URL] [--base-url URL]")
 		return 2
 	}
-	if dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			fmt.Fprintln(stderr, "miz backup:", err)
+	if out != "" {
+		if _, err := os.Stat(out); err == nil {
+			fmt.Fprintf(stderr, "miz backup: %s already exists: choose another name or remove it first\n", out)
 			return 1
 		}
-		out = filepath.Join(dir, backupName(time.Now()))
-	}
-	if _, err := os.Stat(out); err == nil {
-		fmt.Fprintf(stderr, "miz backup: %s already exists: choose another name or remove it first\n", out)
-		return 1
 	}
 	if cfg.DB == "" {
 		if _, err := os.Stat(filepath.Join(cfg.Data, "miz.db")); err != nil {
@@ -53,8 +48,24 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return 1
 		}
 	}
+	var tgt backupTarget
+	if dir != "" { // a directory or s3://BUCKET/PREFIX (issue 19)
+		if tgt, err = openBackupTarget(ctx, cfg, dir); err != nil {
+			fmt.Fprintln(stderr, "miz backup:", err)
+			return 1
+		}
+	}
 	start := time.Now()
-	m, size, err := writeBackup(ctx, cfg, out, stderr)
+	var m *backup.Manifest
+	var size int64
+	if tgt != nil {
+		out, err = takeBackup(ctx, tgt, backupName(start), func(file string) error {
+			m, size, err = writeBackup(ctx, cfg, file, stderr)
+			return err
+		})
+	} else {
+		m, size, err = writeBackup(ctx, cfg, out, stderr)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "miz backup:", err)
 		return 1
@@ -63,8 +74,8 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	for _, t := range m.Tables {
 		rows += t.Rows
 	}
-	if dir != "" && keep > 0 {
-		removed, err := pruneBackups(dir, keep)
+	if tgt != nil && keep > 0 {
+		removed, err := tgt.prune(ctx, keep)
 		for _, f := range removed {
 			fmt.Fprintf(stdout, "removed %s (keeping the %d newest)\n", f, keep)
 		}

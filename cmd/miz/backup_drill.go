@@ -65,30 +65,50 @@ func recordGood(ctx context.Context, cfg Config, g backup.Good) error {
 	return backup.RecordGood(ctx, db, g)
 }
 
-// drillBackups drills the archives in dir newest first and returns the first good one.
+// drillBackups drills the archives in dir (a directory or s3://BUCKET/PREFIX) newest first and returns the first good one.
 // The error is non-nil when the newest one is not good (or none is).
 func drillBackups(ctx context.Context, cfg Config, dir string, out io.Writer) (*backup.Good, error) {
-	files, err := listBackups(dir)
+	tgt, err := openBackupTarget(ctx, cfg, dir) // a directory or s3://… (issue 19)
+	if err != nil {
+		return nil, err
+	}
+	files, err := tgt.list(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("no backup (miz-*.tar.gz) in %s", dir)
+		return nil, fmt.Errorf("no backup (miz-*.tar.gz) in %s", tgt)
 	}
+	scratch, err := os.MkdirTemp("", "miz-drill-fetch-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
 	var failures []error
-	for _, f := range files {
-		good, err := drillOne(ctx, cfg, f)
+	for _, name := range files {
+		shown := name
+		if tgt.dir() == "" {
+			shown = tgt.String() + name
+		}
+		f, err := tgt.fetch(ctx, name, scratch)
+		var good *backup.Good
 		if err == nil {
-			fmt.Fprintf(out, "ok %s\n", f)
+			good, err = drillOne(ctx, cfg, f)
+			if tgt.dir() == "" {
+				_ = os.Remove(f)
+			}
+		}
+		if err == nil {
+			fmt.Fprintf(out, "ok %s\n", shown)
 			return good, errors.Join(failures...)
 		}
-		fmt.Fprintf(out, "FAIL %s: %v\n", f, err)
-		failures = append(failures, fmt.Errorf("%s: %w", filepath.Base(f), err))
+		fmt.Fprintf(out, "FAIL %s: %v\n", shown, err)
+		failures = append(failures, fmt.Errorf("%s: %w", filepath.Base(name), err))
 		if ctx.Err() != nil {
 			break
 		}
 	}
-	return nil, fmt.Errorf("no backup in %s passes the drill: %w", dir, errors.Join(failures...))
+	return nil, fmt.Errorf("no backup in %s passes the drill: %w", tgt, errors.Join(failures...))
 }
 
 // drillOne restores one archive into a scratch directory and runs the same checks an

@@ -87,17 +87,22 @@ func (m *Main) registerBackupJob(db *store.DB) {
 // scheduledBackup takes a backup into cfg.BackupDir, applies the retention, and drills
 // the newest backups until one proves good, recording it for the metric.
 func scheduledBackup(ctx context.Context, db *store.DB, cfg Config, logf func(msg string, args ...any)) error {
-	if err := os.MkdirAll(cfg.BackupDir, 0o700); err != nil {
+	tgt, err := openBackupTarget(ctx, cfg, cfg.BackupDir) // a directory or s3://… (issue 19)
+	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	out := filepath.Join(cfg.BackupDir, backupName(time.Now()))
-	man, size, err := writeBackupFrom(ctx, db, cfg, out, io.Discard)
+	var man *backup.Manifest
+	var size int64
+	out, err := takeBackup(ctx, tgt, backupName(time.Now()), func(file string) error {
+		man, size, err = writeBackupFrom(ctx, db, cfg, file, io.Discard)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	logf("backup taken", "file", out, "bytes", size, "audit_head", man.AuditHead)
 	if cfg.BackupKeep > 0 {
-		removed, err := pruneBackups(cfg.BackupDir, cfg.BackupKeep)
+		removed, err := tgt.prune(ctx, cfg.BackupKeep)
 		for _, f := range removed {
 			logf("backup removed by retention", "file", f, "keep", cfg.BackupKeep)
 		}

@@ -57,9 +57,12 @@ type Config struct {
 
 	LogFormat            string        `flag:"log-format" env:"LOG_FORMAT" yaml:"log_format" help:"text or json (one JSON object a line, with request_id)"`
 	ShutdownGrace        time.Duration `flag:"shutdown-grace" env:"SHUTDOWN_GRACE" yaml:"shutdown_grace" help:"on SIGTERM, how long requests and running jobs may take to finish before the process exits"`
-	BackupDir            string        `flag:"backup-dir" env:"BACKUP_DIR" yaml:"backup_dir" help:"take a backup into this directory every --backup-every, keep --backup-keep of them, and drill the newest (empty: no scheduled backups)"`
+	BackupDir            string        `flag:"backup-dir" env:"BACKUP_DIR" yaml:"backup_dir" help:"take a backup into this directory (or s3://BUCKET/PREFIX) every --backup-every, keep --backup-keep of them, and drill the newest (empty: no scheduled backups)"`
 	BackupEvery          time.Duration `flag:"backup-every" env:"BACKUP_EVERY" yaml:"backup_every" help:"how often the scheduled backup runs"`
 	BackupKeep           int           `flag:"backup-keep" env:"BACKUP_KEEP" yaml:"backup_keep" help:"how many scheduled backups to keep"`
+	BackupS3Endpoint     string        `flag:"backup-s3-endpoint" env:"BACKUP_S3_ENDPOINT" yaml:"backup_s3_endpoint" help:"S3 endpoint for backups to s3://BUCKET/PREFIX (empty: the document store's --s3-endpoint)"`
+	BackupS3AccessKey    string        `flag:"backup-s3-access-key" env:"BACKUP_S3_ACCESS_KEY" yaml:"backup_s3_access_key" help:"S3 access key for backups (empty: --s3-access-key)"`
+	BackupS3SecretKey    string        `flag:"backup-s3-secret-key" env:"BACKUP_S3_SECRET_KEY" yaml:"backup_s3_secret_key" secret:"true" help:"S3 secret key for backups (empty: --s3-secret-key)"`
 	VATRate              string        `flag:"vat-rate" env:"VAT_RATE" yaml:"vat_rate" help:"VAT on invoices in percent, e.g. 10 or 9.5 (§6)"`
 	PaymentGatewayURL    string        `flag:"payment-gateway-url" env:"PAYMENT_GATEWAY_URL" yaml:"payment_gateway_url" help:"payment page of the payment gateway (empty: payers pay by bank transfer only)"`
 	PaymentGatewaySecret string        `flag:"payment-gateway-secret" env:"PAYMENT_GATEWAY_SECRET" yaml:"payment_gateway_secret" secret:"true" help:"key shared with the payment gateway that signs its callbacks (HMAC-SHA256)"`

@@ -5,6 +5,7 @@ import (
 
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/course"
+	"github.com/itoir/miz/internal/keys"
 	"github.com/itoir/miz/internal/store"
 	"github.com/itoir/miz/internal/whitehat"
 )
@@ -26,5 +27,5 @@ func (m *Main) buildCourses(db *store.DB) (*course.Courses, *whitehat.Programme)
 // the verdict in the same words as for a CERTIFY certificate.
 func verifyAttendance(in certify.VerifyInput, stdout, stderr io.Writer) int {
 	v, err := course.Verify(in)
-	return printVerdict(stdout, stderr, err, v.LogIndex, "OK %s: certificate of attendance, %s, signed by key %s", v.Number, v.Status, v.KeyID)
+	return printVerdict(stdout, stderr, err, v.LogIndex, keys.RevokedWarning(in.JWKS, v.KeyID), "OK %s: certificate of attendance, %s, signed by key %s", v.Number, v.Status, v.KeyID)
 }

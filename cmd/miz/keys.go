@@ -8,18 +8,19 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/keys"
-	"github.com/itoir/miz/internal/store"
 )
 
-const keysUsage = "usage: miz keys <list|rotate> [--data DIR] [--db URL]"
+const keysUsage = "usage: miz keys <list|rotate> [--data DIR] [--db URL] | miz keys revoke KID --reason TEXT [--at TIME]"
 
 // runKeys is `miz keys list` (the signing key ring: key IDs, creation times, which is
 // active) and `miz keys rotate` (a new active key; the older ones stay published so
 // that what they signed keeps verifying). Servers read the ring at start: restart every
 // instance after a rotation. The rotation is audited when the desk's database opens.
 func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "revoke" { // issue 19: a compromised key
+		return runKeysRevoke(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "list" && args[0] != "rotate") {
 		fmt.Fprintln(stderr, keysUsage)
 		return 2
@@ -49,32 +50,11 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "rotated: %s is active, %s stays published for verification; restart every instance\n", k.ID, old.ID)
 	}
-	for _, k := range ring.Keys() {
-		mark := " "
-		if k.ID == ring.Active().ID {
-			mark = "*"
-		}
-		fmt.Fprintf(stdout, "%s %s created %s\n", mark, k.ID, k.Created.UTC().Format(time.RFC3339))
-	}
+	printRing(stdout, ring)
 	return 0
 }
 
 // auditRotation records the rotation in the desk's audit chain.
 func auditRotation(ctx context.Context, cfg Config, from, to string) error {
-	if cfg.DB == "" {
-		if _, err := os.Stat(filepath.Join(cfg.Data, "miz.db")); err != nil {
-			return fmt.Errorf("no database in %s", cfg.Data)
-		}
-	}
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
-	return db.Update(ctx, func(tx *store.Tx) error {
-		return audit.Record(ctx, tx, "system", "keys.rotated", "signing_key", to, map[string]any{"previous": from})
-	})
+	return auditKeyEvent(ctx, cfg, "keys.rotated", to, map[string]any{"previous": from})
 }

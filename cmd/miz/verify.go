@@ -14,6 +14,7 @@ import (
 	"github.com/itoir/miz/internal/cert/report"
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/course"
+	"github.com/itoir/miz/internal/keys"
 )
 
 // runVerify is `miz verify CERT.jws|CERT.json|REPORT.json [--proof FILE] [--key JWKS_FILE]
@@ -60,13 +61,13 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return verifyAttendance(in, stdout, stderr)
 	}
 	v, err := certify.Verify(in)
-	return printVerdict(stdout, stderr, err, v.LogIndex, "OK %s: %s, signed by key %s", v.Number, v.Status, v.KeyID)
+	return printVerdict(stdout, stderr, err, v.LogIndex, keys.RevokedWarning(in.JWKS, v.KeyID), "OK %s: %s, signed by key %s", v.Number, v.Status, v.KeyID)
 }
 
 // printVerdict ends `miz verify` for a certificate: NOT VALID with the reason
-// (exit 1), or the OK line (format, args) and where the transparency log holds the
-// certificate (exit 0).
-func printVerdict(stdout, stderr io.Writer, err error, logIndex int64, format string, args ...any) int {
+// (exit 1), or the OK line (format, args), where the transparency log holds the
+// certificate, and the warning of a since-revoked key if there is one (exit 0).
+func printVerdict(stdout, stderr io.Writer, err error, logIndex int64, warning, format string, args ...any) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "miz verify: NOT VALID:", err)
 		return 1
@@ -78,6 +79,9 @@ func printVerdict(stdout, stderr io.Writer, err error, logIndex int64, format st
 		fmt.Fprint(stdout, " (no proof given: log inclusion not checked)")
 	}
 	fmt.Fprintln(stdout)
+	if warning != "" { // issue 19: signed by a key revoked later (before its compromise)
+		fmt.Fprintln(stdout, warning)
+	}
 	return 0
 }
 

@@ -40,8 +40,9 @@ func SplitCredential(b []byte, claims any) (jws string, shown bool, err error) {
 }
 
 // VerifyCredential is VerifyJWS with the failure said for a person: an unknown
-// key ID, an altered or forged signature, or an unreadable credential. The error
-// still wraps ErrUnknownKey, ErrBadSignature or ErrMalformed.
+// key ID, an altered or forged signature, a key revoked before the credential's
+// date, or an unreadable credential. The error still wraps ErrUnknownKey,
+// ErrBadSignature, ErrRevokedKey or ErrMalformed.
 func VerifyCredential(jws string, jwks []byte) (payload []byte, kid string, err error) {
 	payload, kid, err = VerifyJWS(jws, jwks)
 	switch {
@@ -49,6 +50,8 @@ func VerifyCredential(jws string, jwks []byte) (payload []byte, kid string, err 
 		return nil, kid, reason{fmt.Sprintf("signed with an unknown key ID (%s): not one of the issuer's published keys", kid), err}
 	case errors.Is(err, ErrBadSignature):
 		return nil, kid, reason{"the signature does not match: the credential was altered or forged", err}
+	case errors.Is(err, ErrRevokedKey): // issue 19: the message already names the key, time and reason
+		return nil, kid, err
 	case err != nil:
 		return nil, kid, reason{fmt.Sprintf("the credential cannot be read: %v", err), err}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 )
@@ -29,17 +30,31 @@ var (
 // JWKS returns the JSON Web Key Set (RFC 7517) of every key of the ring, oldest first,
 // each as an OKP/Ed25519 key with its kid, "use": "sig" and "alg": "EdDSA". Publishing
 // all keys, not just the active one, keeps certificates signed before a rotation
-// verifiable.
+// verifiable. A revoked key (issue 19) also carries "revoked_at" (RFC 3339) and
+// "revocation_reason", which VerifyJWS and RevocationIn read.
 func (r *Ring) JWKS() []byte {
-	set := jose.JSONWebKeySet{}
+	var set struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	set.Keys = []json.RawMessage{}
 	for _, k := range r.Keys() {
-		set.Keys = append(set.Keys, jose.JSONWebKey{
-			Key: k.Public, KeyID: k.ID, Use: "sig", Algorithm: string(jose.EdDSA),
-		})
+		raw, err := json.Marshal(jose.JSONWebKey{Key: k.Public, KeyID: k.ID, Use: "sig", Algorithm: string(jose.EdDSA)})
+		if err == nil && k.Revoked != nil {
+			var m map[string]any
+			if err = json.Unmarshal(raw, &m); err == nil {
+				m["revoked_at"] = k.Revoked.At.UTC().Format(time.RFC3339)
+				m["revocation_reason"] = k.Revoked.Reason
+				raw, err = json.Marshal(m)
+			}
+		}
+		if err != nil {
+			// Marshalling Ed25519 public keys cannot fail; a failure is a bug.
+			panic(fmt.Sprintf("keys: marshal jwks: %v", err))
+		}
+		set.Keys = append(set.Keys, raw)
 	}
 	raw, err := json.Marshal(set)
 	if err != nil {
-		// Marshalling Ed25519 public keys cannot fail; a failure is a bug.
 		panic(fmt.Sprintf("keys: marshal jwks: %v", err))
 	}
 	return raw
@@ -70,8 +85,9 @@ func (r *Ring) SignJWS(payload []byte) (string, error) {
 
 // VerifyJWS checks a compact EdDSA JWS against a JSON Web Key Set and returns its
 // payload and the kid that signed it. It needs nothing but its arguments, so it works
-// offline with a JWKS saved from Miz. Errors wrap ErrMalformed, ErrUnknownKey or
-// ErrBadSignature. The "typ" header is not checked here; callers that accept only
+// offline with a JWKS saved from Miz. Errors wrap ErrMalformed, ErrUnknownKey,
+// ErrBadSignature or ErrRevokedKey (the key set marks kid revoked and the payload is
+// dated at or after the compromise, or undated; the payload and kid are returned). The "typ" header is not checked here; callers that accept only
 // certificates check the payload themselves.
 func VerifyJWS(compact string, jwks []byte) (payload []byte, kid string, err error) {
 	var set jose.JSONWebKeySet
@@ -98,7 +114,7 @@ func VerifyJWS(compact string, jwks []byte) (payload []byte, kid string, err err
 			continue
 		}
 		if payload, err := obj.Verify(k.Key); err == nil {
-			return payload, kid, nil
+			return payload, kid, checkRevoked(jwks, kid, payload)
 		}
 	}
 	return nil, kid, fmt.Errorf("keys: verify jws: kid %q: %w", kid, ErrBadSignature)

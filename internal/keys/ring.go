@@ -35,7 +35,9 @@ type Key struct {
 	// Created is when the key was generated or imported into the ring.
 	Created time.Time
 	// Public is the verification key.
-	Public  ed25519.PublicKey
+	Public ed25519.PublicKey
+	// Revoked is set once the key is known compromised (see Revoke); nil otherwise.
+	Revoked *Revocation
 	private ed25519.PrivateKey
 }
 
@@ -59,8 +61,9 @@ type manifest struct {
 }
 
 type manifestEntry struct {
-	ID      string    `json:"kid"`
-	Created time.Time `json:"created"`
+	ID      string      `json:"kid"`
+	Created time.Time   `json:"created"`
+	Revoked *Revocation `json:"revoked,omitempty"`
 }
 
 // Open opens the key ring in dir, creating the directory and a first active key when
@@ -100,6 +103,7 @@ func Open(dir string, now func() time.Time) (*Ring, error) {
 			return nil, fmt.Errorf("keys: open %s: file %s.pem holds key %s", dir, e.ID, k.ID)
 		}
 		k.Created = e.Created.UTC()
+		k.Revoked = e.Revoked
 		r.keys = append(r.keys, k)
 		if k.ID == m.Active {
 			r.active = k
@@ -182,7 +186,7 @@ func (r *Ring) addLocked(k *Key) error {
 func (r *Ring) saveManifestLocked() error {
 	m := manifest{Active: r.active.ID}
 	for _, k := range r.keys {
-		m.Keys = append(m.Keys, manifestEntry{ID: k.ID, Created: k.Created})
+		m.Keys = append(m.Keys, manifestEntry{ID: k.ID, Created: k.Created, Revoked: k.Revoked})
 	}
 	raw, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

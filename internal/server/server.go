@@ -74,9 +74,16 @@ func Handler(o Options) http.Handler {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 			return
 		}
-		if err := o.DB.CheckSchema(ctx); err != nil {
+		// Issue 19, rolling upgrade: an older instance stays ready on a schema a newer
+		// binary extended additively, until it is replaced; a breaking one ends that.
+		newer, err := o.DB.CheckServing(ctx)
+		if err != nil {
 			w.Header().Set("Retry-After", "5")
 			http.Error(w, "database not migrated", http.StatusServiceUnavailable)
+			return
+		}
+		if newer > 0 {
+			_, _ = fmt.Fprintf(w, "ready (schema %d is newer than this binary's and additive: replace this instance)\n", newer)
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))

@@ -28,6 +28,9 @@ func prepareLedger(ctx context.Context, q querier, d Dialect, ms []Migration) ([
 	if err := addChecksumColumn(ctx, q, d); err != nil {
 		return nil, fmt.Errorf("store: migrate: upgrade schema_migrations: %w", err)
 	}
+	if err := addBreakingColumn(ctx, q, d); err != nil { // issue 19: rolling upgrades
+		return nil, fmt.Errorf("store: migrate: upgrade schema_migrations: %w", err)
+	}
 	applied, err := readLedger(ctx, q)
 	if err != nil {
 		return nil, err
@@ -144,5 +147,5 @@ func applyMigration(ctx context.Context, q querier, d Dialect, m Migration, at i
 		m.Version, m.Name, at, m.Checksum); err != nil {
 		return fmt.Errorf("store: migrate %s: record: %w", m.Name, err)
 	}
-	return nil
+	return recordBreaking(ctx, q, d, m)
 }
