@@ -224,9 +224,9 @@ func (r *renderer) render(w http.ResponseWriter, status int, name string, p *Pag
 
 // bytes renders the page name into a byte slice (for pages kept ready to send).
 func (r *renderer) bytes(name string, p *Page) ([]byte, error) {
-	t, ok := r.pages[name]
-	if !ok {
-		return nil, fmt.Errorf("web: no template %q", name)
+	t, err := r.page(name) // parsed on first use, like render
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
