@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -171,16 +172,8 @@ func splitNotes(text string) ([]string, error) {
 type ringVerifiers struct{ ring *keys.Ring }
 
 func (v ringVerifiers) Verifier(name string, hash uint32) (note.Verifier, error) {
-	vs, err := v.ring.NoteVerifiers(name)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range vs {
-		if x.KeyHash() == hash {
-			return x, nil
-		}
-	}
-	return nil, &note.UnknownVerifierError{Name: name, KeyHash: hash}
+	_, x, err := v.ring.NoteKey(name, hash)
+	return x, err
 }
 
 // openNote checks msg's signature under the key ring and reads the anchor it states.
@@ -198,6 +191,12 @@ func (an *Anchorer) openNote(msg, source string) (Anchor, error) {
 	}
 	if name != n.Sigs[0].Name {
 		return Anchor{}, fmt.Errorf("note names %q but is signed as %q", name, n.Sigs[0].Name)
+	}
+	// Issue 19: a key revoked as compromised from some time on signs nothing after
+	// it that is trusted — a thief could otherwise bless a cut or rewritten chain.
+	if k, _, err := an.Keys.NoteKey(n.Sigs[0].Name, n.Sigs[0].Hash); err == nil && k.Revoked != nil && !a.At.Before(k.Revoked.At) {
+		return Anchor{}, fmt.Errorf("%w: anchor #%d is signed by key %s at %s, at or after its compromise (%s, %s): not trusted",
+			keys.ErrRevokedKey, a.Number, k.ID, a.At.UTC().Format(time.RFC3339), k.Revoked.At.UTC().Format(time.RFC3339), k.Revoked.Reason)
 	}
 	a.Note, a.Source = msg, source
 	return a, nil

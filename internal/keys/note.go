@@ -50,6 +50,22 @@ func (r *Ring) NoteVerifiers(name string) ([]note.Verifier, error) {
 	return vs, nil
 }
 
+// NoteKey returns the key of the ring whose signed-note verifier under name has the
+// given key hash, with that verifier: the key that signed a note, so that a caller
+// can see whether it was revoked (issue 19) before trusting what the note says.
+func (r *Ring) NoteKey(name string, hash uint32) (*Key, note.Verifier, error) {
+	for _, k := range r.Keys() {
+		v, err := noteVerifier(name, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		if v.KeyHash() == hash {
+			return k, v, nil
+		}
+	}
+	return nil, nil, &note.UnknownVerifierError{Name: name, KeyHash: hash}
+}
+
 // NoteVerifierKey returns the active key as signed-note verifier key text
 // (name+hash+base64 of 0x01 and the public key), the form to publish so that anyone can
 // verify checkpoints offline with note.NewVerifier.
