@@ -44,8 +44,8 @@ func likePattern(key string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(key) + "%"
 }
 
-// where builds the WHERE clause of q.
-func (q Query) where() (string, []any) {
+// where builds the WHERE clause of q for a store whose text index is idx.
+func (q Query) where(idx textIndex) (string, []any) {
 	var conds []string
 	var args []any
 	text := q.Q
@@ -55,7 +55,7 @@ func (q Query) where() (string, []any) {
 	if key := persian.SearchKey(text); key != "" {
 		pat := likePattern(key)
 		number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
-		if narrow, nargs := candidates(key, number, holderID); narrow != "" {
+		if narrow, nargs := idx.candidates(key, number, holderID); narrow != "" {
 			conds, args = append(conds, narrow), append(args, nargs...)
 		}
 		conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
@@ -85,8 +85,12 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		q.Page = 1
 	}
 	res := Results{Page: q.Page, PerPage: PerPage, Items: []Certificate{}}
-	where, args := q.where()
 	err := r.DB.View(ctx, func(tx *store.Tx) error {
+		idx, err := textIndexOf(ctx, r.DB, tx)
+		if err != nil {
+			return err
+		}
+		where, args := q.where(idx)
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM certificates`+where, args...).Scan(&res.Total); err != nil {
 			return err
 		}
