@@ -27,12 +27,20 @@ type Query struct {
 	Page     int // 1-based
 }
 
+// MaxCount bounds how many matches a search counts (issue 18): counting every one
+// of tens of thousands of matches would read each of them. Past it, Total is
+// MaxCount and TotalCapped is set, and the page and the API say "more than".
+const MaxCount = 1000
+
 // Results is one page of a search.
 type Results struct {
-	Items   []Certificate `json:"items"`
-	Total   int           `json:"total"`
-	Page    int           `json:"page"`
-	PerPage int           `json:"per_page"`
+	Items []Certificate `json:"items"`
+	// Total is the number of matches, or MaxCount when TotalCapped.
+	Total int `json:"total"`
+	// TotalCapped says more than Total certificates match.
+	TotalCapped bool `json:"total_capped"`
+	Page        int  `json:"page"`
+	PerPage     int  `json:"per_page"`
 }
 
 // Pages is the number of pages of the search.
@@ -91,8 +99,12 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 			return err
 		}
 		where, args := q.where(idx)
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM certificates`+where, args...).Scan(&res.Total); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM certificates`+where+` LIMIT ?) m`,
+			append(args, MaxCount+1)...).Scan(&res.Total); err != nil {
 			return err
+		}
+		if res.Total > MaxCount {
+			res.Total, res.TotalCapped = MaxCount, true
 		}
 		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates`+where+
 			` ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, PerPage, (q.Page-1)*PerPage)...)

@@ -7,6 +7,8 @@
 -- must not fail there: without pg_trgm it creates nothing, and search keeps using
 -- the certificate_terms index of migration 0016 (correct, slower; see
 -- docs/BENCHMARKS.md "Registry search and staff queue, round two").
+-- fastupdate is off: certificates are issued a few at a time, and a GIN pending list
+-- (flushed only by vacuum) would make every search scan it linearly.
 -- The extension goes into schema public when that exists, so that dropping some
 -- other schema never drops it; the operator class is named with its schema.
 DO $$
@@ -27,7 +29,7 @@ BEGIN
     SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
         WHERE e.extname = 'pg_trgm';
     IF ext_schema IS NOT NULL THEN
-        EXECUTE format('CREATE INDEX certificates_product_trgm ON certificates USING gin (product_search %I.gin_trgm_ops)', ext_schema);
-        EXECUTE format('CREATE INDEX certificates_vendor_trgm ON certificates USING gin (vendor_search %I.gin_trgm_ops)', ext_schema);
+        EXECUTE format('CREATE INDEX certificates_product_trgm ON certificates USING gin (product_search %I.gin_trgm_ops) WITH (fastupdate = off)', ext_schema);
+        EXECUTE format('CREATE INDEX certificates_vendor_trgm ON certificates USING gin (vendor_search %I.gin_trgm_ops) WITH (fastupdate = off)', ext_schema);
     END IF;
 END $$;
