@@ -52,39 +52,57 @@ func likePattern(key string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(key) + "%"
 }
 
-// where builds the WHERE clause of q for a store whose text index is idx.
-func (q Query) where(idx textIndex) (string, []any) {
-	var conds []string
-	var args []any
+// source builds a query yielding the (id, issued_at) of every certificate matching
+// q, for a store whose text index is idx.
+func (q Query) source(idx textIndex) (string, []any) {
+	var filters []string
+	var fargs []any
+	if q.VendorID != "" {
+		filters, fargs = append(filters, `holder_id = ?`), append(fargs, persian.NormalizeID(q.VendorID))
+	}
+	if q.Category != "" {
+		filters, fargs = append(filters, `category = ?`), append(fargs, q.Category)
+	}
+	if q.Status != "" {
+		filters, fargs = append(filters, `status = ?`), append(fargs, string(q.Status))
+	}
 	text := q.Q
 	if utf8.RuneCountInString(text) > maxQuery {
 		text = string([]rune(text)[:maxQuery])
 	}
-	if key := persian.SearchKey(text); key != "" {
-		pat := likePattern(key)
-		number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
-		if narrow, nargs := idx.candidates(key, number, holderID); narrow != "" {
-			conds, args = append(conds, narrow), append(args, nargs...)
-		}
-		conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
-		args = append(args, pat, pat, number, holderID)
+	key := persian.SearchKey(text)
+	if key == "" {
+		return `SELECT id, issued_at FROM certificates` + whereAll(filters), fargs
 	}
-	if q.VendorID != "" {
-		conds = append(conds, `holder_id = ?`)
-		args = append(args, persian.NormalizeID(q.VendorID))
+	pat := likePattern(key)
+	number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
+	like := `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\')`
+	if idx == sqliteFTS && utf8.RuneCountInString(key) >= trigramMin {
+		// The FTS5 table holds the search keys and the filtered columns itself, so
+		// matching, the exact LIKE check, the filters and the order read only it;
+		// the exact number and national-ID matches come from certificates.
+		args := append([]any{ftsPhrase(key), pat, pat}, fargs...)
+		args = append(append(args, number, holderID), fargs...)
+		return `SELECT rowid AS id, issued_at FROM certificate_fts` +
+			whereAll(append([]string{`certificate_fts MATCH ?`, like}, filters...)) +
+			` UNION SELECT id, issued_at FROM certificates` +
+			whereAll(append([]string{`(number = ? OR holder_id = ?)`}, filters...)), args
 	}
-	if q.Category != "" {
-		conds = append(conds, `category = ?`)
-		args = append(args, q.Category)
+	var conds []string
+	var args []any
+	if narrow, nargs := idx.candidates(key, number, holderID); narrow != "" {
+		conds, args = append(conds, narrow), append(args, nargs...)
 	}
-	if q.Status != "" {
-		conds = append(conds, `status = ?`)
-		args = append(args, string(q.Status))
-	}
+	conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
+	args = append(args, pat, pat, number, holderID)
+	return `SELECT id, issued_at FROM certificates` + whereAll(append(conds, filters...)), append(args, fargs...)
+}
+
+func whereAll(conds []string) string {
 	if len(conds) == 0 {
-		return "", nil
+		return ""
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND ")
 }
 
 // Search returns one page of certificates matching q, newest first.
@@ -98,16 +116,17 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		if err != nil {
 			return err
 		}
-		where, args := q.where(idx)
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM certificates`+where+` LIMIT ?) m`,
+		src, args := q.source(idx)
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (`+src+` LIMIT ?) m`,
 			append(args, MaxCount+1)...).Scan(&res.Total); err != nil {
 			return err
 		}
 		if res.Total > MaxCount {
 			res.Total, res.TotalCapped = MaxCount, true
 		}
-		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates`+where+
-			` ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, PerPage, (q.Page-1)*PerPage)...)
+		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates WHERE id IN (SELECT id FROM (`+src+
+			`) s ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`,
+			append(args, PerPage, (q.Page-1)*PerPage)...)
 		if err != nil {
 			return err
 		}

@@ -26,9 +26,9 @@ func explainMix(tb testing.TB, r *Registry, queries []Query) {
 			prefix = "EXPLAIN (ANALYZE, COSTS OFF) "
 		}
 		for _, q := range queries {
-			where, args := q.where(idx)
-			for _, sql := range []string{`SELECT COUNT(*) FROM certificates` + where,
-				`SELECT ` + certColumns + ` FROM certificates` + where + ` ORDER BY issued_at DESC, id DESC LIMIT 20`} {
+			src, args := q.source(idx)
+			for _, sql := range []string{`SELECT COUNT(*) FROM (` + src + `) m`,
+				`SELECT id FROM (` + src + `) s ORDER BY issued_at DESC, id DESC LIMIT 20`} {
 				rows, err := tx.Query(ctx, prefix+sql, args...)
 				if err != nil {
 					tb.Fatal(err)
