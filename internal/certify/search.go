@@ -76,15 +76,17 @@ func (q Query) source(idx textIndex) (string, []any) {
 	}
 	pat := likePattern(key)
 	number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
-	like := `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\')`
 	if idx == sqliteFTS && utf8.RuneCountInString(key) >= trigramMin {
 		// The FTS5 table holds the search keys and the filtered columns itself, so
-		// matching, the exact LIKE check, the filters and the order read only it;
-		// the exact number and national-ID matches come from certificates.
-		args := append([]any{ftsPhrase(key), pat, pat}, fargs...)
+		// matching, the filters and the order read only it; the exact number and
+		// national-ID matches come from certificates. With case_sensitive 1 a
+		// trigram phrase matches exactly the rows holding key as a substring, which
+		// is what the LIKE tests (both sides are SearchKey output, already lower
+		// case); TestSearchIndexIssue18Variants holds the two to the same answers.
+		args := append([]any{ftsPhrase(key)}, fargs...)
 		args = append(append(args, number, holderID), fargs...)
 		return `SELECT rowid AS id, issued_at FROM certificate_fts` +
-			whereAll(append([]string{`certificate_fts MATCH ?`, like}, filters...)) +
+			whereAll(append([]string{`certificate_fts MATCH ?`}, filters...)) +
 			` UNION SELECT id, issued_at FROM certificates` +
 			whereAll(append([]string{`(number = ? OR holder_id = ?)`}, filters...)), args
 	}

@@ -90,17 +90,17 @@ func textIndexOf(ctx context.Context, db *store.DB, tx *store.Tx) (textIndex, er
 // trigramMin is the shortest key a trigram index can narrow.
 const trigramMin = 3
 
-// ftsPhrase quotes key as one FTS5 phrase: with the trigram tokenizer it matches
-// the rows holding key as a substring (a superset of LIKE's matches: FTS5 also
-// folds case beyond ASCII), so the exact LIKE stays on top.
+// ftsPhrase quotes key as one FTS5 phrase: with the case-sensitive trigram
+// tokenizer of migration 0095 it matches exactly the rows holding key as a
+// substring; FTS5 operators and quotes in key are only data.
 func ftsPhrase(key string) string { return `"` + strings.ReplaceAll(key, `"`, `""`) + `"` }
 
 // candidates narrows a text search to the certificates that can match key: those
 // whose search keys the index says contain it, plus the exact number and holder-ID
 // matches. It is a superset of the matches; the caller keeps the exact LIKE test on
-// top. Keys of three characters or more use the trigram index (FTS5 on SQLite; on
-// PostgreSQL the GIN indexes serve the LIKE itself, so no extra clause), shorter
-// ones the gram table; a one-character key would read most of the index, so it
+// top. On PostgreSQL keys of three characters or more use the pg_trgm GIN indexes,
+// which serve the LIKE itself, so no extra clause (SQLite's FTS5 path is built in
+// Query.source); shorter ones use the gram table; a one-character key would read most of the index, so it
 // gets no narrowing ("").
 func (idx textIndex) candidates(key, number, holderID string) (string, []any) {
 	rs := []rune(key)
@@ -110,11 +110,7 @@ func (idx textIndex) candidates(key, number, holderID string) (string, []any) {
 	exact := ` UNION SELECT id FROM certificates WHERE number = ?` +
 		` UNION SELECT id FROM certificates WHERE holder_id = ?)`
 	if len(rs) >= trigramMin {
-		switch idx {
-		case sqliteFTS:
-			return `id IN (SELECT rowid FROM certificate_fts WHERE certificate_fts MATCH ?` + exact,
-				[]any{ftsPhrase(key), number, holderID}
-		case postgresTrgm:
+		if idx == postgresTrgm {
 			return "", nil
 		}
 	}

@@ -10,7 +10,7 @@
 CREATE VIRTUAL TABLE certificate_fts USING fts5(
     product_search, vendor_search,
     issued_at UNINDEXED, status UNINDEXED, category UNINDEXED, holder_id UNINDEXED,
-    tokenize='trigram');
+    tokenize='trigram case_sensitive 1');
 
 CREATE TRIGGER certificate_fts_insert AFTER INSERT ON certificates BEGIN
     INSERT INTO certificate_fts (rowid, product_search, vendor_search, issued_at, status, category, holder_id)
