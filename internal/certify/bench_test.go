@@ -86,15 +86,28 @@ func seedRows(tb testing.TB, db *store.DB, n int) (numbers, holders []string) {
 			if len(ids) != k {
 				return fmt.Errorf("inserted %d of %d", len(ids), k)
 			}
+			var targs []any
+			flush := func() error {
+				if len(targs) == 0 {
+					return nil
+				}
+				_, err := tx.Exec(ctx, `INSERT INTO certificate_terms (term, certificate_id) VALUES `+
+					strings.TrimSuffix(strings.Repeat("(?, ?), ", len(targs)/2), ", "), targs...)
+				targs = targs[:0]
+				return err
+			}
 			for j, id := range ids {
-				var targs []any
 				for _, g := range grams[j] {
 					targs = append(targs, g, id)
 				}
-				if _, err := tx.Exec(ctx, `INSERT INTO certificate_terms (term, certificate_id) VALUES `+
-					strings.TrimSuffix(strings.Repeat("(?, ?), ", len(grams[j])), ", "), targs...); err != nil {
-					return err
+				if len(targs) > 30000 { // under SQLite's 32,766 parameters
+					if err := flush(); err != nil {
+						return err
+					}
 				}
+			}
+			if err := flush(); err != nil {
+				return err
 			}
 			return nil
 		})
