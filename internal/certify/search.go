@@ -52,9 +52,15 @@ func likePattern(key string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(key) + "%"
 }
 
-// source builds a query yielding the (id, issued_at) of every certificate matching
-// q, for a store whose text index is idx.
-func (q Query) source(idx textIndex) (string, []any) {
+// source builds a query yielding the id (and, with ordered, the issued_at) of
+// every certificate matching q, for a store whose text index is idx. The count
+// asks for ids alone, so SQLite's FTS5 path counts from its index without reading
+// a row.
+func (q Query) source(idx textIndex, ordered bool) (string, []any) {
+	cols, ftsCols := `id`, `rowid AS id`
+	if ordered {
+		cols, ftsCols = `id, issued_at`, `rowid AS id, issued_at`
+	}
 	var filters []string
 	var fargs []any
 	if q.VendorID != "" {
@@ -72,7 +78,7 @@ func (q Query) source(idx textIndex) (string, []any) {
 	}
 	key := persian.SearchKey(text)
 	if key == "" {
-		return `SELECT id, issued_at FROM certificates` + whereAll(filters), fargs
+		return `SELECT ` + cols + ` FROM certificates` + whereAll(filters), fargs
 	}
 	pat := likePattern(key)
 	number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
@@ -85,9 +91,9 @@ func (q Query) source(idx textIndex) (string, []any) {
 		// case); TestSearchIndexIssue18Variants holds the two to the same answers.
 		args := append([]any{ftsPhrase(key)}, fargs...)
 		args = append(append(args, number, holderID), fargs...)
-		return `SELECT rowid AS id, issued_at FROM certificate_fts` +
+		return `SELECT ` + ftsCols + ` FROM certificate_fts` +
 			whereAll(append([]string{`certificate_fts MATCH ?`}, filters...)) +
-			` UNION SELECT id, issued_at FROM certificates` +
+			` UNION SELECT ` + cols + ` FROM certificates` +
 			whereAll(append([]string{`(number = ? OR holder_id = ?)`}, filters...)), args
 	}
 	var conds []string
@@ -97,7 +103,34 @@ func (q Query) source(idx textIndex) (string, []any) {
 	}
 	conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
 	args = append(args, pat, pat, number, holderID)
-	return `SELECT id, issued_at FROM certificates` + whereAll(append(conds, filters...)), append(args, fargs...)
+	return `SELECT ` + cols + ` FROM certificates` + whereAll(append(conds, filters...)), append(args, fargs...)
+}
+
+// denseSource is the WHERE clause of a SQLite text search for a walk of the
+// certificates_issued index: the FTS5 matches are only tested for membership (the
+// unary + keeps SQLite from driving the query by them). ok is false where the
+// plain source is the only plan.
+func (q Query) denseSource(idx textIndex) (string, []any, bool) {
+	text := q.Q
+	if utf8.RuneCountInString(text) > maxQuery {
+		text = string([]rune(text)[:maxQuery])
+	}
+	key := persian.SearchKey(text)
+	if idx != sqliteFTS || utf8.RuneCountInString(key) < trigramMin {
+		return "", nil, false
+	}
+	conds := []string{`(+id IN (SELECT rowid FROM certificate_fts WHERE certificate_fts MATCH ?) OR number = ? OR holder_id = ?)`}
+	args := []any{ftsPhrase(key), CanonicalNumber(text), persian.NormalizeID(text)}
+	if q.VendorID != "" {
+		conds, args = append(conds, `holder_id = ?`), append(args, persian.NormalizeID(q.VendorID))
+	}
+	if q.Category != "" {
+		conds, args = append(conds, `category = ?`), append(args, q.Category)
+	}
+	if q.Status != "" {
+		conds, args = append(conds, `status = ?`), append(args, string(q.Status))
+	}
+	return whereAll(conds), args, true
 }
 
 func whereAll(conds []string) string {
@@ -118,17 +151,27 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		if err != nil {
 			return err
 		}
-		src, args := q.source(idx)
+		src, args := q.source(idx, false)
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (`+src+` LIMIT ?) m`,
 			append(args, MaxCount+1)...).Scan(&res.Total); err != nil {
 			return err
 		}
+		src, args = q.source(idx, true)
 		if res.Total > MaxCount {
 			res.Total, res.TotalCapped = MaxCount, true
 		}
-		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates WHERE id IN (SELECT id FROM (`+src+
-			`) s ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`,
-			append(args, PerPage, (q.Page-1)*PerPage)...)
+		page := `SELECT ` + certColumns + ` FROM certificates WHERE id IN (SELECT id FROM (` + src +
+			`) s ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`
+		if res.TotalCapped {
+			// Over MaxCount matches: walking the certificates newest first and
+			// keeping the matches finds a page after a few hundred rows, where
+			// sorting every match would read thousands.
+			if dsrc, dargs, ok := q.denseSource(idx); ok {
+				page, args = `SELECT `+certColumns+` FROM certificates`+dsrc+
+					` ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, dargs
+			}
+		}
+		rows, err := tx.Query(ctx, page, append(args, PerPage, (q.Page-1)*PerPage)...)
 		if err != nil {
 			return err
 		}

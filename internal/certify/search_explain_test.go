@@ -26,7 +26,7 @@ func explainMix(tb testing.TB, r *Registry, queries []Query) {
 			prefix = "EXPLAIN (ANALYZE, COSTS OFF) "
 		}
 		for _, q := range queries {
-			src, args := q.source(idx)
+			src, args := q.source(idx, true)
 			for _, sql := range []string{`SELECT COUNT(*) FROM (` + src + `) m`,
 				`SELECT id FROM (` + src + `) s ORDER BY issued_at DESC, id DESC LIMIT 20`} {
 				rows, err := tx.Query(ctx, prefix+sql, args...)
