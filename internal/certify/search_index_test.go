@@ -93,6 +93,49 @@ func TestSearchCountStopsAtMaxCount(t *testing.T) {
 		if res, err := r.Search(ctx, Query{Category: "accounting"}); err != nil || res.TotalCapped || res.Total != acc || acc == 0 {
 			t.Fatalf("accounting: total %d capped %v, want %d (%v)", res.Total, res.TotalCapped, acc, err)
 		}
+		// Over MaxCount text matches: the newest-first walk (SQLite) or the trigram
+		// index (PostgreSQL) gives the same pages as sorting every match. The update
+		// also exercises the FTS5 update trigger.
+		if err := db.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE certificates SET vendor_search = vendor_search || 'zqz'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for page := 1; page <= 3; page++ {
+			res, err := r.Search(ctx, Query{Q: "ZQZ", Page: page})
+			if err != nil || !res.TotalCapped || len(res.Items) != PerPage {
+				t.Fatalf("zqz page %d: total %d capped %v items %d (%v)", page, res.Total, res.TotalCapped, len(res.Items), err)
+			}
+			var want []string
+			err = db.View(ctx, func(tx *store.Tx) error {
+				rows, err := tx.Query(ctx, `SELECT number FROM certificates WHERE vendor_search LIKE '%zqz%'
+					ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, PerPage, (page-1)*PerPage)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var n string
+					if err := rows.Scan(&n); err != nil {
+						return err
+					}
+					want = append(want, n)
+				}
+				return rows.Err()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, it := range res.Items {
+				if it.Number != want[i] {
+					t.Fatalf("zqz page %d item %d: %s, want %s", page, i, it.Number, want[i])
+				}
+			}
+		}
+		if res, err := r.Search(ctx, Query{Q: "ZQZ", Status: Revoked}); err != nil || res.TotalCapped || res.Total == 0 {
+			t.Fatalf("zqz revoked: total %d (%v)", res.Total, err)
+		}
 		// Remove one: exactly MaxCount match, counted exactly.
 		if err := db.Update(ctx, func(tx *store.Tx) error {
 			if _, err := tx.Exec(ctx, `DELETE FROM certificate_terms WHERE certificate_id = (SELECT MAX(id) FROM certificates)`); err != nil {
