@@ -1,8 +1,9 @@
 -- Registry search in milliseconds (issue 18): an FTS5 trigram index over the stored
 -- search keys (product_search, vendor_search, both persian.SearchKey output, so the
--- Persian normalisation stays in one place). A query of three characters or more
--- reads the certificates containing every trigram of it in order, and search.go
--- keeps the exact LIKE test on top, so results are exactly as before.
+-- Persian normalisation stays in one place). With case_sensitive 1 a query of three
+-- characters or more, as one phrase, matches exactly the keys that contain it, which
+-- is what the former LIKE test found (both sides are SearchKey output, lower case);
+-- TestSearchFTSAgreesWithLike compares the two.
 -- The table keeps its own narrow copy of the keys and of the columns a search
 -- filters and sorts on (UNINDEXED), so a search that matches thousands of
 -- certificates never reads their wide rows (the JWS); the triggers keep the copy in
