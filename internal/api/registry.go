@@ -28,7 +28,7 @@ func (a *API) registryRoutes() {
 		Params: []Param{{Name: "q", In: "query", Description: "product or vendor name (Persian-normalised), number or national ID"},
 			{Name: "vendor_id", In: "query"}, {Name: "category", In: "query"},
 			{Name: "status", In: "query", Description: "active, suspended, revoked, expired or superseded"}, {Name: "page", In: "query"}},
-		Response: map[string]any{"type": "object"}, Errors: []int{400}})
+		Response: searchResultsSchema, Errors: []int{400}})
 	a.route("GET", "/api/v1/registry/certificates/{number}", a.cachedCertificate(a.lookupCache()), Op{ID: "getCertificate", Tag: "registry",
 		Summary: "One certificate with its status history", Params: num, Response: map[string]any{"type": "object"}, Errors: []int{404}})
 	a.route("GET", "/api/v1/registry/certificates/{number}/credential", a.getCredential, Op{ID: "getCredential", Tag: "registry",
@@ -203,3 +203,12 @@ func (a *API) checkCertificates(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": out})
 }
+
+// searchResultsSchema documents certify.Results; total stops at certify.MaxCount (issue 18).
+var searchResultsSchema = map[string]any{"type": "object", "properties": map[string]any{
+	"items": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
+	"total": map[string]any{"type": "integer", "maximum": certify.MaxCount,
+		"description": "number of matching certificates; at most " + strconv.Itoa(certify.MaxCount) + ", see total_capped"},
+	"total_capped": map[string]any{"type": "boolean",
+		"description": "true when more than " + strconv.Itoa(certify.MaxCount) + " certificates match: total is then a lower bound, not a count"},
+	"page": map[string]any{"type": "integer"}, "per_page": map[string]any{"type": "integer"}}}

@@ -27,12 +27,20 @@ type Query struct {
 	Page     int // 1-based
 }
 
+// MaxCount bounds how many matches a search counts (issue 18): counting every one
+// of tens of thousands of matches would read each of them. Past it, Total is
+// MaxCount and TotalCapped is set, and the page and the API say "more than".
+const MaxCount = 1000
+
 // Results is one page of a search.
 type Results struct {
-	Items   []Certificate `json:"items"`
-	Total   int           `json:"total"`
-	Page    int           `json:"page"`
-	PerPage int           `json:"per_page"`
+	Items []Certificate `json:"items"`
+	// Total is the number of matches, or MaxCount when TotalCapped.
+	Total int `json:"total"`
+	// TotalCapped says more than Total certificates match.
+	TotalCapped bool `json:"total_capped"`
+	Page        int  `json:"page"`
+	PerPage     int  `json:"per_page"`
 }
 
 // Pages is the number of pages of the search.
@@ -44,39 +52,92 @@ func likePattern(key string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(key) + "%"
 }
 
-// where builds the WHERE clause of q.
-func (q Query) where() (string, []any) {
-	var conds []string
-	var args []any
+// source builds a query yielding the id (and, with ordered, the issued_at) of
+// every certificate matching q, for a store whose text index is idx. The count
+// asks for ids alone, so SQLite's FTS5 path counts from its index without reading
+// a row.
+func (q Query) source(idx textIndex, ordered bool) (string, []any) {
+	cols, ftsCols := `id`, `rowid AS id`
+	if ordered {
+		cols, ftsCols = `id, issued_at`, `rowid AS id, issued_at`
+	}
+	var filters []string
+	var fargs []any
+	if q.VendorID != "" {
+		filters, fargs = append(filters, `holder_id = ?`), append(fargs, persian.NormalizeID(q.VendorID))
+	}
+	if q.Category != "" {
+		filters, fargs = append(filters, `category = ?`), append(fargs, q.Category)
+	}
+	if q.Status != "" {
+		filters, fargs = append(filters, `status = ?`), append(fargs, string(q.Status))
+	}
 	text := q.Q
 	if utf8.RuneCountInString(text) > maxQuery {
 		text = string([]rune(text)[:maxQuery])
 	}
-	if key := persian.SearchKey(text); key != "" {
-		pat := likePattern(key)
-		number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
-		if narrow, nargs := candidates(key, number, holderID); narrow != "" {
-			conds, args = append(conds, narrow), append(args, nargs...)
-		}
-		conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
-		args = append(args, pat, pat, number, holderID)
+	key := persian.SearchKey(text)
+	if key == "" {
+		return `SELECT ` + cols + ` FROM certificates` + whereAll(filters), fargs
 	}
+	pat := likePattern(key)
+	number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
+	if idx == sqliteFTS && utf8.RuneCountInString(key) >= trigramMin {
+		// The FTS5 table holds the search keys and the filtered columns itself, so
+		// matching, the filters and the order read only it; the exact number and
+		// national-ID matches come from certificates. With case_sensitive 1 a
+		// trigram phrase matches exactly the rows holding key as a substring, which
+		// is what the LIKE tests (both sides are SearchKey output, already lower
+		// case); TestSearchIndexIssue18Variants holds the two to the same answers.
+		args := append([]any{ftsPhrase(key)}, fargs...)
+		args = append(append(args, number, holderID), fargs...)
+		return `SELECT ` + ftsCols + ` FROM certificate_fts` +
+			whereAll(append([]string{`certificate_fts MATCH ?`}, filters...)) +
+			` UNION SELECT ` + cols + ` FROM certificates` +
+			whereAll(append([]string{`(number = ? OR holder_id = ?)`}, filters...)), args
+	}
+	var conds []string
+	var args []any
+	if narrow, nargs := idx.candidates(key, number, holderID); narrow != "" {
+		conds, args = append(conds, narrow), append(args, nargs...)
+	}
+	conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
+	args = append(args, pat, pat, number, holderID)
+	return `SELECT ` + cols + ` FROM certificates` + whereAll(append(conds, filters...)), append(args, fargs...)
+}
+
+// denseSource is the WHERE clause of a SQLite text search for a walk of the
+// certificates_issued index: the FTS5 matches are only tested for membership (the
+// unary + keeps SQLite from driving the query by them). ok is false where the
+// plain source is the only plan.
+func (q Query) denseSource(idx textIndex) (string, []any, bool) {
+	text := q.Q
+	if utf8.RuneCountInString(text) > maxQuery {
+		text = string([]rune(text)[:maxQuery])
+	}
+	key := persian.SearchKey(text)
+	if idx != sqliteFTS || utf8.RuneCountInString(key) < trigramMin {
+		return "", nil, false
+	}
+	conds := []string{`(+id IN (SELECT rowid FROM certificate_fts WHERE certificate_fts MATCH ?) OR number = ? OR holder_id = ?)`}
+	args := []any{ftsPhrase(key), CanonicalNumber(text), persian.NormalizeID(text)}
 	if q.VendorID != "" {
-		conds = append(conds, `holder_id = ?`)
-		args = append(args, persian.NormalizeID(q.VendorID))
+		conds, args = append(conds, `holder_id = ?`), append(args, persian.NormalizeID(q.VendorID))
 	}
 	if q.Category != "" {
-		conds = append(conds, `category = ?`)
-		args = append(args, q.Category)
+		conds, args = append(conds, `category = ?`), append(args, q.Category)
 	}
 	if q.Status != "" {
-		conds = append(conds, `status = ?`)
-		args = append(args, string(q.Status))
+		conds, args = append(conds, `status = ?`), append(args, string(q.Status))
 	}
+	return whereAll(conds), args, true
+}
+
+func whereAll(conds []string) string {
 	if len(conds) == 0 {
-		return "", nil
+		return ""
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND ")
 }
 
 // Search returns one page of certificates matching q, newest first.
@@ -85,13 +146,32 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		q.Page = 1
 	}
 	res := Results{Page: q.Page, PerPage: PerPage, Items: []Certificate{}}
-	where, args := q.where()
 	err := r.DB.View(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM certificates`+where, args...).Scan(&res.Total); err != nil {
+		idx, err := textIndexOf(ctx, r.DB, tx)
+		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates`+where+
-			` ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, PerPage, (q.Page-1)*PerPage)...)
+		src, args := q.source(idx, false)
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (`+src+` LIMIT ?) m`,
+			append(args, MaxCount+1)...).Scan(&res.Total); err != nil {
+			return err
+		}
+		src, args = q.source(idx, true)
+		if res.Total > MaxCount {
+			res.Total, res.TotalCapped = MaxCount, true
+		}
+		page := `SELECT ` + certColumns + ` FROM certificates WHERE id IN (SELECT id FROM (` + src +
+			`) s ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`
+		if res.TotalCapped {
+			// Over MaxCount matches: walking the certificates newest first and
+			// keeping the matches finds a page after a few hundred rows, where
+			// sorting every match would read thousands.
+			if dsrc, dargs, ok := q.denseSource(idx); ok {
+				page, args = `SELECT `+certColumns+` FROM certificates`+dsrc+
+					` ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, dargs
+			}
+		}
+		rows, err := tx.Query(ctx, page, append(args, PerPage, (q.Page-1)*PerPage)...)
 		if err != nil {
 			return err
 		}

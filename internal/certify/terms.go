@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/itoir/miz/internal/store"
 )
@@ -54,14 +55,64 @@ func indexTerms(ctx context.Context, tx *store.Tx, id int64, keys ...string) err
 	return nil
 }
 
+// textIndex names the index that narrows a text search on one store.
+type textIndex int
+
+const (
+	termsOnly    textIndex = iota // certificate_terms alone (PostgreSQL without pg_trgm)
+	sqliteFTS                     // FTS5 trigram table certificate_fts (migration 0095)
+	postgresTrgm                  // pg_trgm GIN indexes on the search keys (migration 0095)
+)
+
+// trgmKnown remembers, per PostgreSQL database, whether migration 0095 could build
+// the pg_trgm indexes; it is fixed once the schema is migrated.
+var trgmKnown sync.Map // *store.DB → bool
+
+// textIndexOf tells which index narrows text searches on db.
+func textIndexOf(ctx context.Context, db *store.DB, tx *store.Tx) (textIndex, error) {
+	if tx.Dialect == store.SQLite {
+		return sqliteFTS, nil
+	}
+	if v, ok := trgmKnown.Load(db); ok {
+		if v.(bool) {
+			return postgresTrgm, nil
+		}
+		return termsOnly, nil
+	}
+	var has bool
+	if err := tx.QueryRow(ctx, `SELECT to_regclass('certificates_product_trgm') IS NOT NULL`).Scan(&has); err != nil {
+		return termsOnly, fmt.Errorf("certify: search index: %w", err)
+	}
+	trgmKnown.Store(db, has)
+	return textIndexOf(ctx, db, tx)
+}
+
+// trigramMin is the shortest key a trigram index can narrow.
+const trigramMin = 3
+
+// ftsPhrase quotes key as one FTS5 phrase: with the case-sensitive trigram
+// tokenizer of migration 0095 it matches exactly the rows holding key as a
+// substring; FTS5 operators and quotes in key are only data.
+func ftsPhrase(key string) string { return `"` + strings.ReplaceAll(key, `"`, `""`) + `"` }
+
 // candidates narrows a text search to the certificates that can match key: those
-// with a gram starting the key, plus the exact number and holder-ID matches. It is
-// a superset of the matches; the caller keeps the exact LIKE test on top. A
-// one-character key would read most of the index, so it gets no narrowing ("").
-func candidates(key, number, holderID string) (string, []any) {
+// whose search keys the index says contain it, plus the exact number and holder-ID
+// matches. It is a superset of the matches; the caller keeps the exact LIKE test on
+// top. On PostgreSQL keys of three characters or more use the pg_trgm GIN indexes,
+// which serve the LIKE itself, so no extra clause (SQLite's FTS5 path is built in
+// Query.source); shorter ones use the gram table; a one-character key would read most of the index, so it
+// gets no narrowing ("").
+func (idx textIndex) candidates(key, number, holderID string) (string, []any) {
 	rs := []rune(key)
 	if len(rs) < 2 {
 		return "", nil
+	}
+	exact := ` UNION SELECT id FROM certificates WHERE number = ?` +
+		` UNION SELECT id FROM certificates WHERE holder_id = ?)`
+	if len(rs) >= trigramMin {
+		if idx == postgresTrgm {
+			return "", nil
+		}
 	}
 	terms := `SELECT certificate_id FROM certificate_terms WHERE term = ?`
 	args := []any{string(rs[:min(termLen, len(rs))])}
@@ -69,6 +120,5 @@ func candidates(key, number, holderID string) (string, []any) {
 		terms = `SELECT certificate_id FROM certificate_terms WHERE term >= ? AND term < ?`
 		args = []any{key, key + maxRune}
 	}
-	return `id IN (` + terms + ` UNION SELECT id FROM certificates WHERE number = ?` +
-		` UNION SELECT id FROM certificates WHERE holder_id = ?)`, append(args, number, holderID)
+	return `id IN (` + terms + exact, append(args, number, holderID)
 }

@@ -84,9 +84,9 @@ func T(l Lang, key string, args ...any) string {
 // so that each area's text lives beside its own kind of page.
 func tables(l Lang) []map[string]string {
 	if l == En {
-		return []map[string]string{messagesEn, casesEn, certifyEn, complaintsEn, securityEn, auditEn, hardeningEn, accountsEn, uxEn, docsEn, publicEn, oversightEn, noticesEn, stepsEn, certEn, reportEn, billingEn, feedsEn, advisoryEn, dispatchEn, incidentEn, ux2En, coursesEn, ackEn}
+		return []map[string]string{messagesEn, casesEn, certifyEn, complaintsEn, securityEn, auditEn, hardeningEn, accountsEn, uxEn, docsEn, publicEn, oversightEn, noticesEn, stepsEn, certEn, reportEn, billingEn, feedsEn, advisoryEn, dispatchEn, incidentEn, ux2En, coursesEn, ackEn, searchEn}
 	}
-	return []map[string]string{messagesFa, casesFa, certifyFa, complaintsFa, securityFa, auditFa, hardeningFa, accountsFa, uxFa, docsFa, publicFa, oversightFa, noticesFa, stepsFa, certFa, reportFa, billingFa, feedsFa, advisoryFa, dispatchFa, incidentFa, ux2Fa, coursesFa, ackFa}
+	return []map[string]string{messagesFa, casesFa, certifyFa, complaintsFa, securityFa, auditFa, hardeningFa, accountsFa, uxFa, docsFa, publicFa, oversightFa, noticesFa, stepsFa, certFa, reportFa, billingFa, feedsFa, advisoryFa, dispatchFa, incidentFa, ux2Fa, coursesFa, ackFa, searchFa}
 }
 
 func lookup(l Lang, key string) (string, bool) {
