@@ -22,6 +22,22 @@ type Finding struct {
 	Anchor Anchor
 	// Message says what is wrong, naming the entries missing or changed.
 	Message string
+	// Untrusted marks an anchor signed by a key revoked as compromised, at or after
+	// the compromise (issue 19): it is not held against the chain — it proves
+	// nothing — and is reported as such, not as a break of the chain.
+	Untrusted bool
+}
+
+// Problems returns the findings that are breaks of the chain or of its anchors:
+// all but the Untrusted ones.
+func Problems(fs []Finding) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if !f.Untrusted {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func (f Finding) String() string { return f.Message }
@@ -72,7 +88,7 @@ func (an *Anchorer) Anchors(ctx context.Context) ([]Anchor, []Finding, error) {
 			err = fmt.Errorf("its row says #%d, %d entries, head %.12s…, its note otherwise", row.Number, row.Entries, row.Head)
 		}
 		if err != nil {
-			findings = append(findings, Finding{Anchor: row, Message: fmt.Sprintf("anchor #%d in the database: %v", row.Number, err)})
+			findings = append(findings, Finding{Anchor: row, Message: fmt.Sprintf("anchor #%d in the database: %v", row.Number, err), Untrusted: errors.Is(err, keys.ErrRevokedKey)})
 			continue
 		}
 		prev := int64(0) // anchors are numbered 1, 2, …: a gap is rows deleted
@@ -121,7 +137,7 @@ func (an *Anchorer) ReadNotes(data []byte, source string) ([]Anchor, []Finding) 
 	for i, msg := range notes {
 		a, err := an.openNote(msg, source)
 		if err != nil {
-			findings = append(findings, Finding{Anchor: Anchor{Source: source, Note: msg}, Message: fmt.Sprintf("%s, note %d: %v", source, i+1, err)})
+			findings = append(findings, Finding{Anchor: Anchor{Source: source, Note: msg}, Message: fmt.Sprintf("%s, note %d: %v", source, i+1, err), Untrusted: errors.Is(err, keys.ErrRevokedKey)})
 			continue
 		}
 		out = append(out, a)

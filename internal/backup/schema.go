@@ -61,8 +61,11 @@ func readSchema(ctx context.Context, tx *store.Tx) ([]table, error) {
 }
 
 func readSQLiteSchema(ctx context.Context, tx *store.Tx) ([]table, error) {
-	names, err := queryStrings(ctx, tx, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`)
+	// Ordinary tables only: virtual tables (the FTS5 index of the registry search,
+	// issue 18) and their shadow tables are derived data, rebuilt by their triggers as
+	// the rows are restored, and SQLite-only.
+	names, err := queryStrings(ctx, tx, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+		AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}

@@ -107,12 +107,17 @@ func TestCachedProofNeverSeesARolledBackAppend(t *testing.T) {
 // process and never a time: a cached inclusion proof on SQLite must stay within
 // perfGuardMaxRatio of x/mod's proof over the same hashes held in memory. The figures
 // are in docs/BENCHMARKS.md ("Lean"); here, on a loaded 2-core machine, cached proofs
-// were 5–8× and proofs read from the tables each time 30× or more.
+// were 5–8× and proofs read from the tables each time 30× or more (under -race
+// the cached ones measured 26–37×, hence a looser guard there).
 func TestPerfGuardInclusionProof(t *testing.T) {
 	if testing.Short() {
 		t.Skip("perf guard: skipped with -short")
 	}
-	const size, perfGuardMaxRatio = 20_000, 25.0
+	const size = 20_000
+	perfGuardMaxRatio := 25.0
+	if raceEnabled { // -race instruments the store's SQLite (Go) far more than x/mod's loop: 26–37× measured
+		perfGuardMaxRatio = 100
+	}
 	db := storetest.OpenSQLite(t)
 	l, _ := newLog(t, db)
 	ctx := context.Background()

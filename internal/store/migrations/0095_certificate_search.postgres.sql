@@ -8,7 +8,7 @@
 -- the certificate_terms index of migration 0016 (correct, slower; see
 -- docs/BENCHMARKS.md "Registry search and staff queue, round two").
 -- fastupdate is off: certificates are issued a few at a time, and a GIN pending list
--- (flushed only by vacuum) would make every search scan it linearly.
+-- (flushed only by routine maintenance) would make every search scan it linearly.
 -- The extension goes into schema public when that exists, so that dropping some
 -- other schema never drops it; the operator class is named with its schema.
 DO $$
