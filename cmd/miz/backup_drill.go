@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/itoir/miz/internal/backup"
-	"github.com/itoir/miz/internal/store"
 )
 
 // runBackupDrill is `miz backup drill --dir DIR [--data DIR] [--db URL] [--base-url URL]`:
@@ -49,19 +48,11 @@ func runBackupDrill(ctx context.Context, args []string, stdout, stderr io.Writer
 
 // recordGood records the drill in the desk's database, when there is one.
 func recordGood(ctx context.Context, cfg Config, g backup.Good) error {
-	if cfg.DB == "" {
-		if _, err := os.Stat(filepath.Join(cfg.Data, "miz.db")); err != nil {
-			return nil // a drill of archives alone, on another machine
-		}
-	}
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
-	if err != nil {
-		return err
+	db, err := openExisting(ctx, cfg)
+	if err != nil || db == nil {
+		return err // no database: a drill of archives alone, on another machine
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	return backup.RecordGood(ctx, db, g)
 }
 

@@ -114,19 +114,14 @@ func printRing(stdout io.Writer, ring *keys.Ring) {
 
 // auditKeyEvent records a change of the key ring in the desk's audit chain.
 func auditKeyEvent(ctx context.Context, cfg Config, action, kid string, details map[string]any) error {
-	if cfg.DB == "" {
-		if _, err := os.Stat(filepath.Join(cfg.Data, "miz.db")); err != nil {
-			return fmt.Errorf("no database in %s", cfg.Data)
-		}
-	}
-	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	db, err := openExisting(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
+	if db == nil {
+		return fmt.Errorf("no database in %s", cfg.Data)
 	}
+	defer db.Close()
 	return db.Update(ctx, func(tx *store.Tx) error {
 		return audit.Record(ctx, tx, "system", action, "signing_key", kid, details)
 	})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/itoir/miz/internal/store"
 )
@@ -52,6 +53,26 @@ func usageErr(stderr io.Writer, cmd string, err error) int {
 // openMigrated opens the configured database and applies pending migrations, as
 // the commands that work on the data (cert import, dev seed, user, log audit) do
 // before anything else; the database is closed again when migrating fails.
+// openExisting opens the desk's database for a console command that records
+// something in it, when there is one: (nil, nil) when cfg names no PostgreSQL and the
+// data directory holds no SQLite file; an error when its schema is not this binary's.
+func openExisting(ctx context.Context, cfg Config) (*store.DB, error) {
+	if cfg.DB == "" {
+		if _, err := os.Stat(filepath.Join(cfg.Data, "miz.db")); err != nil {
+			return nil, nil
+		}
+	}
+	db, err := store.Open(ctx, cfg.DB, cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 func openMigrated(ctx context.Context, cfg Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DB, cfg.Data)
 	if err != nil {

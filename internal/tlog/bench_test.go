@@ -140,7 +140,7 @@ func BenchmarkInclusionProof(b *testing.B) {
 
 // loadStoredHashes reads every stored hash of a log of size records into a slice
 // indexed by stored hash index.
-func loadStoredHashes(b *testing.B, db *store.DB, size int64) []xtlog.Hash {
+func loadStoredHashes(b testing.TB, db *store.DB, size int64) []xtlog.Hash {
 	b.Helper()
 	ctx := context.Background()
 	mem := make([]xtlog.Hash, xtlog.StoredHashCount(size))

@@ -124,26 +124,7 @@ func TestPerfGuardInclusionProof(t *testing.T) {
 	for done := 0; done < size; done += 5000 {
 		appendRecords(t, db, l, done, done+5000)
 	}
-	mem := make(map[int64]xtlog.Hash)
-	err := db.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT idx, hash FROM tlog_hashes")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var idx int64
-			var raw []byte
-			if err := rows.Scan(&idx, &raw); err != nil {
-				return err
-			}
-			mem[idx] = xtlog.Hash(raw)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mem := loadStoredHashes(t, db, size)
 	memReader := xtlog.HashReaderFunc(func(indexes []int64) ([]xtlog.Hash, error) {
 		out := make([]xtlog.Hash, len(indexes))
 		for i, idx := range indexes {
