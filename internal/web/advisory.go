@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/xml"
 	"io"
 	"mime"
 	"net/http"
@@ -109,8 +108,5 @@ func (s *Server) advisoryFeed(w http.ResponseWriter, r *http.Request) {
 			Updated: at, Link: atomLink{Href: base + "/advisories/" + a.TrackingID}, Summary: a.SummaryFa,
 			Author: i18n.T(lang, "advisory.feed.author")})
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	_, _ = w.Write([]byte(xml.Header))
-	_ = xml.NewEncoder(w).Encode(f)
+	s.writeFeed(w, r, f)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"strings"
@@ -61,10 +60,7 @@ func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
 			Author:  i18n.T(lang, "catalog.changes.author"),
 		})
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	_, _ = w.Write([]byte(xml.Header))
-	_ = xml.NewEncoder(w).Encode(f)
+	s.writeFeed(w, r, f)
 }
 
 // siteBase is the desk's configured public address for absolute links, without a

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -167,10 +166,7 @@ func (s *Server) courseFeed(w http.ResponseWriter, r *http.Request) {
 			Summary: i18n.T(lang, "course.feed.summary", first, i18n.T(lang, "course.audience."+string(c.Audience)), c.Capacity),
 			Author:  i18n.T(lang, "course.feed.author")})
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	_, _ = w.Write([]byte(xml.Header))
-	_ = xml.NewEncoder(w).Encode(f)
+	s.writeFeed(w, r, f)
 }
 
 // coursePageData is what /courses/{id} shows.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -104,10 +103,7 @@ func (s *Server) slaReportsFeed(w http.ResponseWriter, r *http.Request) {
 		f.Entries = append(f.Entries, atomEntry{Title: i18n.T(lang, "report.feed.entry", pub.ServiceName.In(string(lang)), pub.Period, pub.Version),
 			ID: href, Updated: at, Link: atomLink{Href: href}, Summary: summary, Author: i18n.T(lang, "catalog.changes.author")})
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	_, _ = w.Write([]byte(xml.Header))
-	_ = xml.NewEncoder(w).Encode(f)
+	s.writeFeed(w, r, f)
 }
 
 // statementDownload gives the applicant their case's signed statement as a file to
