@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -148,6 +149,26 @@ func TestIncidentStatisticsArePublicWithoutContent_D2(t *testing.T) {
 			}
 			if strings.HasSuffix(path, ".csv") && !strings.Contains(string(b), ",total,,") {
 				t.Errorf("%s: no total:\n%s", path, b)
+			}
+			if path == "/api/v1/cert/stats" {
+				// No class, severity or sector counted fewer than three times is named
+				// to the public; the rest is pooled (D-2).
+				var st struct {
+					MinCell int `json:"min_cell"`
+					Months  []map[string]any
+				}
+				if err := json.Unmarshal(b, &st); err != nil || st.MinCell != 3 || len(st.Months) == 0 {
+					t.Fatalf("%s: %v %s", path, err, b)
+				}
+				for _, month := range st.Months {
+					for _, dim := range []string{"by_class", "by_severity", "by_sector"} {
+						for k, n := range month[dim].(map[string]any) {
+							if n.(float64) < 3 && k != "pooled" {
+								t.Errorf("%s %s: %s counted %v is shown to the public", month["jalali_month"], dim, k, n)
+							}
+						}
+					}
+				}
 			}
 		}
 	})

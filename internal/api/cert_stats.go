@@ -14,7 +14,7 @@ import (
 // CSV: public where the catalog says so, else the service's staff only.
 func (a *API) statsRoutes() {
 	a.route("GET", "/api/v1/cert/stats", a.incidentStats, Op{ID: "incidentStatistics", Tag: "cert",
-		Summary:  "Incident counts by RSIT class, severity and sector per Jalali month, and times to first response and resolution (median, p90); no content",
+		Summary:  "Incident counts by RSIT class, severity and sector per Jalali month, and times to first response and resolution (median, p90); no content. To a reader who is not the service's staff, a class, severity or sector counted fewer than min_cell times in a month is added up under the key \"pooled\"",
 		Response: map[string]any{"type": "object"}, Errors: []int{401, 403, 404}})
 	a.route("GET", "/api/v1/cert/stats.csv", a.incidentStatsCSV, Op{ID: "incidentStatisticsCSV", Tag: "cert",
 		Summary: "The incident statistics as CSV: jalali_month, measure, key, value", Produces: "text/csv",
@@ -63,7 +63,12 @@ func (a *API) incidentStats(w http.ResponseWriter, r *http.Request) {
 			"by_class": m.ByClass, "by_severity": m.BySeverity, "by_sector": m.BySector,
 			"first_response": minutes(m.FirstResponse), "resolution": minutes(m.Resolution)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"service": st.Service, "months": months})
+	out := map[string]any{"service": st.Service, "months": months}
+	if st.MinCell > 0 {
+		// Counts below min_cell are added up under "pooled" (D-2).
+		out["min_cell"] = st.MinCell
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) incidentStatsCSV(w http.ResponseWriter, r *http.Request) {

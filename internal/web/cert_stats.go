@@ -67,6 +67,9 @@ func (s *Server) incidentStats(w http.ResponseWriter, r *http.Request) {
 			if k == reactive.None {
 				return p.T("cert.stats.none")
 			}
+			if k == reactive.Pooled {
+				return inDigits(p, p.T("cert.stats.pooled", st.MinCell))
+			}
 			return p.T(prefix + k)
 		}
 	}
@@ -82,7 +85,7 @@ func (s *Server) incidentStats(w http.ResponseWriter, r *http.Request) {
 			FirstP90: durationText(p, m.FirstResponse.N, m.FirstResponse.P90), ResMedian: durationText(p, m.Resolution.N, m.Resolution.Median),
 			ResP90: durationText(p, m.Resolution.N, m.Resolution.P90)})
 	}
-	p.Data = map[string]any{"Months": months}
+	p.Data = map[string]any{"Months": months, "MinCell": st.MinCell}
 	s.render(w, r, http.StatusOK, "cert_stats", p)
 }
 

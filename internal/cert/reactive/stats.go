@@ -42,6 +42,30 @@ type MonthStats struct {
 type Stats struct {
 	Service string
 	Months  []MonthStats
+	// MinCell is the smallest count shown by class, severity or sector to a reader
+	// who is not the service's staff; smaller counts are added up under Pooled
+	// (0: every count is exact, as staff see them).
+	MinCell int
+}
+
+// Pooled is the bucket that, in public statistics, holds the classes, severities and
+// sectors counted fewer than MinCell times in a month: a sector with one incident
+// would otherwise name its victim (D-2).
+const Pooled = "pooled" // not "other": that is an RSIT class of its own
+
+// DefaultMinCell is the smallest count published per class, severity and sector
+// when the catalog does not set statistics_min_cell.
+const DefaultMinCell = 3
+
+// MinCell is the service's smallest published count (module setting
+// statistics_min_cell, at least 1).
+func MinCell(svc *catalog.Service) int {
+	if svc != nil {
+		if n, err := strconv.Atoi(svc.ModuleConfig.Settings["statistics_min_cell"]); err == nil && n >= 1 {
+			return n
+		}
+	}
+	return DefaultMinCell
 }
 
 // StatsPublic reports whether the catalog publishes the service's incident
@@ -59,7 +83,8 @@ func (s *Service) Statistics(ctx context.Context, p *identity.Principal, svc *ca
 	if svc == nil || svc.Module != "cert" {
 		return nil, problem.New(problem.NotFound, "error.not_found")
 	}
-	if !StatsPublic(svc) && !(p.IsStaff() && len(p.Grants[svc.ID]) > 0) && !(p != nil && p.Admin) {
+	insider := p.IsStaff() && len(p.Grants[svc.ID]) > 0 || p != nil && p.Admin
+	if !StatsPublic(svc) && !insider {
 		if p == nil {
 			return nil, problem.New(problem.Unauthorized, "error.unauthorized")
 		}
@@ -107,8 +132,16 @@ func (s *Service) Statistics(ctx context.Context, p *identity.Principal, svc *ca
 		return nil, fmt.Errorf("cert: statistics of %s: %w", svc.ID, err)
 	}
 	out := &Stats{Service: svc.ID}
+	if !insider {
+		out.MinCell = MinCell(svc)
+	}
 	for k, ms := range months {
 		ms.FirstResponse, ms.Resolution = summarise(first[k]), summarise(resolved[k])
+		if out.MinCell > 1 {
+			for _, m := range []map[string]int{ms.ByClass, ms.BySeverity, ms.BySector} {
+				pool(m, out.MinCell)
+			}
+		}
 		out.Months = append(out.Months, *ms)
 	}
 	sort.Slice(out.Months, func(i, j int) bool {
@@ -116,6 +149,22 @@ func (s *Service) Statistics(ctx context.Context, p *identity.Principal, svc *ca
 		return a.Year > b.Year || a.Year == b.Year && a.Month > b.Month
 	})
 	return out, nil
+}
+
+// pool moves every count below min into the Pooled bucket, which keeps its sum
+// even when that is below min: it says how many incidents are not shown, never
+// which class or sector they were.
+func pool(m map[string]int, min int) {
+	pooled := 0
+	for k, n := range m {
+		if n < min {
+			pooled += n
+			delete(m, k)
+		}
+	}
+	if pooled > 0 {
+		m[Pooled] = pooled
+	}
 }
 
 // None is the bucket of incidents not yet triaged (no class or severity).

@@ -58,14 +58,33 @@ func TestStatisticsCountByClassSeveritySectorPerJalaliMonth_D2(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := d.s.Statistics(ctx, d.outsider, svc)
-		if err != nil || len(st.Months) != 1 {
-			t.Fatalf("public statistics: %v %+v", err, st)
+		// Staff of the service see every count as it is.
+		st, err := d.s.Statistics(ctx, d.analyst, svc)
+		if err != nil || len(st.Months) != 1 || st.MinCell != 0 {
+			t.Fatalf("staff statistics: %v %+v", err, st)
 		}
 		m := st.Months[0]
 		if m.Year != 1405 || m.Month != 1 || m.Total != 2 || m.ByClass["availability"] != 1 || m.ByClass[None] != 1 ||
 			m.BySeverity["high"] != 1 || m.BySector["government"] != 2 {
 			t.Fatalf("counts: %+v", m)
+		}
+		// The public sees no class, severity or sector counted fewer than three
+		// times: one DDoS on a government agency would name it (D-2). The total and
+		// the times stay.
+		st, err = d.s.Statistics(ctx, d.outsider, svc)
+		if err != nil || len(st.Months) != 1 || st.MinCell != DefaultMinCell {
+			t.Fatalf("public statistics: %v %+v", err, st)
+		}
+		m = st.Months[0]
+		if m.Total != 2 || len(m.ByClass) != 1 || m.ByClass[Pooled] != 2 || len(m.BySeverity) != 1 || m.BySeverity[Pooled] != 2 ||
+			len(m.BySector) != 1 || m.BySector[Pooled] != 2 {
+			t.Fatalf("public counts are not pooled: %+v", m)
+		}
+		exact := *svc
+		exact.ModuleConfig.Settings = map[string]string{"statistics_public": "true", "statistics_min_cell": "2"}
+		st, err = d.s.Statistics(ctx, d.outsider, &exact)
+		if err != nil || st.MinCell != 2 || st.Months[0].BySector["government"] != 2 || st.Months[0].ByClass[Pooled] != 2 {
+			t.Fatalf("statistics_min_cell 2: %v %+v", err, st)
 		}
 		if m.FirstResponse.N != 1 || m.FirstResponse.Median != 20*time.Minute || m.Resolution.Median != 200*time.Minute {
 			t.Fatalf("times: %+v %+v", m.FirstResponse, m.Resolution)
