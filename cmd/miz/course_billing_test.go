@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/itoir/miz/internal/billing"
+	"github.com/itoir/miz/internal/problem"
+	"github.com/itoir/miz/internal/store"
 	"io"
 	"log/slog"
 	"net/http"
@@ -227,5 +230,49 @@ func TestUnpaidCourseSeatGetsNoCertificate_M42(t *testing.T) {
 	if n := countWhere(t, m, "SELECT COUNT(*) FROM invoices WHERE ref = ? AND tariff_item = 'whitehat_entry' AND net = 250000000 AND state = 'unpaid'",
 		fmt.Sprintf("whitehat:%d", comp.ID)); n != 1 {
 		t.Fatalf("%d entry-fee invoices", n)
+	}
+	// §6: an entry whose fee is unpaid is not in the competition: not listed, not
+	// counted, and a finding against it is refused; paid, it is.
+	org := coursePrincipal(t, m, b, demo.OrgNationalID)
+	sysID := int64(countWhere(t, m, "SELECT MAX(id) FROM whitehat_systems WHERE competition_id = ?", comp.ID))
+	number, err := wh.EntryInvoice(ctx, org, sysID)
+	if err != nil || number == "" {
+		t.Fatalf("entry invoice: %q %v", number, err)
+	}
+	if _, err := wh.EntryInvoice(ctx, manager, sysID); err == nil {
+		t.Error("another account read the organisation's entry invoice")
+	}
+	listed := func() int {
+		sys, err := wh.Systems(ctx, comp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(sys)
+	}
+	if n := listed(); n != 0 {
+		t.Fatalf("an unpaid entry is listed: %d", n)
+	}
+	hunter := coursePrincipal(t, m, b, "demo-employee")
+	if _, err := wh.Register(ctx, hunter, comp.ID, "شکارچی"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wh.Submit(ctx, hunter, comp.ID, sysID, "XSS", "جزئیات"); problem.As(err).Field != "system" {
+		t.Fatalf("a finding against an unpaid entry: %v", err)
+	}
+	var total int64
+	if err := m.DB.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, "SELECT total FROM invoices WHERE number = ?", number).Scan(&total)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Web.Billing.RecordBankPayment(ctx, coursePrincipal(t, m, b, "demo-expert"), number,
+		billing.BankPayment{Reference: "BANK-WH-1", Amount: total}); err != nil {
+		t.Fatal(err)
+	}
+	if n := listed(); n != 1 {
+		t.Fatalf("a paid entry is not listed: %d", n)
+	}
+	if _, err := wh.Submit(ctx, hunter, comp.ID, sysID, "XSS", "جزئیات"); err != nil {
+		t.Fatalf("a finding against a paid entry: %v", err)
 	}
 }

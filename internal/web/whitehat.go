@@ -123,7 +123,14 @@ func (s *Server) whitehatAction(w http.ResponseWriter, r *http.Request) {
 	case "close":
 		_, err = s.WhiteHat.SetState(ctx, pr, id, whitehat.Closed)
 	case "systems":
-		_, err = s.WhiteHat.EnrolSystem(ctx, pr, id, r.PostFormValue("name"), r.PostFormValue("scope"))
+		var sys int64
+		if sys, err = s.WhiteHat.EnrolSystem(ctx, pr, id, r.PostFormValue("name"), r.PostFormValue("scope")); err == nil {
+			// An entry fee is paid before the system is listed (§6): go to its invoice.
+			if ref, _ := s.WhiteHat.EntryInvoice(ctx, pr, sys); ref != "" {
+				s.formDone(w, r, nil, s.renderWhitehat, "whitehat.flash.pay_entry", "/invoices/"+ref)
+				return
+			}
+		}
 	case "researchers":
 		_, err = s.WhiteHat.Register(ctx, pr, id, r.PostFormValue("alias"))
 	case "findings":

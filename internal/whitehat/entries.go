@@ -2,6 +2,8 @@ package whitehat
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/itoir/miz/internal/audit"
@@ -103,6 +105,12 @@ func (s *Programme) Register(ctx context.Context, p *identity.Principal, competi
 	return id, err
 }
 
+// entered is the SQL condition, on whitehat_systems s, that a system is in its
+// competition: it has no entry fee, or its invoice is paid. A system whose fee is
+// unpaid, cancelled or refunded is not listed, counted or open to findings (§6):
+// researchers attack only what its owner has entered and paid for.
+const entered = `(s.invoice_ref = '' OR EXISTS (SELECT 1 FROM invoices i WHERE i.number = s.invoice_ref AND i.state = 'paid'))`
+
 // System is an enrolled system as researchers see it.
 type System struct {
 	ID    int64  `json:"id"`
@@ -110,12 +118,13 @@ type System struct {
 	Scope string `json:"scope"`
 }
 
-// Systems lists the systems enrolled in a competition that is not a draft.
+// Systems lists the systems entered in a competition that is not a draft: enrolled,
+// and paid for where the competition has an entry fee.
 func (s *Programme) Systems(ctx context.Context, competitionID int64) ([]System, error) {
 	var out []System
 	err := s.DB.View(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT s.id, s.name, s.scope FROM whitehat_systems s JOIN whitehat_competitions c
-			ON c.id = s.competition_id WHERE s.competition_id = ? AND c.state <> 'draft' ORDER BY s.id`, competitionID)
+			ON c.id = s.competition_id WHERE s.competition_id = ? AND c.state <> 'draft' AND `+entered+` ORDER BY s.id`, competitionID)
 		if err != nil {
 			return err
 		}
@@ -133,4 +142,24 @@ func (s *Programme) Systems(ctx context.Context, competitionID int64) ([]System,
 		return nil, fmt.Errorf("whitehat: systems of %d: %w", competitionID, err)
 	}
 	return out, nil
+}
+
+// EntryInvoice is the number of the invoice of the entry fee of system id, for the
+// organisation that enrolled it ("" when the competition charges none): where the
+// desk sends it to pay before the system is listed.
+func (s *Programme) EntryInvoice(ctx context.Context, p *identity.Principal, id int64) (string, error) {
+	if p == nil {
+		return "", problem.New(problem.Unauthorized, "error.unauthorized")
+	}
+	var ref string
+	err := s.DB.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `SELECT invoice_ref FROM whitehat_systems WHERE id = ? AND org_id = ?`, id, p.ApplicantOrgID()).Scan(&ref)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", problem.New(problem.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return "", fmt.Errorf("whitehat: entry invoice of %d: %w", id, err)
+	}
+	return ref, nil
 }

@@ -65,7 +65,7 @@ func (s *Programme) Submit(ctx context.Context, p *identity.Principal, competiti
 			return fmt.Errorf("whitehat: submit: %w", err)
 		}
 		var n int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM whitehat_systems WHERE id = ? AND competition_id = ?", systemID, competitionID).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM whitehat_systems s WHERE s.id = ? AND s.competition_id = ? AND "+entered, systemID, competitionID).Scan(&n); err != nil {
 			return fmt.Errorf("whitehat: submit: %w", err)
 		}
 		if n == 0 {
