@@ -16,12 +16,19 @@ import (
 const certUsage = `usage: miz cert import FILE [--name FEED] [--data DIR] [--db URL]
   Imports a Shadowserver-style CSV report or IntelMQ-style JSON event lines ("-" reads
   stdin), matches each row to the constituents' verified assets and raises warnings.
-  FEED names the report when rows do not (default: the file's name).`
+  FEED names the report when rows do not (default: the file's name).
+       miz cert evidence-key status|rotate|rewrap|destroy-retired [--data DIR] [--db URL]
+  The key that guards incident evidence at rest: which key guards how many files;
+  a new key (the old one retired, every file rewrapped under the new one, with
+  progress); finishing an interrupted rewrap; removing retired keys no file needs.`
 
 // runCert is `miz cert import FILE`: a threat feed imported from the console, with
 // a progress bar on stderr and the summary (and the first bad rows by line) on
 // stdout (SLA M-4.3). Exit status 1 when the import failed; bad rows do not fail it.
 func runCert(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "evidence-key" {
+		return runEvidenceKey(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprintln(stderr, certUsage)
 		return 2

@@ -267,11 +267,11 @@ func (m *Main) buildDomain(ctx context.Context, db *store.DB) (*domain, error) {
 	}
 	// CERT dispatch, consent, technical reports and vulnerability disclosure (issue 15).
 	m.certWork = newCertWork(db, m.Cases, m.Registry.Keys, cfg.BaseURL, db.Now)
-	evKey, err := evidence.LoadOrCreateKey(filepath.Join(keysDir(cfg), "evidence.key"))
+	evRing, evKey, err := evidence.OpenKeyring(keysDir(cfg))
 	if err != nil {
 		return nil, err
 	}
-	m.Evidence = &evidence.Service{DB: db, Incidents: m.Incidents, Key: evKey, Now: db.Now}
+	m.Evidence = &evidence.Service{DB: db, Incidents: m.Incidents, Key: evKey, Ring: evRing, Now: db.Now}
 	if cfg.Demo {
 		if _, err := m.Registry.SeedDemo(ctx); err != nil {
 			return nil, err

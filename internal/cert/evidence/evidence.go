@@ -24,8 +24,11 @@ type Service struct {
 	DB *store.DB
 	// Incidents decides who may see an incident and each labelled item of it.
 	Incidents *reactive.Service
-	// Key wraps the data keys.
+	// Key wraps the data keys of new files.
 	Key *Key
+	// Ring finds the keys that wrapped older files (a rotation's retired keys);
+	// nil: every file is under Key.
+	Ring *Keyring
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

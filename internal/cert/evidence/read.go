@@ -96,7 +96,11 @@ func (s *Service) Open(ctx context.Context, p *identity.Principal, code string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	aead, err := s.Key.dataKey(keyID, wrapped)
+	k, err := s.keyFor(keyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	aead, err := k.dataKey(keyID, wrapped)
 	if err != nil {
 		return nil, nil, err
 	}
