@@ -70,7 +70,7 @@ func (ci courseInvoicer) Issue(ctx context.Context, tx *store.Tx, in course.Invo
 		return "", problem.New(problem.Conflict, "course.refused.fee_tariff")
 	}
 	inv, err := ci.Billing.IssueTx(ctx, tx, billing.Item{Service: ci.Service, TariffItem: item, Amount: amount,
-		PayerAccountID: in.AccountID, Ref: in.Item})
+		PayerAccountID: in.AccountID, PayerOrgID: in.OrgID, Ref: in.Item})
 	if err != nil {
 		return "", err
 	}

@@ -239,6 +239,9 @@ func TestUnpaidCourseSeatGetsNoCertificate_M42(t *testing.T) {
 	if err != nil || number == "" {
 		t.Fatalf("entry invoice: %q %v", number, err)
 	}
+	if inv, err := m.Web.Billing.Invoice(ctx, org, number); err != nil || inv.PayerOrgID == 0 || inv.PayerName == "" {
+		t.Fatalf("the organisation cannot see the invoice of its entry: %+v %v", inv, err)
+	}
 	if _, err := wh.EntryInvoice(ctx, manager, sysID); err == nil {
 		t.Error("another account read the organisation's entry invoice")
 	}

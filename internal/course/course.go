@@ -140,6 +140,9 @@ func (c Course) Free() bool { return c.FeeRials == 0 }
 // Invoice is a fee to bill: a course seat or a competition's entry.
 type Invoice struct {
 	AccountID int64
+	// OrgID is the organisation that pays, when the account pays for it (a
+	// white-hat entry): its account and acting members see and pay the invoice.
+	OrgID int64
 	// Item names what is billed, e.g. "course:12".
 	Item          string
 	Rials         int64

@@ -52,7 +52,7 @@ func (s *Programme) EnrolSystem(ctx context.Context, p *identity.Principal, comp
 			if s.Invoicer == nil {
 				return problem.New(problem.Conflict, "course.refused.payment_unavailable")
 			}
-			if ref, err = s.Invoicer.Issue(ctx, tx, course.Invoice{AccountID: p.ID, Item: fmt.Sprintf("whitehat:%d", c.ID),
+			if ref, err = s.Invoicer.Issue(ctx, tx, course.Invoice{AccountID: p.ID, OrgID: org, Item: fmt.Sprintf("whitehat:%d", c.ID),
 				Rials: c.EntryFeeRials, DescriptionFa: "ورود به مسابقه کلاه‌سفید: " + c.Title.FA,
 				DescriptionEn: "White-hat competition entry: " + c.Title.In("en")}); err != nil {
 				return fmt.Errorf("whitehat: bill entry: %w", err)
