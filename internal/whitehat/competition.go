@@ -84,7 +84,7 @@ func (s *Programme) SetState(ctx context.Context, p *identity.Principal, id int6
 }
 
 const compColumns = `id, title_fa, title_en, rules_fa, rules_en, entry_fee_rials, state, opened_at, closed_at,
-	(SELECT COUNT(*) FROM whitehat_systems s WHERE s.competition_id = whitehat_competitions.id AND `+entered+`),
+	(SELECT COUNT(*) FROM whitehat_systems s WHERE s.competition_id = whitehat_competitions.id AND ` + entered + `),
 	(SELECT COUNT(*) FROM whitehat_researchers r WHERE r.competition_id = whitehat_competitions.id)`
 
 func scanCompetition(row interface{ Scan(...any) error }) (Competition, error) {
