@@ -77,6 +77,31 @@ func (ci courseInvoicer) Issue(ctx context.Context, tx *store.Tx, in course.Invo
 	return inv.Number, nil
 }
 
+// CheckFee satisfies course.FeeChecker: a fee billed at a fixed tariff must be that
+// tariff's amount, said on the field of the form that set it.
+func (ci courseInvoicer) CheckFee(ctx context.Context, kind string, rials int64) error {
+	_, item, err := tariffOf(kind + ":0")
+	if err != nil {
+		return err
+	}
+	svc, err := ci.Billing.Catalog(ctx, ci.Service, 0)
+	if err != nil {
+		return fmt.Errorf("course billing: %w", err)
+	}
+	t, ok := svc.Tariff(item)
+	field := "fee_rials"
+	if kind == refKindWhiteHat {
+		field = "entry_fee_rials"
+	}
+	switch {
+	case !ok:
+		return problem.Field(field, "course.fee.no_tariff")
+	case t.Basis != catalog.FeeAgreement && rials != t.Amount:
+		return problem.Field(field, "course.fee.off_tariff", t.Amount)
+	}
+	return nil
+}
+
 // Paid satisfies course.Invoicer.
 func (ci courseInvoicer) Paid(ctx context.Context, tx *store.Tx, ref string) (bool, error) {
 	inv, err := ci.Billing.InvoiceTx(ctx, tx, ref)

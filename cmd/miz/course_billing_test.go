@@ -191,8 +191,28 @@ func TestUnpaidCourseSeatGetsNoCertificate_M42(t *testing.T) {
 		t.Fatalf("an unpaid seat was certified: %v, %v", certs, err)
 	}
 
-	odd, err := cs.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره با هزینه دیگر"}, Audience: course.Anyone,
+	wh := m.Web.WhiteHat
+	// A fee off the catalog's fixed tariff is refused when the course is created, on
+	// its field, naming the tariff; nothing is created.
+	courses := countWhere(t, m, "SELECT COUNT(*) FROM courses")
+	_, err = cs.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره با هزینه دیگر"}, Audience: course.Anyone,
 		Capacity: 5, FeeRials: 1_000_000})
+	if pe := problem.As(err); pe.Field != "fee_rials" || pe.Key != "course.fee.off_tariff" || countWhere(t, m, "SELECT COUNT(*) FROM courses") != courses {
+		t.Fatalf("a course off the tariff: %v", err)
+	}
+	if _, err := wh.Create(ctx, manager, whitehat.CompetitionInput{Title: course.Text{FA: "مسابقه"}, EntryFeeRials: 1}); problem.As(err).Field != "entry_fee_rials" {
+		t.Fatalf("a competition off the tariff: %v", err)
+	}
+	// Should the tariff change after a course was announced (here: the course's fee
+	// moved in the database), enrolment refuses with the reason and bills nothing.
+	odd, err := cs.Create(ctx, manager, course.CourseInput{Title: course.Text{FA: "دوره با هزینه دیگر"}, Audience: course.Anyone,
+		Capacity: 5, FeeRials: 45_000_000})
+	if err == nil {
+		err = m.DB.Update(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE courses SET fee_rials = 1000000 WHERE id = ?", odd.ID)
+			return err
+		})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +236,6 @@ func TestUnpaidCourseSeatGetsNoCertificate_M42(t *testing.T) {
 		t.Fatal("a refused enrolment took a seat")
 	}
 
-	wh := m.Web.WhiteHat
 	comp, err := wh.Create(ctx, manager, whitehat.CompetitionInput{Title: course.Text{FA: "مسابقه پولی"}, EntryFeeRials: 250_000_000})
 	if err == nil {
 		_, err = wh.SetState(ctx, manager, comp.ID, whitehat.Open)

@@ -93,6 +93,9 @@ func (s *Courses) Create(ctx context.Context, p *identity.Principal, in CourseIn
 	if err := in.normalise(); err != nil {
 		return nil, err
 	}
+	if err := CheckFee(ctx, s.Invoicer, "course", in.FeeRials); err != nil {
+		return nil, err
+	}
 	var id int64
 	err := s.update(ctx, func(tx *store.Tx) error {
 		for _, req := range in.Prerequisites {

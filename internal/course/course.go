@@ -162,6 +162,22 @@ type Invoicer interface {
 	Cancel(ctx context.Context, tx *store.Tx, ref string) error
 }
 
+// FeeChecker is what an Invoicer may also do: say, when a course or a competition is
+// created, whether its fee can be billed at all (the catalog's tariff for the kind,
+// "course" or "whitehat"), so that the manager learns it on the form instead of
+// every enrollee being refused later. The error names the form's field.
+type FeeChecker interface {
+	CheckFee(ctx context.Context, kind string, rials int64) error
+}
+
+// CheckFee asks inv, when it can, whether a fee of rials for kind can be billed.
+func CheckFee(ctx context.Context, inv Invoicer, kind string, rials int64) error {
+	if fc, ok := inv.(FeeChecker); ok && rials > 0 {
+		return fc.CheckFee(ctx, kind, rials)
+	}
+	return nil
+}
+
 // Courses runs the use cases of training courses; each method owns its
 // transaction, its permission check and its audit entry.
 type Courses struct {

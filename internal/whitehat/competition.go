@@ -35,6 +35,9 @@ func (s *Programme) Create(ctx context.Context, p *identity.Principal, in Compet
 	case in.EntryFeeRials < 0:
 		return nil, problem.Field("entry_fee_rials", "course.fee.invalid")
 	}
+	if err := course.CheckFee(ctx, s.Invoicer, "whitehat", in.EntryFeeRials); err != nil {
+		return nil, err
+	}
 	var id int64
 	err := s.update(ctx, func(tx *store.Tx) (err error) {
 		id, err = tx.InsertID(ctx, `INSERT INTO whitehat_competitions (title_fa, title_en, rules_fa, rules_en, entry_fee_rials,
