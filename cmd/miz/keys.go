@@ -11,7 +11,7 @@ import (
 	"github.com/itoir/miz/internal/keys"
 )
 
-const keysUsage = "usage: miz keys <list|rotate> [--data DIR] [--db URL] | miz keys revoke KID --reason TEXT [--at TIME]"
+const keysUsage = "usage: miz keys <list|rotate> [--data DIR] [--db URL] | miz keys revoke KID --reason TEXT [--at TIME] | miz keys resign [--kid KID] [--batch N] [--dry-run]"
 
 // runKeys is `miz keys list` (the signing key ring: key IDs, creation times, which is
 // active) and `miz keys rotate` (a new active key; the older ones stay published so
@@ -20,6 +20,9 @@ const keysUsage = "usage: miz keys <list|rotate> [--data DIR] [--db URL] | miz k
 func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "revoke" { // issue 19: a compromised key
 		return runKeysRevoke(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "resign" { // issue 19: its live certificates signed again
+		return runKeysResign(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || (args[0] != "list" && args[0] != "rotate") {
 		fmt.Fprintln(stderr, keysUsage)

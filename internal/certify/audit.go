@@ -23,7 +23,11 @@ func ExpectedIndexed(ctx context.Context, db *store.DB) ([]int64, [][]byte, erro
 		out [][]byte
 	)
 	err := db.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT e.tlog_index, e.kind, c.number, e.seq, e.to_status, e.reason, e.at, c.jws_sha256
+		// Each record carries the digest of the JWS current when it was logged (a
+		// re-signing changes it for the records after it); '' is a row written by the
+		// previous release, which logged the certificate's digest (migration 0100).
+		rows, err := tx.Query(ctx, `SELECT e.tlog_index, e.kind, c.number, e.seq, e.to_status, e.reason, e.at,
+			CASE WHEN e.jws_sha256 <> '' THEN e.jws_sha256 ELSE c.jws_sha256 END
 			FROM certificate_events e JOIN certificates c ON c.id = e.certificate_id ORDER BY e.tlog_index`)
 		if err != nil {
 			return err

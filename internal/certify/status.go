@@ -92,8 +92,8 @@ func (r *Registry) appendEvent(ctx context.Context, tx *store.Tx, c Certificate,
 	if err != nil {
 		return Event{}, fmt.Errorf("certify: log %s: %w", c.Number, err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO certificate_events (certificate_id, seq, at, kind, from_status, to_status, reason, actor, tlog_index)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.id, seq, at, kind, from, to, reason, actor, idx); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO certificate_events (certificate_id, seq, at, kind, from_status, to_status, reason, actor, tlog_index,
+		jws_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.id, seq, at, kind, from, to, reason, actor, idx, c.JWSSHA256); err != nil {
 		return Event{}, fmt.Errorf("certify: event for %s: %w", c.Number, err)
 	}
 	return Event{Seq: seq, At: store.FromMillis(at), Kind: kind, FromStatus: from, ToStatus: to, Reason: reason, Actor: actor, TlogIndex: idx, Number: c.Number}, nil

@@ -76,7 +76,7 @@ type AttendanceSubject struct {
 // bound to the credential by its SHA-256, as for CERTIFY's certificates.
 type LogRecord struct {
 	Type      string `json:"type"` // RecordType
-	Kind      string `json:"kind"` // issue
+	Kind      string `json:"kind"` // issue, resigned
 	Number    string `json:"number"`
 	Status    string `json:"status"`
 	At        int64  `json:"at"`
@@ -213,6 +213,11 @@ func (s *Courses) issue(ctx context.Context, tx *store.Tx, c Course, pt Particip
 		holder_name, attended, sessions, status, issued_at, jws, jws_sha256, tlog_index)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, number, pt.ID, c.ID, pt.AccountID, pt.NationalCode, pt.Name,
 		cert.Attended, cert.Sessions, cert.Status, store.Millis(cert.IssuedAt), cert.JWS, cert.JWSSHA256, cert.TlogIndex); err != nil {
+		return cert, fmt.Errorf("course: issue %s: %w", number, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO course_certificate_records (tlog_index, certificate_id, kind, at, jws_sha256)
+		SELECT ?, id, 'issue', ?, ? FROM course_certificates WHERE number = ?`,
+		cert.TlogIndex, store.Millis(cert.IssuedAt), cert.JWSSHA256, number); err != nil {
 		return cert, fmt.Errorf("course: issue %s: %w", number, err)
 	}
 	if err := s.tellCertified(ctx, tx, pt.AccountID, c, number); err != nil {

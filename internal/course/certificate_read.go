@@ -101,18 +101,24 @@ func (s *Courses) Proof(ctx context.Context, number string) ([]byte, error) {
 func ExpectedRecords(ctx context.Context, db *store.DB) (map[int64][]byte, error) {
 	out := map[int64][]byte{}
 	err := db.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT number, status, issued_at, jws_sha256, tlog_index FROM course_certificates ORDER BY tlog_index`)
+		// Every record a certificate has (its issuance, then each re-signing: migration
+		// 0100), and the issuance of a certificate issued by the previous release, which
+		// has none there and is rebuilt from the certificate's row.
+		rows, err := tx.Query(ctx, `SELECT k.number, r.kind, r.at, r.jws_sha256, r.tlog_index
+			FROM course_certificate_records r JOIN course_certificates k ON k.id = r.certificate_id
+			UNION ALL
+			SELECT k.number, 'issue', k.issued_at, k.jws_sha256, k.tlog_index FROM course_certificates k
+			WHERE NOT EXISTS (SELECT 1 FROM course_certificate_records r WHERE r.certificate_id = k.id)`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			rec := LogRecord{Type: RecordType, Kind: "issue"}
+			rec := LogRecord{Type: RecordType, Status: "active"} // issued or re-signed: active then
 			var idx int64
-			if err := rows.Scan(&rec.Number, &rec.Status, &rec.At, &rec.JWSSHA256, &idx); err != nil {
+			if err := rows.Scan(&rec.Number, &rec.Kind, &rec.At, &rec.JWSSHA256, &idx); err != nil {
 				return err
 			}
-			rec.Status = "active" // the record logs the issuance
 			out[idx] = rec.Marshal()
 		}
 		return rows.Err()

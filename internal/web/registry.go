@@ -259,7 +259,11 @@ func (s *Server) registryFeedBytes(ctx context.Context, lang i18n.Lang) ([]byte,
 			product = e.ProductName.EN
 		}
 		title := i18n.T(lang, "certify.feed.issue", e.Number, product)
-		if e.Kind != "issue" {
+		switch e.Kind {
+		case "issue":
+		case certify.EventResigned:
+			title = i18n.T(lang, "certify.feed.resigned", e.Number)
+		default:
 			title = i18n.T(lang, "certify.feed.status", e.Number, i18n.T(lang, "certify.status."+string(e.ToStatus)))
 		}
 		f.Entries = append(f.Entries, atomEntry{Title: title, ID: base + "/log#" + strconv.FormatInt(e.TlogIndex, 10),
