@@ -84,7 +84,7 @@ func (r *Registry) History(ctx context.Context, number string) ([]Event, error) 
 	return out, nil
 }
 
-func scanEvents(rows *sql.Rows) ([]Event, error) {
+func scanEvents(rows *store.Rows) ([]Event, error) {
 	defer rows.Close()
 	var out []Event
 	for rows.Next() {

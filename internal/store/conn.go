@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // querier is what a Tx runs its statements on: a database/sql transaction (PostgreSQL,
@@ -25,17 +26,95 @@ const maxCachedStmts = 512
 // Only one goroutine uses a cachedConn at a time (the committer, or the reader that
 // took it from the pool), so the map needs no lock.
 //
-// Exec and QueryRow use the cache. Query does not: a cached statement is one SQLite
-// VM, and a caller iterating its rows while running the same SQL again (a nested
-// lookup) would reset it under the outer loop. QueryRow is safe because Scan finishes
-// with the VM before the caller can run anything else.
+// Exec and QueryRow share one statement per text: QueryRow is safe because Scan
+// finishes with the VM before the caller can run anything else. Query lends a
+// statement from a free list per text and takes it back when its Rows end or close:
+// a cached statement is one SQLite VM, and a caller iterating its rows while running
+// the same SQL again (a nested lookup) gets another statement, never the one under
+// its outer loop (TestNestedQueriesOfTheSameText).
 type cachedConn struct {
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
+
+	mu      sync.Mutex // guards the lending (Rows may be closed after a panic unwinds elsewhere)
+	idle    map[string][]*sql.Stmt
+	lent    []*sql.Stmt // every Query statement prepared, for close
+	queries int
 }
 
 func newCachedConn(conn *sql.Conn) *cachedConn {
-	return &cachedConn{conn: conn, stmts: make(map[string]*sql.Stmt)}
+	return &cachedConn{conn: conn, stmts: make(map[string]*sql.Stmt), idle: make(map[string][]*sql.Stmt)}
+}
+
+// query runs q on a statement lent from the free list of its text (prepared on
+// first need), returned to the list when the Rows end or close. A script, or a text
+// past the cache's bound, runs uncached.
+func (c *cachedConn) query(ctx context.Context, q string, args ...any) (*Rows, error) {
+	c.mu.Lock()
+	var s *sql.Stmt
+	if free := c.idle[q]; len(free) > 0 {
+		s, c.idle[q] = free[len(free)-1], free[:len(free)-1]
+	}
+	c.mu.Unlock()
+	if s == nil {
+		if c.queries >= maxCachedStmts || strings.Contains(q, ";") {
+			rows, err := c.conn.QueryContext(ctx, q, args...)
+			if err != nil {
+				return nil, err
+			}
+			return &Rows{Rows: rows}, nil
+		}
+		var err error
+		if s, err = c.conn.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.queries++
+		c.lent = append(c.lent, s)
+		c.mu.Unlock()
+	}
+	give := func() {
+		c.mu.Lock()
+		c.idle[q] = append(c.idle[q], s)
+		c.mu.Unlock()
+	}
+	rows, err := s.QueryContext(ctx, args...)
+	if err != nil {
+		give()
+		return nil, err
+	}
+	return &Rows{Rows: rows, release: give}, nil
+}
+
+// Rows are the result of Tx.Query: database/sql's rows, and on SQLite the statement
+// they came from goes back to its connection's cache when they end or close.
+type Rows struct {
+	*sql.Rows
+	release func()
+}
+
+// Next prepares the next row, as sql.Rows.Next; at the end the rows are closed
+// and their statement returned.
+func (r *Rows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.done()
+	return false
+}
+
+// Close closes the rows and returns their statement.
+func (r *Rows) Close() error {
+	err := r.Rows.Close()
+	r.done()
+	return err
+}
+
+func (r *Rows) done() {
+	if f := r.release; f != nil {
+		r.release = nil
+		f()
+	}
 }
 
 // stmt returns the cached statement for q, preparing it on first use, or nil when q
@@ -85,6 +164,12 @@ func (c *cachedConn) close() error {
 		_ = s.Close()
 	}
 	c.stmts = nil
+	c.mu.Lock()
+	for _, s := range c.lent {
+		_ = s.Close()
+	}
+	c.lent, c.idle = nil, nil
+	c.mu.Unlock()
 	return c.conn.Close()
 }
 

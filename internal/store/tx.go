@@ -89,9 +89,18 @@ func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return tx.q.ExecContext(ctx, rebind(tx.Dialect, q), args...)
 }
 
-// Query runs a query written with `?` placeholders.
-func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.q.QueryContext(ctx, rebind(tx.Dialect, q), args...)
+// Query runs a query written with `?` placeholders. The rows must be closed (or
+// read to their end) before the transaction ends, as always.
+func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*Rows, error) {
+	q = rebind(tx.Dialect, q)
+	if c, ok := tx.q.(*cachedConn); ok {
+		return c.query(ctx, q, args...)
+	}
+	rows, err := tx.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &Rows{Rows: rows}, nil
 }
 
 // QueryRow runs a single-row query written with `?` placeholders.

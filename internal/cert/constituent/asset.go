@@ -174,7 +174,7 @@ func (s *Service) Withdraw(ctx context.Context, p *identity.Principal, assetID i
 
 const assetCols = `a.id, a.org_id, o.name_fa, o.name_en, a.kind, a.value, a.asset_set, a.status, a.note, a.claimed_at, a.decided_at`
 
-func scanAssets(rows *sql.Rows) ([]Asset, error) {
+func scanAssets(rows *store.Rows) ([]Asset, error) {
 	defer rows.Close()
 	var out []Asset
 	for rows.Next() {
