@@ -29,3 +29,20 @@ func BenchmarkStartupRestart(b *testing.B) {
 		boot()
 	}
 }
+
+// BenchmarkStartupEmpty is one first start on an empty data directory (migrate from
+// nothing, seed the catalog, make the keys), then Close.
+func BenchmarkStartupEmpty(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		cfg := defaultConfig()
+		cfg.Addr, cfg.Data = "127.0.0.1:0", b.TempDir()
+		m := &Main{Config: cfg, Out: io.Discard, Log: slog.New(slog.DiscardHandler)}
+		if err := m.Run(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
