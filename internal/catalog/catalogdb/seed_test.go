@@ -3,6 +3,7 @@ package catalogdb_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/itoir/miz/internal/catalog"
@@ -61,6 +62,23 @@ func TestSeedAndListParseEachTextOnce_Issue18(t *testing.T) {
 		if h, err := st.History(ctx, "certify"); err != nil || len(h) != 1 {
 			t.Errorf("History after a changed default = %d versions, %v; want the one seeded", len(h), err)
 		}
+		// A new service beside the stored ones: only it is parsed and stored.
+		other := strings.Replace(string(srcs[0].Data), "\nid: certify\n", "\nid: certify-two\n", 1)
+		st = catalogdb.New(db)
+		if err := st.Seed(ctx, append([]catalog.Source{{Name: "certify-two.yaml", Data: []byte(other)}}, srcs...)); err != nil {
+			t.Fatal(err)
+		}
+		if n := catalogdb.Parses(st); n != 1 {
+			t.Errorf("seeding one new service beside two stored ones parsed %d files, want 1", n)
+		}
+		svcs, err := st.List(ctx)
+		if err != nil || len(svcs) != 3 || svcs[2].ID != "certify-two" {
+			t.Fatalf("List after a new default = %v, %v; want certify, cert, certify-two", svcs, err)
+		}
+		if n := catalogdb.Parses(st); n != 3 {
+			t.Errorf("List parsed %d files in all, want 3 (the new one from Seed, the two stored once)", n)
+		}
+
 		broken := []catalog.Source{{Name: "broken.yaml", Data: []byte("id: [")}}
 		if err := st.Seed(ctx, broken); err == nil {
 			t.Error("a default that does not parse was accepted")

@@ -73,9 +73,16 @@ func (s *Store) now() time.Time {
 // day its file names, unless the service already has a version. It runs at start.
 //
 // A source whose text is already stored as a published version is not parsed again
-// (issue 18: a restart parsed both default files for nothing); a source it does
-// store is parsed once, and that parse is what Version returns for it.
+// (issue 18: a restart parsed both default files for nothing); the sources it does
+// store are parsed once, written in one transaction (one synced commit on a first
+// start), and their parse is what Version returns for them.
 func (s *Store) Seed(ctx context.Context, sources []catalog.Source) error {
+	type seed struct {
+		svc  *catalog.Service
+		text string
+		eff  time.Time
+	}
+	var todo []seed
 	for _, src := range sources {
 		stored, err := s.storedText(ctx, src.Data)
 		if err != nil {
@@ -89,39 +96,47 @@ func (s *Store) Seed(ctx context.Context, sources []catalog.Source) error {
 		if err != nil {
 			return fmt.Errorf("catalogdb: seed %s: %w", src.Name, err)
 		}
-		eff := dayStart(svc.EffectiveFrom)
-		inserted := false
-		err = s.DB.Update(ctx, func(tx *store.Tx) error {
-			inserted = false
-			if err := tx.Lock(ctx, lockKey); err != nil {
-				return err
-			}
+		todo = append(todo, seed{svc: svc, text: string(src.Data), eff: dayStart(svc.EffectiveFrom)})
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	var inserted []seed
+	err := s.DB.Update(ctx, func(tx *store.Tx) error {
+		inserted = inserted[:0]
+		if err := tx.Lock(ctx, lockKey); err != nil {
+			return err
+		}
+		now := store.Millis(tx.Now)
+		for _, sd := range todo {
 			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM service_versions WHERE service = ?`, svc.ID).Scan(&n); err != nil {
-				return err
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM service_versions WHERE service = ?`, sd.svc.ID).Scan(&n); err != nil {
+				return fmt.Errorf("%s: %w", sd.svc.ID, err)
 			}
 			if n > 0 {
-				return nil
+				continue
 			}
-			now := store.Millis(tx.Now)
 			_, err := tx.Exec(ctx, `INSERT INTO service_versions (service, version, status, yaml, effective_from,
 				created_at, updated_at, submitted_at, published_at) VALUES (?, ?, 'published', ?, ?, ?, ?, ?, ?)`,
-				svc.ID, svc.Version, string(src.Data), store.Millis(eff), now, now, now, now)
+				sd.svc.ID, sd.svc.Version, sd.text, store.Millis(sd.eff), now, now, now, now)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", sd.svc.ID, err)
 			}
-			inserted = true
-			return bumpGeneration(ctx, tx)
-		})
-		if err != nil {
-			return fmt.Errorf("catalogdb: seed %s: %w", svc.ID, err)
+			inserted = append(inserted, sd)
 		}
-		if inserted { // what parsePublished would make of the row just written
-			withEffective(svc, store.FromMillis(store.Millis(eff)))
-			s.mu.Lock()
-			s.parse[versionKey{svc.ID, svc.Version}] = svc
-			s.mu.Unlock()
+		if len(inserted) == 0 {
+			return nil
 		}
+		return bumpGeneration(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("catalogdb: seed: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sd := range inserted { // what parsePublished would make of the rows just written
+		withEffective(sd.svc, store.FromMillis(store.Millis(sd.eff)))
+		s.parse[versionKey{sd.svc.ID, sd.svc.Version}] = sd.svc
 	}
 	return nil
 }
