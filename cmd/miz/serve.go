@@ -473,7 +473,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	start := time.Now()
 	m := &Main{Config: cfg, Out: stdout}
-	if err := m.Run(ctx); err != nil {
+	restoreGC := startupGC(os.Getenv) // startup.go: no collection cycles inside the start
+	err = m.Run(ctx)
+	restoreGC()
+	if err != nil {
 		fmt.Fprintln(stderr, "miz serve:", err)
 		_ = m.Close()
 		return 1

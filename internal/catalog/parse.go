@@ -53,9 +53,7 @@ func Parse(name string, data []byte) (svc *Service, err error) {
 	indexNode(c.idx, root, "")
 
 	var s Service
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
+	if err := decodeService(root, data, &s); err != nil { // known_fields.go
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
 			c.addYAML(err.Error())
@@ -71,6 +69,14 @@ func Parse(name string, data []byte) (svc *Service, err error) {
 	}
 	s.inherit()
 	return &s, nil
+}
+
+// decodeStrict decodes the first document of data into s, every mapping key having
+// to name a field.
+func decodeStrict(data []byte, s *Service) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	return dec.Decode(s)
 }
 
 // readNode parses the YAML syntax and returns the top mapping of the one

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/itoir/miz/internal/catalog"
@@ -40,6 +41,9 @@ type Store struct {
 	index map[string][]published
 	order []string                        // services in the order they were first seeded
 	parse map[versionKey]*catalog.Service // published versions never change
+	// parses counts the service files this store parsed at start-up and on reads
+	// (issue 18: each published text once; tests read it).
+	parses atomic.Int64
 }
 
 // published is one published version in the cache's index.
@@ -67,37 +71,86 @@ func (s *Store) now() time.Time {
 
 // Seed stores each source as published version 1 of its service, effective from the
 // day its file names, unless the service already has a version. It runs at start.
+//
+// A source whose text is already stored as a published version is not parsed again
+// (issue 18: a restart parsed both default files for nothing); the sources it does
+// store are parsed once, written in one transaction (one synced commit on a first
+// start), and their parse is what Version returns for them.
 func (s *Store) Seed(ctx context.Context, sources []catalog.Source) error {
+	type seed struct {
+		svc  *catalog.Service
+		text string
+		eff  time.Time
+	}
+	var todo []seed
 	for _, src := range sources {
+		stored, err := s.storedText(ctx, src.Data)
+		if err != nil {
+			return fmt.Errorf("catalogdb: seed %s: %w", src.Name, err)
+		}
+		if stored {
+			continue // its service has a version: this very text
+		}
+		s.parses.Add(1)
 		svc, err := catalog.Parse(src.Name, src.Data)
 		if err != nil {
 			return fmt.Errorf("catalogdb: seed %s: %w", src.Name, err)
 		}
-		err = s.DB.Update(ctx, func(tx *store.Tx) error {
-			if err := tx.Lock(ctx, lockKey); err != nil {
-				return err
-			}
+		todo = append(todo, seed{svc: svc, text: string(src.Data), eff: dayStart(svc.EffectiveFrom)})
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	var inserted []seed
+	err := s.DB.Update(ctx, func(tx *store.Tx) error {
+		inserted = inserted[:0]
+		if err := tx.Lock(ctx, lockKey); err != nil {
+			return err
+		}
+		now := store.Millis(tx.Now)
+		for _, sd := range todo {
 			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM service_versions WHERE service = ?`, svc.ID).Scan(&n); err != nil {
-				return err
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM service_versions WHERE service = ?`, sd.svc.ID).Scan(&n); err != nil {
+				return fmt.Errorf("%s: %w", sd.svc.ID, err)
 			}
 			if n > 0 {
-				return nil
+				continue
 			}
-			now := store.Millis(tx.Now)
 			_, err := tx.Exec(ctx, `INSERT INTO service_versions (service, version, status, yaml, effective_from,
 				created_at, updated_at, submitted_at, published_at) VALUES (?, ?, 'published', ?, ?, ?, ?, ?, ?)`,
-				svc.ID, svc.Version, string(src.Data), store.Millis(dayStart(svc.EffectiveFrom)), now, now, now, now)
+				sd.svc.ID, sd.svc.Version, sd.text, store.Millis(sd.eff), now, now, now, now)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: %w", sd.svc.ID, err)
 			}
-			return bumpGeneration(ctx, tx)
-		})
-		if err != nil {
-			return fmt.Errorf("catalogdb: seed %s: %w", svc.ID, err)
+			inserted = append(inserted, sd)
 		}
+		if len(inserted) == 0 {
+			return nil
+		}
+		return bumpGeneration(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("catalogdb: seed: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sd := range inserted { // what parsePublished would make of the rows just written
+		withEffective(sd.svc, store.FromMillis(store.Millis(sd.eff)))
+		s.parse[versionKey{sd.svc.ID, sd.svc.Version}] = sd.svc
 	}
 	return nil
+}
+
+// storedText reports whether text is stored, byte for byte, as a published version.
+// The service and version it belongs to are the ones its id and version lines name:
+// publication and Seed store nothing else.
+func (s *Store) storedText(ctx context.Context, text []byte) (bool, error) {
+	var n int
+	err := s.DB.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `SELECT COUNT(*) FROM service_versions WHERE status = 'published' AND yaml = ?`,
+			string(text)).Scan(&n)
+	})
+	return n > 0, err
 }
 
 // lockKey serialises version numbering and publication on PostgreSQL.
@@ -173,6 +226,7 @@ func (s *Store) Version(ctx context.Context, id string, n int) (*catalog.Service
 	if err != nil {
 		return nil, fmt.Errorf("catalogdb: %s v%d: %w", id, n, err)
 	}
+	s.parses.Add(1)
 	svc, err = parsePublished(id, n, text, store.FromMillis(eff))
 	if err != nil {
 		return nil, err
@@ -190,11 +244,17 @@ func parsePublished(id string, n int, text string, eff time.Time) (*catalog.Serv
 	if err != nil {
 		return nil, fmt.Errorf("catalogdb: stored %s v%d does not parse: %w", id, n, err)
 	}
+	withEffective(svc, eff)
+	return svc, nil
+}
+
+// withEffective sets the effective date of svc to the Tehran day of eff, unless eff
+// is zero.
+func withEffective(svc *catalog.Service, eff time.Time) {
 	if !eff.IsZero() {
 		t := eff.In(jalali.Tehran())
 		svc.EffectiveFrom = catalog.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 	}
-	return svc, nil
 }
 
 // List returns the version in force now of every service, in the order the services
