@@ -13,7 +13,11 @@
 # (worker_processes auto) on loopback ports, copies Miz's JSON and page of one
 # certificate into nginx's root, checks both serve identical bytes, then runs wrk
 # against each in turn (nginx first, then Miz, per round and target) and prints
-# req/s, p50, p99 and the ratio Miz/nginx. Only 127.0.0.1 is ever targeted.
+# req/s, p50, p99 and the ratio Miz/nginx. Two more servers run in the same rounds:
+# go-bare, the smallest net/http server writing the same bytes from memory (Go's
+# ceiling here), and miz+cache, Miz behind nginx's cache configured as
+# deploy/nginx/miz.conf configures public reads (how the registry is served in
+# production). Only 127.0.0.1 is ever targeted.
 set -euo pipefail
 
 N=${N:-1000}
@@ -23,13 +27,16 @@ DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
 MIZ_PORT=${MIZ_PORT:-18471}
 NGINX_PORT=${NGINX_PORT:-18472}
+CACHE_PORT=${CACHE_PORT:-18473}
+BARE_PORT=${BARE_PORT:-18474}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/miz-bench-registry.XXXXXX)
 chmod 755 "$work" # nginx workers read its www/ as an unprivileged user
-miz_pid="" nginx_pid=""
+miz_pid="" nginx_pid="" bare_pid=""
 cleanup() {
 	[ -n "$miz_pid" ] && kill "$miz_pid" 2>/dev/null || true
+	[ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null || true
 	[ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
 	wait 2>/dev/null || true
 	rm -rf "$work"
@@ -47,7 +54,7 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 echo "building miz" >&2
-(cd "$root" && go build -o "$work/miz" ./cmd/miz)
+(cd "$root" && go build -o "$work/miz" ./cmd/miz && go build -o "$work/bare" ./bench/registry/bare)
 echo "seeding $N certificates" >&2
 "$work/miz" dev seed --certificates "$N" --data "$work/data" >/dev/null
 
@@ -92,6 +99,23 @@ http {
         root $work/www;
         location = /cert.json { default_type application/json; }
     }
+    # Miz as deployed: behind nginx's cache with deploy/nginx/miz.conf's directives
+    # for public reads (revalidated by ETag once Miz's s-maxage=1 runs out).
+    proxy_cache_path $work/nginx/cache levels=1:2 keys_zone=miz_public:10m max_size=100m inactive=1h use_temp_path=off;
+    upstream miz { server 127.0.0.1:$MIZ_PORT; keepalive 32; }
+    server {
+        listen 127.0.0.1:$CACHE_PORT;
+        location / {
+            proxy_pass http://miz;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_cache miz_public;
+            proxy_cache_key \$scheme\$request_method\$host\$request_uri\$cookie_lang;
+            proxy_cache_revalidate on;
+            proxy_cache_use_stale error timeout updating;
+            proxy_cache_lock on;
+        }
+    }
 }
 CONF
 "$NGINX" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
@@ -100,10 +124,20 @@ for _ in $(seq 1 50); do
 	curl -fs "http://127.0.0.1:$NGINX_PORT/cert.json" >/dev/null 2>&1 && break
 	sleep 0.1
 done
+"$work/bare" -addr "127.0.0.1:$BARE_PORT" -dir "$work/www" &
+bare_pid=$!
+for _ in $(seq 1 50); do
+	curl -fs "http://127.0.0.1:$BARE_PORT/cert.json" >/dev/null 2>&1 && break
+	sleep 0.1
+done
 for f in cert.json cert.html; do
+	cmp -s <(curl -fs "http://127.0.0.1:$BARE_PORT/$f") "$work/www/$f" || { echo "the bare server does not serve $f as Miz does" >&2; exit 1; }
 	cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT/$f") "$work/www/$f" || { echo "nginx does not serve $f as Miz does" >&2; exit 1; }
 done
 cmp -s <(curl -fs "$json_url") "$work/www/cert.json" || { echo "Miz's JSON changed" >&2; exit 1; }
+cache_json="http://127.0.0.1:$CACHE_PORT/api/v1/registry/certificates/$number"
+cache_html="http://127.0.0.1:$CACHE_PORT/registry/$number"
+cmp -s <(curl -fs "$cache_json") "$work/www/cert.json" || { echo "Miz behind nginx's cache serves other bytes" >&2; exit 1; }
 
 # run URL → "req/s p50 p99" (latencies in ms); fails on any error or non-2xx.
 run() {
@@ -124,20 +158,28 @@ run() {
 
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 echo "miz $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'), $N certificates, $number; wrk -t$THREADS -c$CONNS -d$DURATION"
-printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' round what server req/s p50_ms p99_ms ratio
-ratios_json="" ratios_html=""
+printf '%-6s %-5s %-11s %10s %9s %9s %7s\n' round what server req/s p50_ms p99_ms ratio
+ratios_json="" ratios_html="" cached_json="" cached_html="" bare_json="" bare_html=""
 for round in $(seq 1 "$ROUNDS"); do
 	for what in json html; do
 		ext=$what
-		[ "$what" = json ] && miz_url=$json_url || miz_url=$html_url
+		if [ "$what" = json ]; then miz_url=$json_url c_url=$cache_json; else miz_url=$html_url c_url=$cache_html; fi
 		read -r n_rps n_p50 n_p99 < <(run "http://127.0.0.1:$NGINX_PORT/cert.$ext")
+		read -r b_rps b_p50 b_p99 < <(run "http://127.0.0.1:$BARE_PORT/cert.$ext")
 		read -r m_rps m_p50 m_p99 < <(run "$miz_url")
-		printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" 1.00
-		ratio=$(awk -v m="$m_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", m / n }')
-		printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$ratio"
-		if [ "$what" = json ]; then ratios_json+="$ratio "; else ratios_html+="$ratio "; fi
+		read -r c_rps c_p50 c_p99 < <(run "$c_url")
+		ratio() { awk -v m="$1" -v n="$n_rps" 'BEGIN { printf "%.2f", m / n }'; }
+		printf '%-6s %-5s %-11s %10s %9s %9s %7s\n' "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" 1.00
+		printf '%-6s %-5s %-11s %10s %9s %9s %7s\n' "$round" "$what" go-bare "$b_rps" "$b_p50" "$b_p99" "$(ratio "$b_rps")"
+		printf '%-6s %-5s %-11s %10s %9s %9s %7s\n' "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$(ratio "$m_rps")"
+		printf '%-6s %-5s %-11s %10s %9s %9s %7s\n' "$round" "$what" miz+cache "$c_rps" "$c_p50" "$c_p99" "$(ratio "$c_rps")"
+		if [ "$what" = json ]; then
+			ratios_json+="$(ratio "$m_rps") " cached_json+="$(ratio "$c_rps") " bare_json+="$(ratio "$b_rps") "
+		else
+			ratios_html+="$(ratio "$m_rps") " cached_html+="$(ratio "$c_rps") " bare_html+="$(ratio "$b_rps") "
+		fi
 	done
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-echo "median ratio miz/nginx: json $(median "$ratios_json"), html $(median "$ratios_html")"
+echo "median ratio to nginx: go-bare json $(median "$bare_json"), html $(median "$bare_html"); miz json $(median "$ratios_json"), html $(median "$ratios_html"); miz behind nginx's cache json $(median "$cached_json"), html $(median "$cached_html")"
 echo "after: $(uptime | sed 's/.*load average/load average/')"
