@@ -90,8 +90,14 @@ func TestEvidenceKeyRotation_Issue19(t *testing.T) {
 		if c, out, errs := run("destroy-retired"); c != 1 || !strings.Contains(errs, "kept "+oldKey+": 1 files still need it") {
 			t.Fatalf("destroy-retired with a file under the old key: %d\n%s%s", c, out, errs)
 		}
-		if _, err := os.Stat(filepath.Join(keysDir(m.Config), "evidence-retired", oldKey+".key")); err != nil {
+		if _, err := os.Stat(filepath.Join(keysDir(m.Config), "evidence-retired-"+oldKey+".key")); err != nil {
 			t.Fatalf("the retired key was removed while needed: %v", err)
+		}
+		// A backup taken now carries the retired key with the file that needs it.
+		archive := filepath.Join(t.TempDir(), "mid-rotation.tar")
+		mustMiz(t, "backup", "--data", m.Config.Data, "--db", m.Config.DB, "--out", archive)
+		if b, err := os.ReadFile(archive); err != nil || !bytes.Contains(b, []byte("keys/evidence-retired-"+oldKey+".key")) {
+			t.Fatalf("the backup lacks the retired evidence key: %v", err)
 		}
 		if c, out, _ := run("rewrap"); c != 0 || !strings.Contains(out, "rewrapped 1 files") {
 			t.Fatalf("rewrap: %d %s", c, out)

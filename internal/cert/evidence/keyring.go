@@ -12,12 +12,16 @@ import (
 	"sync"
 )
 
-// Key files in the key directory: CurrentKeyFile wraps new files; RetiredDir holds
-// the keys a rotation replaced, named by their ID, until no stored file needs them.
+// Key files in the key directory: CurrentKeyFile wraps new files; the keys a
+// rotation replaced stay beside it as RetiredPrefix + ID + ".key" until no stored
+// file needs them. They are plain files of the key directory, so `miz backup`
+// (which copies that directory's files) keeps them with the evidence they open.
 const (
 	CurrentKeyFile = "evidence.key"
-	RetiredDir     = "evidence-retired"
+	RetiredPrefix  = "evidence-retired-"
 )
+
+func retiredPath(dir, id string) string { return filepath.Join(dir, RetiredPrefix+id+".key") }
 
 // Keyring finds an evidence key by its ID: the current one or a retired one. A
 // server started before a rotation finds the new key on its first miss (the
@@ -47,7 +51,7 @@ func OpenKeyring(dir string) (*Keyring, *Key, error) {
 // load reads every key file of the directory.
 func (r *Keyring) load() error {
 	keys := map[string]*Key{}
-	paths, _ := filepath.Glob(filepath.Join(r.dir, RetiredDir, "*.key"))
+	paths, _ := filepath.Glob(filepath.Join(r.dir, RetiredPrefix+"*.key"))
 	paths = append(paths, filepath.Join(r.dir, CurrentKeyFile))
 	for _, p := range paths {
 		k, err := readKey(p)
@@ -87,7 +91,7 @@ func (r *Keyring) Find(id string) (*Key, error) {
 // Retired lists the retired keys' IDs with their files.
 func (r *Keyring) Retired() (map[string]string, error) {
 	out := map[string]string{}
-	paths, err := filepath.Glob(filepath.Join(r.dir, RetiredDir, "*.key"))
+	paths, err := filepath.Glob(filepath.Join(r.dir, RetiredPrefix+"*.key"))
 	if err != nil {
 		return nil, err
 	}
@@ -113,9 +117,9 @@ func (r *Keyring) IDs() []string {
 	return ids
 }
 
-// Rotate makes a new current key and keeps the one it replaces in RetiredDir, in
-// an order that a crash cannot turn into a lost key: the old key is written to
-// RetiredDir and synced first, then the new key replaces the current file by
+// Rotate makes a new current key and keeps the one it replaces as a retired key
+// file, in an order that a crash cannot turn into a lost key: the old key is
+// written to its retired file and synced first, then the new key replaces the current file by
 // rename. Files keep naming the key that wrapped them until Service.Rewrap moves
 // them to the new one.
 func (r *Keyring) Rotate() (old, cur *Key, err error) {
@@ -124,15 +128,11 @@ func (r *Keyring) Rotate() (old, cur *Key, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	retired := filepath.Join(r.dir, RetiredDir)
-	if err := os.MkdirAll(retired, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("evidence: rotate: %w", err)
-	}
 	b, err := os.ReadFile(curPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("evidence: rotate: %w", err)
 	}
-	if err := writeSynced(filepath.Join(retired, old.ID()+".key"), b); err != nil {
+	if err := writeSynced(retiredPath(r.dir, old.ID()), b); err != nil {
 		return nil, nil, err
 	}
 	raw := make([]byte, 32)
