@@ -26,9 +26,14 @@ func explainMix(tb testing.TB, r *Registry, queries []Query) {
 			prefix = "EXPLAIN (ANALYZE, COSTS OFF) "
 		}
 		for _, q := range queries {
-			src, args := q.source(idx, true)
-			for _, sql := range []string{`SELECT COUNT(*) FROM (` + src + `) m`,
-				`SELECT id FROM (` + src + `) s ORDER BY issued_at DESC, id DESC LIMIT 20`} {
+			m := q.plan(idx)
+			sorted, sargs := m.sorted()
+			walk, wargs := m.walk()
+			for _, st := range []struct {
+				sql  string
+				args []any
+			}{{sorted + ` LIMIT 20`, sargs}, {walk + ` LIMIT 20`, wargs}} {
+				sql, args := st.sql, st.args
 				rows, err := tx.Query(ctx, prefix+sql, args...)
 				if err != nil {
 					tb.Fatal(err)

@@ -1,0 +1,217 @@
+package certify
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/itoir/miz/internal/persian"
+	"github.com/itoir/miz/internal/store"
+)
+
+// How a registry search is answered (issue 18: p99 ≤20 ms at 100,000 certificates
+// on both databases). A search has two parts: the count, which stops at
+// MaxCount+1, and one page, newest first.
+//
+// The matches are split in two disjoint sets: the text matches (the search key is
+// a substring of a stored product or vendor key) and the exact-only matches (the
+// certificate number or the holder's national ID equals the query, and the text
+// does not match). The second set is a handful of rows found by the unique number
+// index and the holder index; the first is counted by the narrowest index there
+// is, reading no more than MaxCount+1 of its entries:
+//   - three characters or more: the FTS5 trigram table (SQLite), which streams its
+//     matches in rowid order, or the pg_trgm GIN indexes (PostgreSQL);
+//   - one or two characters: the gram table certificate_terms, whose prefix range
+//     holds exactly the certificates containing the term (every position of a key
+//     starts a gram), read in growing slices until MaxCount+1 distinct
+//     certificates are seen or the range ends;
+//   - with a vendor filter (a national ID: a few dozen certificates at most), the
+//     holder index of certificates.
+//
+// Up to MaxCount matches, the page sorts them (all of them are at hand). Over
+// MaxCount, the matches are at least MaxCount/N of the registry, so walking the
+// (issued_at, id) index newest first and testing each row finds a page after about
+// PerPage·N/MaxCount rows; the text test of the walk is written so that no index
+// can serve it, which keeps PostgreSQL from sorting every match instead.
+
+// searchPlan is one search's conditions, shared by the count and the page.
+type searchPlan struct {
+	idx              textIndex
+	key              string // persian.SearchKey of the query text; "" for none
+	runes            int    // characters in key
+	pat              string // likePattern(key)
+	number, holderID string // the query read as a certificate number and as a national ID
+	vendor           bool   // a vendor filter: certificates_holder drives the query
+	filters          []string
+	fargs            []any
+}
+
+const (
+	// textCond is the exact text test: key is a substring of a stored key.
+	textCond = `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\')`
+	// walkTextCond is the same test on expressions no index covers, for the
+	// newest-first walk.
+	walkTextCond = `((product_search || '') LIKE ? ESCAPE '\' OR (vendor_search || '') LIKE ? ESCAPE '\')`
+	// exactCond matches the certificate number or the holder's national ID.
+	exactCond = `(number = ? OR holder_id = ?)`
+)
+
+func (q Query) plan(idx textIndex) searchPlan {
+	m := searchPlan{idx: idx, vendor: q.VendorID != ""}
+	if q.VendorID != "" {
+		m.filters, m.fargs = append(m.filters, `holder_id = ?`), append(m.fargs, persian.NormalizeID(q.VendorID))
+	}
+	if q.Category != "" {
+		m.filters, m.fargs = append(m.filters, `category = ?`), append(m.fargs, q.Category)
+	}
+	if q.Status != "" {
+		m.filters, m.fargs = append(m.filters, `status = ?`), append(m.fargs, string(q.Status))
+	}
+	text := q.Q
+	if utf8.RuneCountInString(text) > maxQuery {
+		text = string([]rune(text)[:maxQuery])
+	}
+	m.key = persian.SearchKey(text)
+	m.runes = utf8.RuneCountInString(m.key)
+	m.pat = likePattern(m.key)
+	m.number, m.holderID = CanonicalNumber(text), persian.NormalizeID(text)
+	return m
+}
+
+// fts says the text matches come from SQLite's FTS5 trigram table.
+func (m searchPlan) fts() bool { return m.idx == sqliteFTS && m.runes >= trigramMin && !m.vendor }
+
+// trgm says the text matches come from PostgreSQL's pg_trgm indexes.
+func (m searchPlan) trgm() bool { return m.idx == postgresTrgm && m.runes >= trigramMin && !m.vendor }
+
+// grams says the text matches come from certificate_terms: terms too short for a
+// trigram index, and every term on PostgreSQL without pg_trgm.
+func (m searchPlan) grams() bool { return m.key != "" && !m.vendor && !m.fts() && !m.trgm() }
+
+// gramRange says the grams starting with key are exactly the matches (key is no
+// longer than a gram), so no LIKE need confirm them.
+func (m searchPlan) gramRange() bool { return m.grams() && m.runes < termLen }
+
+// gramCond narrows to the certificates holding a gram that starts with key (a
+// prefix range: exact for short keys) or, for longer keys, the gram of key's first
+// termLen characters (a superset the LIKE then tests).
+func (m searchPlan) gramCond() (string, []any) {
+	if m.runes < termLen {
+		return `term >= ? AND term < ?`, []any{m.key, m.key + maxRune}
+	}
+	return `term = ?`, []any{string([]rune(m.key)[:termLen])}
+}
+
+// count returns the number of matches, or MaxCount+1 when there are more.
+func (m searchPlan) count(ctx context.Context, tx *store.Tx) (int, error) {
+	limit := MaxCount + 1
+	if m.key == "" {
+		return scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT id FROM certificates`+whereAll(m.filters)+` LIMIT ?) m`,
+			append(m.fargs, limit)...)
+	}
+	extra, err := scanInt(ctx, tx, `SELECT COUNT(*) FROM certificates`+
+		whereAll(append([]string{exactCond, `NOT ` + textCond}, m.filters...)),
+		append([]any{m.number, m.holderID, m.pat, m.pat}, m.fargs...)...)
+	if err != nil {
+		return 0, err
+	}
+	var text int
+	switch {
+	case m.fts():
+		text, err = scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT rowid FROM certificate_fts`+
+			whereAll(append([]string{`certificate_fts MATCH ?`}, m.filters...))+` LIMIT ?) m`,
+			append(append([]any{ftsPhrase(m.key)}, m.fargs...), limit)...)
+	case m.gramRange():
+		text, err = m.countGrams(ctx, tx, limit)
+	default:
+		conds, args := []string{textCond}, []any{m.pat, m.pat}
+		if m.grams() {
+			g, gargs := m.gramCond()
+			conds, args = append(conds, `id IN (SELECT certificate_id FROM certificate_terms WHERE `+g+`)`), append(args, gargs...)
+		}
+		text, err = scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT id FROM certificates`+
+			whereAll(append(conds, m.filters...))+` LIMIT ?) m`, append(append(args, m.fargs...), limit)...)
+	}
+	return min(text, limit) + extra, err
+}
+
+// countGrams counts the distinct certificates in key's gram range, up to limit.
+// A certificate holds a gram for each place key occurs in its keys, so the range
+// is read in slices of growing length (each from its start; the total read is
+// under twice the last slice) until limit certificates are seen or it ends.
+func (m searchPlan) countGrams(ctx context.Context, tx *store.Tx, limit int) (int, error) {
+	g, gargs := m.gramCond()
+	distinct := `COUNT(DISTINCT certificate_id)`
+	join := ""
+	var args []any
+	if len(m.filters) > 0 {
+		distinct = `COUNT(DISTINCT CASE WHEN ` + whereAll(m.filters)[len(" WHERE "):] + ` THEN c.id END)`
+		join = ` JOIN certificates c ON c.id = t.certificate_id`
+		args = append(args, m.fargs...)
+	}
+	for slice := 4 * limit; ; slice *= 4 {
+		var read, found int
+		err := tx.QueryRow(ctx, `SELECT COUNT(*), `+distinct+` FROM (SELECT certificate_id FROM certificate_terms WHERE `+g+
+			` LIMIT ?) t`+join, append(append(args, gargs...), slice)...).Scan(&read, &found)
+		if err != nil || found >= limit || read < slice {
+			return found, err
+		}
+	}
+}
+
+// sorted returns a query of the ids of every match, newest first, for searches
+// with at most MaxCount matches; the caller adds LIMIT and OFFSET.
+func (m searchPlan) sorted() (string, []any) {
+	if m.key == "" {
+		return `SELECT id FROM certificates` + whereAll(m.filters) + ` ORDER BY issued_at DESC, id DESC`, m.fargs
+	}
+	if m.fts() {
+		// The FTS5 table holds issued_at and the filtered columns itself, so the
+		// text matches are sorted without reading a certificate row.
+		args := append([]any{ftsPhrase(m.key)}, m.fargs...)
+		args = append(append(args, m.number, m.holderID, m.pat, m.pat), m.fargs...)
+		return `SELECT id FROM (SELECT rowid AS id, issued_at FROM certificate_fts` +
+			whereAll(append([]string{`certificate_fts MATCH ?`}, m.filters...)) +
+			` UNION ALL SELECT id, issued_at FROM certificates` +
+			whereAll(append([]string{exactCond, `NOT ` + textCond}, m.filters...)) +
+			`) s ORDER BY issued_at DESC, id DESC`, args
+	}
+	var conds []string
+	var args []any
+	if m.grams() {
+		g, gargs := m.gramCond()
+		conds = append(conds, `id IN (SELECT certificate_id FROM certificate_terms WHERE `+g+
+			` UNION SELECT id FROM certificates WHERE number = ? UNION SELECT id FROM certificates WHERE holder_id = ?)`)
+		args = append(append(args, gargs...), m.number, m.holderID)
+	}
+	conds = append(conds, `(`+textCond+` OR `+exactCond+`)`)
+	args = append(args, m.pat, m.pat, m.number, m.holderID)
+	// issued_at + 0: the order must not come from the issued_at index, or the
+	// planner may walk every certificate for a handful of matches.
+	return `SELECT id FROM certificates` + whereAll(append(conds, m.filters...)) +
+		` ORDER BY issued_at + 0 DESC, id DESC`, append(args, m.fargs...)
+}
+
+// walk returns a query of the ids of every match, newest first, read by walking
+// the issued_at index, for searches with more than MaxCount matches.
+func (m searchPlan) walk() (string, []any) {
+	conds, args := m.filters, m.fargs
+	if m.key != "" {
+		conds = append([]string{`(` + walkTextCond + ` OR ` + exactCond + `)`}, conds...)
+		args = append([]any{m.pat, m.pat, m.number, m.holderID}, args...)
+	}
+	return `SELECT id FROM certificates` + whereAll(conds) + ` ORDER BY issued_at DESC, id DESC`, args
+}
+
+func scanInt(ctx context.Context, tx *store.Tx, q string, args ...any) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+func whereAll(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
