@@ -37,6 +37,7 @@ func searchMix(numbers, holders []string) []Query {
 // on db, and returns the sorted latencies of each.
 func searchVsLookup(tb testing.TB, r *Registry, numbers []string, queries []Query, rounds int) (search, lookup []time.Duration) {
 	ctx := context.Background()
+	perQuery := make([][]time.Duration, len(queries))
 	for round := range rounds + 1 {
 		for i, q := range queries {
 			t0 := time.Now()
@@ -50,10 +51,14 @@ func searchVsLookup(tb testing.TB, r *Registry, numbers []string, queries []Quer
 			}
 			if round > 0 { // round 0 warms the caches
 				search, lookup = append(search, t1.Sub(t0)), append(lookup, time.Since(t1))
-				if os.Getenv("MIZ_BENCH_VERBOSE") != "" && round == rounds {
-					fmt.Fprintf(os.Stderr, "%+v: %s\n", q, t1.Sub(t0))
-				}
+				perQuery[i] = append(perQuery[i], t1.Sub(t0))
 			}
+		}
+	}
+	if os.Getenv("MIZ_BENCH_VERBOSE") != "" {
+		for i, q := range queries {
+			slices.Sort(perQuery[i])
+			fmt.Fprintf(os.Stderr, "%+v: p50 %.2f ms, max %.2f ms\n", q, ms(pct(perQuery[i], 50)), ms(perQuery[i][len(perQuery[i])-1]))
 		}
 	}
 	slices.Sort(search)

@@ -109,9 +109,8 @@ func (m searchPlan) count(ctx context.Context, tx *store.Tx) (int, error) {
 		return scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT id FROM certificates`+whereAll(m.filters)+` LIMIT ?) m`,
 			append(m.fargs, limit)...)
 	}
-	extra, err := scanInt(ctx, tx, `SELECT COUNT(*) FROM certificates`+
-		whereAll(append([]string{exactCond, `NOT ` + textCond}, m.filters...)),
-		append([]any{m.number, m.holderID, m.pat, m.pat}, m.fargs...)...)
+	exact, eargs := m.exactOnly()
+	extra, err := scanInt(ctx, tx, `SELECT COUNT(*) FROM (`+exact+`) x`, eargs...)
 	if err != nil {
 		return 0, err
 	}
@@ -146,7 +145,7 @@ func (m searchPlan) countGrams(ctx context.Context, tx *store.Tx, limit int) (in
 	var args []any
 	if len(m.filters) > 0 {
 		distinct = `COUNT(DISTINCT CASE WHEN ` + whereAll(m.filters)[len(" WHERE "):] + ` THEN c.id END)`
-		join = ` JOIN certificates c ON c.id = t.certificate_id`
+		join = ` CROSS JOIN certificates c WHERE c.id = t.certificate_id`
 		args = append(args, m.fargs...)
 	}
 	for slice := 4 * limit; ; slice *= 4 {
@@ -168,28 +167,35 @@ func (m searchPlan) sorted() (string, []any) {
 	if m.fts() {
 		// The FTS5 table holds issued_at and the filtered columns itself, so the
 		// text matches are sorted without reading a certificate row.
-		args := append([]any{ftsPhrase(m.key)}, m.fargs...)
-		args = append(append(args, m.number, m.holderID, m.pat, m.pat), m.fargs...)
+		exact, eargs := m.exactOnly()
 		return `SELECT id FROM (SELECT rowid AS id, issued_at FROM certificate_fts` +
-			whereAll(append([]string{`certificate_fts MATCH ?`}, m.filters...)) +
-			` UNION ALL SELECT id, issued_at FROM certificates` +
-			whereAll(append([]string{exactCond, `NOT ` + textCond}, m.filters...)) +
-			`) s ORDER BY issued_at DESC, id DESC`, args
+				whereAll(append([]string{`certificate_fts MATCH ?`}, m.filters...)) +
+				` UNION ALL ` + exact + `) s ORDER BY issued_at DESC, id DESC`,
+			append(append([]any{ftsPhrase(m.key)}, m.fargs...), eargs...)
 	}
-	var conds []string
-	var args []any
-	if m.grams() {
-		g, gargs := m.gramCond()
-		conds = append(conds, `id IN (SELECT certificate_id FROM certificate_terms WHERE `+g+
-			` UNION SELECT id FROM certificates WHERE number = ? UNION SELECT id FROM certificates WHERE holder_id = ?)`)
-		args = append(append(args, gargs...), m.number, m.holderID)
-	}
-	conds = append(conds, `(`+textCond+` OR `+exactCond+`)`)
-	args = append(args, m.pat, m.pat, m.number, m.holderID)
 	// issued_at + 0: the order must not come from the issued_at index, or the
 	// planner may walk every certificate for a handful of matches.
-	return `SELECT id FROM certificates` + whereAll(append(conds, m.filters...)) +
-		` ORDER BY issued_at + 0 DESC, id DESC`, append(args, m.fargs...)
+	if m.grams() {
+		g, gargs := m.gramCond()
+		args := append(append(gargs, m.number, m.holderID, m.pat, m.pat, m.number, m.holderID), m.fargs...)
+		return `SELECT c.id FROM (SELECT certificate_id AS id FROM certificate_terms WHERE ` + g +
+			` UNION SELECT id FROM certificates WHERE number = ? UNION SELECT id FROM certificates WHERE holder_id = ?) e` +
+			` CROSS JOIN certificates c` + whereAll(append([]string{`c.id = e.id`, `(` + textCond + ` OR ` + exactCond + `)`}, m.filters...)) +
+			` ORDER BY c.issued_at + 0 DESC, c.id DESC`, args
+	}
+	return `SELECT id FROM certificates` + whereAll(append([]string{`(` + textCond + ` OR ` + exactCond + `)`}, m.filters...)) +
+		` ORDER BY issued_at + 0 DESC, id DESC`, append([]any{m.pat, m.pat, m.number, m.holderID}, m.fargs...)
+}
+
+// exactOnly returns a query of the id and issued_at of the matches by number or
+// national ID whose text does not match: a few rows, read through the number and
+// holder indexes. CROSS JOIN keeps SQLite (which has no statistics) from driving
+// the query by a status or category index instead.
+func (m searchPlan) exactOnly() (string, []any) {
+	return `SELECT c.id, c.issued_at FROM (SELECT id FROM certificates WHERE number = ?` +
+			` UNION SELECT id FROM certificates WHERE holder_id = ?) e CROSS JOIN certificates c` +
+			whereAll(append([]string{`c.id = e.id`, `NOT ` + textCond}, m.filters...)),
+		append([]any{m.number, m.holderID, m.pat, m.pat}, m.fargs...)
 }
 
 // walk returns a query of the ids of every match, newest first, read by walking
