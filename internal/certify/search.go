@@ -62,6 +62,13 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		if err != nil {
 			return err
 		}
+		if tx.Dialect == store.Postgres {
+			// A search reads a few thousand index entries and rows at most:
+			// starting parallel workers would cost more than it saves.
+			if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+				return err
+			}
+		}
 		m := q.plan(idx)
 		if res.Total, err = m.count(ctx, tx); err != nil {
 			return err
@@ -72,6 +79,14 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		ids, args := m.sorted()
 		if res.TotalCapped {
 			ids, args = m.walk()
+			if tx.Dialect == store.Postgres {
+				// PostgreSQL cannot estimate the walk's text test (no index
+				// covers it) and would rather sort every match of a sequential
+				// scan; for this transaction only, make it walk the index.
+				if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
+					return err
+				}
+			}
 		}
 		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates WHERE id IN (`+ids+
 			` LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`, append(args, PerPage, (q.Page-1)*PerPage)...)
