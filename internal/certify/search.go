@@ -70,13 +70,18 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 			}
 		}
 		m := q.plan(idx)
-		if res.Total, err = m.count(ctx, tx); err != nil {
+		found, matches, err := m.count(ctx, tx)
+		if err != nil {
 			return err
 		}
+		res.Total = found
 		if res.Total > MaxCount {
 			res.Total, res.TotalCapped = MaxCount, true
 		}
 		ids, args := m.sorted()
+		if matches != nil {
+			ids, args = byIDs(matches)
+		}
 		if res.TotalCapped {
 			ids, args = m.walk()
 			if tx.Dialect == store.Postgres {

@@ -102,36 +102,76 @@ func (m searchPlan) gramCond() (string, []any) {
 	return `term = ?`, []any{string([]rune(m.key)[:termLen])}
 }
 
-// count returns the number of matches, or MaxCount+1 when there are more.
-func (m searchPlan) count(ctx context.Context, tx *store.Tx) (int, error) {
+// count returns the number of matches, or MaxCount+1 when there are more. Where
+// it read the matches' ids through an index (every text search but the gram
+// range), it returns them too when there are at most MaxCount, so that the page
+// need not search again: ids is nil otherwise.
+func (m searchPlan) count(ctx context.Context, tx *store.Tx) (n int, ids []int64, err error) {
 	limit := MaxCount + 1
 	if m.key == "" {
-		return scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT id FROM certificates`+whereAll(m.filters)+` LIMIT ?) m`,
+		n, err = scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT id FROM certificates`+whereAll(m.filters)+` LIMIT ?) m`,
 			append(m.fargs, limit)...)
+		return n, nil, err
 	}
 	exact, eargs := m.exactOnly()
-	extra, err := scanInt(ctx, tx, `SELECT COUNT(*) FROM (`+exact+`) x`, eargs...)
+	extra, err := scanIDs(ctx, tx, `SELECT id FROM (`+exact+`) x`, eargs...)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	var text int
+	var text []int64
 	switch {
 	case m.fts():
-		text, err = scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT rowid FROM certificate_fts`+
-			whereAll(append([]string{`certificate_fts MATCH ?`}, m.filters...))+` LIMIT ?) m`,
+		text, err = scanIDs(ctx, tx, `SELECT rowid FROM certificate_fts`+
+			whereAll(append([]string{`certificate_fts MATCH ?`}, m.filters...))+` LIMIT ?`,
 			append(append([]any{ftsPhrase(m.key)}, m.fargs...), limit)...)
 	case m.gramRange():
-		text, err = m.countGrams(ctx, tx, limit)
+		n, err = m.countGrams(ctx, tx, limit)
+		return n + len(extra), nil, err
 	default:
 		conds, args := []string{textCond}, []any{m.pat, m.pat}
 		if m.grams() {
 			g, gargs := m.gramCond()
 			conds, args = append(conds, `id IN (SELECT certificate_id FROM certificate_terms WHERE `+g+`)`), append(args, gargs...)
 		}
-		text, err = scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT id FROM certificates`+
-			whereAll(append(conds, m.filters...))+` LIMIT ?) m`, append(append(args, m.fargs...), limit)...)
+		text, err = scanIDs(ctx, tx, `SELECT id FROM certificates`+whereAll(append(conds, m.filters...))+` LIMIT ?`,
+			append(append(args, m.fargs...), limit)...)
 	}
-	return min(text, limit) + extra, err
+	n = len(text) + len(extra)
+	if n > MaxCount {
+		return n, nil, err
+	}
+	return n, append(text, extra...), err
+}
+
+// byIDs returns a query of the given ids, newest first; the caller adds LIMIT and
+// OFFSET.
+func byIDs(ids []int64) (string, []any) {
+	if len(ids) == 0 {
+		return `SELECT id FROM certificates WHERE 1 = 0`, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return `SELECT id FROM certificates WHERE id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") +
+		`) ORDER BY issued_at DESC, id DESC`, args
+}
+
+func scanIDs(ctx context.Context, tx *store.Tx, q string, args ...any) ([]int64, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // countGrams counts the distinct certificates in key's gram range, up to limit.
