@@ -62,12 +62,8 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		if err != nil {
 			return err
 		}
-		if tx.Dialect == store.Postgres {
-			// A search reads a few thousand index entries and rows at most:
-			// starting parallel workers would cost more than it saves.
-			if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-				return err
-			}
+		if err := plannerSettings(ctx, tx, false); err != nil {
+			return err
 		}
 		m := q.plan(idx)
 		found, matches, err := m.count(ctx, tx)
@@ -84,13 +80,8 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		}
 		if res.TotalCapped {
 			ids, args = m.walk()
-			if tx.Dialect == store.Postgres {
-				// PostgreSQL cannot estimate the walk's text test (no index
-				// covers it) and would rather sort every match of a sequential
-				// scan; for this transaction only, make it walk the index.
-				if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`); err != nil {
-					return err
-				}
+			if err := plannerSettings(ctx, tx, true); err != nil {
+				return err
 			}
 		}
 		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates WHERE id IN (`+ids+

@@ -249,6 +249,24 @@ func (m searchPlan) walk() (string, []any) {
 	return `SELECT id FROM certificates` + whereAll(conds) + ` ORDER BY issued_at DESC, id DESC`, args
 }
 
+// plannerSettings sets PostgreSQL's planner for the rest of a search transaction
+// (SET LOCAL; nothing on SQLite). A search reads a few thousand index entries and
+// rows at most, so starting parallel workers costs more than it saves. Before a
+// walk: the planner cannot estimate the walk's text test (no index covers it) and
+// would rather sort every match of a sequential scan, so the scans that cannot
+// return rows in index order are turned off.
+func plannerSettings(ctx context.Context, tx *store.Tx, walk bool) error {
+	if tx.Dialect != store.Postgres {
+		return nil
+	}
+	set := `SET LOCAL max_parallel_workers_per_gather = 0`
+	if walk {
+		set = `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`
+	}
+	_, err := tx.Exec(ctx, set)
+	return err
+}
+
 func scanInt(ctx context.Context, tx *store.Tx, q string, args ...any) (int, error) {
 	var n int
 	err := tx.QueryRow(ctx, q, args...).Scan(&n)
