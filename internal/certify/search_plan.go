@@ -193,7 +193,7 @@ func (m searchPlan) countGrams(ctx context.Context, tx *store.Tx, limit int) (in
 		err := tx.QueryRow(ctx, `SELECT COUNT(*), `+distinct+` FROM (SELECT certificate_id FROM certificate_terms WHERE `+g+
 			` LIMIT ?) t`+join, append(append(args, gargs...), slice)...).Scan(&read, &found)
 		if err != nil || found >= limit || read < slice {
-			return found, err
+			return min(found, limit), err
 		}
 	}
 }
