@@ -20,19 +20,26 @@ import (
 // index and the holder index; the first is counted by the narrowest index there
 // is, reading no more than MaxCount+1 of its entries:
 //   - three characters or more: the FTS5 trigram table (SQLite), which streams its
-//     matches in rowid order, or the pg_trgm GIN indexes (PostgreSQL);
-//   - one or two characters: the gram table certificate_terms, whose prefix range
-//     holds exactly the certificates containing the term (every position of a key
-//     starts a gram), read in growing slices until MaxCount+1 distinct
-//     certificates are seen or the range ends;
+//     matches in rowid order, or on PostgreSQL whichever the planner prefers of the
+//     pg_trgm GIN indexes and the covering index of migration 0105;
+//   - one or two characters (and every term on PostgreSQL without pg_trgm): the
+//     gram table certificate_terms, whose prefix range holds exactly the
+//     certificates containing a term of up to four characters (every position of
+//     a key starts a gram), read in growing slices until MaxCount+1 distinct
+//     certificates are seen or the range ends; the terms still match anywhere in
+//     a name, as before;
 //   - with a vendor filter (a national ID: a few dozen certificates at most), the
 //     holder index of certificates.
 //
-// Up to MaxCount matches, the page sorts them (all of them are at hand). Over
-// MaxCount, the matches are at least MaxCount/N of the registry, so walking the
-// (issued_at, id) index newest first and testing each row finds a page after about
-// PerPage·N/MaxCount rows; the text test of the walk is written so that no index
-// can serve it, which keeps PostgreSQL from sorting every match instead.
+// Up to MaxCount matches, the count has read their ids, and the page sorts just
+// those (the gram range, which counts without keeping ids, sorts its candidates).
+// Over MaxCount, the matches are at least MaxCount/N of the registry, so walking
+// the covering (issued_at, id, …) index newest first and testing each entry finds
+// a page after about PerPage·N/MaxCount entries for page one; the text test of the
+// walk is written so that no index can serve it, and on PostgreSQL the
+// transaction turns off the scans that would sort every match instead
+// (plannerSettings). Deep pages of a dense search walk further (page p reads about
+// p times as many entries); the benchmark mix reads page one, and a category page.
 
 // searchPlan is one search's conditions, shared by the count and the page.
 type searchPlan struct {
