@@ -257,16 +257,20 @@ func (m searchPlan) walk() (string, []any) {
 }
 
 // plannerSettings sets PostgreSQL's planner for the rest of a search transaction
-// (SET LOCAL; nothing on SQLite). A search reads a few thousand index entries and
-// rows at most, so starting parallel workers costs more than it saves. Before a
-// walk: the planner cannot estimate the walk's text test (no index covers it) and
-// would rather sort every match of a sequential scan, so the scans that cannot
-// return rows in index order are turned off.
+// (SET LOCAL; nothing on SQLite). The driver caches prepared statements, and after
+// five runs PostgreSQL may keep one generic plan for every search term, although
+// the best plan depends on the term ('%accounting%' matches a sixth of the
+// registry, '%خزانه‌داری پویا 77%' a hundred rows): each search is planned for its
+// own values. A search reads a few thousand index entries and rows at most, so
+// starting parallel workers costs more than it saves. Before a walk: the planner
+// cannot estimate the walk's text test (no index covers it) and would rather sort
+// every match of a sequential scan, so the scans that cannot return rows in index
+// order are turned off.
 func plannerSettings(ctx context.Context, tx *store.Tx, walk bool) error {
 	if tx.Dialect != store.Postgres {
 		return nil
 	}
-	set := `SET LOCAL max_parallel_workers_per_gather = 0`
+	set := `SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0`
 	if walk {
 		set = `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off`
 	}
