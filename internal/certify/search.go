@@ -66,7 +66,7 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 			return err
 		}
 		m := q.plan(idx)
-		found, matches, err := m.count(ctx, tx)
+		found, hits, dated, err := m.count(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -75,8 +75,9 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 			res.Total, res.TotalCapped = MaxCount, true
 		}
 		ids, args := m.sorted()
-		if matches != nil {
-			ids, args = byIDs(matches)
+		offset := (q.Page - 1) * PerPage
+		if hits != nil {
+			ids, args, offset = pageOf(hits, dated, q.Page)
 		}
 		if res.TotalCapped {
 			ids, args = m.walk()
@@ -85,7 +86,7 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 			}
 		}
 		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates WHERE id IN (`+ids+
-			` LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`, append(args, PerPage, (q.Page-1)*PerPage)...)
+			` LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`, append(args, PerPage, offset)...)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,9 @@
 package certify
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -109,76 +111,102 @@ func (m searchPlan) gramCond() (string, []any) {
 	return `term = ?`, []any{string([]rune(m.key)[:termLen])}
 }
 
+// hit is one match the count read: its id and, where the index gave it without
+// another read, its issued_at (0 when not).
+type hit struct{ id, issued int64 }
+
 // count returns the number of matches, or MaxCount+1 when there are more. Where
-// it read the matches' ids through an index (every text search but the gram
-// range), it returns them too when there are at most MaxCount, so that the page
-// need not search again: ids is nil otherwise.
-func (m searchPlan) count(ctx context.Context, tx *store.Tx) (n int, ids []int64, err error) {
+// it read the matches through an index (every text search but the gram range), it
+// returns them too when there are at most MaxCount, so that the page need not
+// search again: hits is nil otherwise. dated says every hit has its issued_at
+// (not so for the FTS5 path, whose count reads no content row).
+func (m searchPlan) count(ctx context.Context, tx *store.Tx) (n int, hits []hit, dated bool, err error) {
 	limit := MaxCount + 1
 	if m.key == "" {
 		n, err = scanInt(ctx, tx, `SELECT COUNT(*) FROM (SELECT id FROM certificates`+whereAll(m.filters)+` LIMIT ?) m`,
 			append(m.fargs, limit)...)
-		return n, nil, err
+		return n, nil, false, err
 	}
 	exact, eargs := m.exactOnly()
-	extra, err := scanIDs(ctx, tx, `SELECT id FROM (`+exact+`) x`, eargs...)
+	extra, err := scanHits(ctx, tx, exact, eargs...)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
-	var text []int64
+	var text []hit
+	dated = true
 	switch {
 	case m.fts():
-		text, err = scanIDs(ctx, tx, `SELECT rowid FROM certificate_fts`+
+		text, err = scanHits(ctx, tx, `SELECT rowid, 0 FROM certificate_fts`+
 			whereAll(append([]string{`certificate_fts MATCH ?`}, m.filters...))+` LIMIT ?`,
 			append(append([]any{ftsPhrase(m.key)}, m.fargs...), limit)...)
+		dated = false
 	case m.gramRange():
 		n, err = m.countGrams(ctx, tx, limit)
-		return n + len(extra), nil, err
+		return n + len(extra), nil, false, err
 	default:
+		// The rows (or covering index entries) read for the text test hold
+		// issued_at: the page is sorted from them, with no second read.
 		conds, args := []string{textCond}, []any{m.pat, m.pat}
 		if m.grams() {
 			g, gargs := m.gramCond()
 			conds, args = append(conds, `id IN (SELECT certificate_id FROM certificate_terms WHERE `+g+`)`), append(args, gargs...)
 		}
-		text, err = scanIDs(ctx, tx, `SELECT id FROM certificates`+whereAll(append(conds, m.filters...))+` LIMIT ?`,
+		text, err = scanHits(ctx, tx, `SELECT id, issued_at FROM certificates`+whereAll(append(conds, m.filters...))+` LIMIT ?`,
 			append(append(args, m.fargs...), limit)...)
 	}
 	n = len(text) + len(extra)
-	if n > MaxCount {
-		return n, nil, err
+	if n > MaxCount || err != nil {
+		return n, nil, false, err
 	}
-	return n, append(text, extra...), err
+	return n, append(text, extra...), dated, nil
 }
 
-// byIDs returns a query of the given ids, newest first; the caller adds LIMIT and
-// OFFSET.
-func byIDs(ids []int64) (string, []any) {
-	if len(ids) == 0 {
-		return `SELECT id FROM certificates WHERE 1 = 0`, nil
+// pageOf returns a query of the ids of one page of hits, newest first; the caller
+// adds LIMIT and OFFSET. Dated hits are sorted here and only the page's ids go to
+// the database (on PostgreSQL a long id list sorted by issued_at was planned as a
+// walk of the whole issued index); undated ones (SQLite, whose rowid lookups are
+// cheap) are sorted by the database.
+func pageOf(hits []hit, dated bool, page int) (string, []any, int) {
+	offset := (page - 1) * PerPage
+	if dated {
+		slices.SortFunc(hits, func(a, b hit) int {
+			if c := cmp.Compare(b.issued, a.issued); c != 0 {
+				return c
+			}
+			return cmp.Compare(b.id, a.id)
+		})
+		hits = hits[min(offset, len(hits)):min(offset+PerPage, len(hits))]
+		offset = 0
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	if len(hits) == 0 {
+		return `SELECT id FROM certificates WHERE 1 = 0`, nil, 0
 	}
-	return `SELECT id FROM certificates WHERE id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") +
-		`) ORDER BY issued_at DESC, id DESC`, args
+	args := make([]any, len(hits))
+	for i, h := range hits {
+		args[i] = h.id
+	}
+	q := `SELECT id FROM certificates WHERE id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(hits)), ", ") + `)`
+	if !dated {
+		q += ` ORDER BY issued_at DESC, id DESC`
+	}
+	return q, args, offset
 }
 
-func scanIDs(ctx context.Context, tx *store.Tx, q string, args ...any) ([]int64, error) {
+func scanHits(ctx context.Context, tx *store.Tx, q string, args ...any) ([]hit, error) {
 	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := []int64{}
+	hits := []hit{}
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var h hit
+		if err := rows.Scan(&h.id, &h.issued); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		hits = append(hits, h)
 	}
-	return ids, rows.Err()
+	return hits, rows.Err()
 }
 
 // countGrams counts the distinct certificates in key's gram range, up to limit.
