@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/itoir/miz/internal/persian"
 	"github.com/itoir/miz/internal/store"
 )
 
@@ -52,95 +50,8 @@ func likePattern(key string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(key) + "%"
 }
 
-// source builds a query yielding the id (and, with ordered, the issued_at) of
-// every certificate matching q, for a store whose text index is idx. The count
-// asks for ids alone, so SQLite's FTS5 path counts from its index without reading
-// a row.
-func (q Query) source(idx textIndex, ordered bool) (string, []any) {
-	cols, ftsCols := `id`, `rowid AS id`
-	if ordered {
-		cols, ftsCols = `id, issued_at`, `rowid AS id, issued_at`
-	}
-	var filters []string
-	var fargs []any
-	if q.VendorID != "" {
-		filters, fargs = append(filters, `holder_id = ?`), append(fargs, persian.NormalizeID(q.VendorID))
-	}
-	if q.Category != "" {
-		filters, fargs = append(filters, `category = ?`), append(fargs, q.Category)
-	}
-	if q.Status != "" {
-		filters, fargs = append(filters, `status = ?`), append(fargs, string(q.Status))
-	}
-	text := q.Q
-	if utf8.RuneCountInString(text) > maxQuery {
-		text = string([]rune(text)[:maxQuery])
-	}
-	key := persian.SearchKey(text)
-	if key == "" {
-		return `SELECT ` + cols + ` FROM certificates` + whereAll(filters), fargs
-	}
-	pat := likePattern(key)
-	number, holderID := CanonicalNumber(text), persian.NormalizeID(text)
-	if idx == sqliteFTS && utf8.RuneCountInString(key) >= trigramMin {
-		// The FTS5 table holds the search keys and the filtered columns itself, so
-		// matching, the filters and the order read only it; the exact number and
-		// national-ID matches come from certificates. With case_sensitive 1 a
-		// trigram phrase matches exactly the rows holding key as a substring, which
-		// is what the LIKE tests (both sides are SearchKey output, already lower
-		// case); TestSearchIndexIssue18Variants holds the two to the same answers.
-		args := append([]any{ftsPhrase(key)}, fargs...)
-		args = append(append(args, number, holderID), fargs...)
-		return `SELECT ` + ftsCols + ` FROM certificate_fts` +
-			whereAll(append([]string{`certificate_fts MATCH ?`}, filters...)) +
-			` UNION SELECT ` + cols + ` FROM certificates` +
-			whereAll(append([]string{`(number = ? OR holder_id = ?)`}, filters...)), args
-	}
-	var conds []string
-	var args []any
-	if narrow, nargs := idx.candidates(key, number, holderID); narrow != "" {
-		conds, args = append(conds, narrow), append(args, nargs...)
-	}
-	conds = append(conds, `(product_search LIKE ? ESCAPE '\' OR vendor_search LIKE ? ESCAPE '\' OR number = ? OR holder_id = ?)`)
-	args = append(args, pat, pat, number, holderID)
-	return `SELECT ` + cols + ` FROM certificates` + whereAll(append(conds, filters...)), append(args, fargs...)
-}
-
-// denseSource is the WHERE clause of a SQLite text search for a walk of the
-// certificates_issued index: the FTS5 matches are only tested for membership (the
-// unary + keeps SQLite from driving the query by them). ok is false where the
-// plain source is the only plan.
-func (q Query) denseSource(idx textIndex) (string, []any, bool) {
-	text := q.Q
-	if utf8.RuneCountInString(text) > maxQuery {
-		text = string([]rune(text)[:maxQuery])
-	}
-	key := persian.SearchKey(text)
-	if idx != sqliteFTS || utf8.RuneCountInString(key) < trigramMin {
-		return "", nil, false
-	}
-	conds := []string{`(+id IN (SELECT rowid FROM certificate_fts WHERE certificate_fts MATCH ?) OR number = ? OR holder_id = ?)`}
-	args := []any{ftsPhrase(key), CanonicalNumber(text), persian.NormalizeID(text)}
-	if q.VendorID != "" {
-		conds, args = append(conds, `holder_id = ?`), append(args, persian.NormalizeID(q.VendorID))
-	}
-	if q.Category != "" {
-		conds, args = append(conds, `category = ?`), append(args, q.Category)
-	}
-	if q.Status != "" {
-		conds, args = append(conds, `status = ?`), append(args, string(q.Status))
-	}
-	return whereAll(conds), args, true
-}
-
-func whereAll(conds []string) string {
-	if len(conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(conds, " AND ")
-}
-
-// Search returns one page of certificates matching q, newest first.
+// Search returns one page of certificates matching q, newest first (the plan is
+// in search_plan.go).
 func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 	if q.Page < 1 {
 		q.Page = 1
@@ -151,27 +62,31 @@ func (r *Registry) Search(ctx context.Context, q Query) (Results, error) {
 		if err != nil {
 			return err
 		}
-		src, args := q.source(idx, false)
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (`+src+` LIMIT ?) m`,
-			append(args, MaxCount+1)...).Scan(&res.Total); err != nil {
+		if err := plannerSettings(ctx, tx, false); err != nil {
 			return err
 		}
-		src, args = q.source(idx, true)
+		m := q.plan(idx)
+		found, hits, dated, err := m.count(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res.Total = found
 		if res.Total > MaxCount {
 			res.Total, res.TotalCapped = MaxCount, true
 		}
-		page := `SELECT ` + certColumns + ` FROM certificates WHERE id IN (SELECT id FROM (` + src +
-			`) s ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`
+		ids, args := m.sorted()
+		offset := (q.Page - 1) * PerPage
+		if hits != nil {
+			ids, args, offset = pageOf(hits, dated, q.Page)
+		}
 		if res.TotalCapped {
-			// Over MaxCount matches: walking the certificates newest first and
-			// keeping the matches finds a page after a few hundred rows, where
-			// sorting every match would read thousands.
-			if dsrc, dargs, ok := q.denseSource(idx); ok {
-				page, args = `SELECT `+certColumns+` FROM certificates`+dsrc+
-					` ORDER BY issued_at DESC, id DESC LIMIT ? OFFSET ?`, dargs
+			ids, args = m.walk()
+			if err := plannerSettings(ctx, tx, true); err != nil {
+				return err
 			}
 		}
-		rows, err := tx.Query(ctx, page, append(args, PerPage, (q.Page-1)*PerPage)...)
+		rows, err := tx.Query(ctx, `SELECT `+certColumns+` FROM certificates WHERE id IN (`+ids+
+			` LIMIT ? OFFSET ?) ORDER BY issued_at DESC, id DESC`, append(args, PerPage, offset)...)
 		if err != nil {
 			return err
 		}

@@ -16,19 +16,31 @@ func explainMix(tb testing.TB, r *Registry, queries []Query) {
 		return
 	}
 	ctx := context.Background()
-	_ = r.DB.View(ctx, func(tx *store.Tx) error {
-		idx, err := textIndexOf(ctx, r.DB, tx)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		prefix := "EXPLAIN QUERY PLAN "
-		if tx.Dialect == store.Postgres {
-			prefix = "EXPLAIN (ANALYZE, COSTS OFF) "
-		}
-		for _, q := range queries {
-			src, args := q.source(idx, true)
-			for _, sql := range []string{`SELECT COUNT(*) FROM (` + src + `) m`,
-				`SELECT id FROM (` + src + `) s ORDER BY issued_at DESC, id DESC LIMIT 20`} {
+	prefix := "EXPLAIN QUERY PLAN "
+	if r.DB.Dialect == store.Postgres {
+		prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
+	}
+	for _, q := range queries {
+		for _, walk := range []bool{false, true} {
+			// Each plan in a transaction of its own, with the planner settings
+			// Search uses for it.
+			_ = r.DB.View(ctx, func(tx *store.Tx) error {
+				idx, err := textIndexOf(ctx, r.DB, tx)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				if err := plannerSettings(ctx, tx, false); err != nil {
+					tb.Fatal(err)
+				}
+				m := q.plan(idx)
+				sql, args := m.sorted()
+				if walk {
+					if err := plannerSettings(ctx, tx, true); err != nil {
+						tb.Fatal(err)
+					}
+					sql, args = m.walk()
+				}
+				sql += ` LIMIT 20`
 				rows, err := tx.Query(ctx, prefix+sql, args...)
 				if err != nil {
 					tb.Fatal(err)
@@ -51,9 +63,9 @@ func explainMix(tb testing.TB, r *Registry, queries []Query) {
 					plan = append(plan, strings.Join(parts, " "))
 				}
 				rows.Close()
-				fmt.Fprintf(os.Stderr, "%+v\n%s\n", q, strings.Join(plan, "\n"))
-			}
+				fmt.Fprintf(os.Stderr, "%+v (walk %v)\n%s\n", q, walk, strings.Join(plan, "\n"))
+				return nil
+			})
 		}
-		return nil
-	})
+	}
 }

@@ -13,10 +13,12 @@ import (
 
 // TestPerfGuardSearch is the loose CI regression guard of issue 18: at 20,000
 // seeded certificates on SQLite, the mean time of the benchmark's search mix may
-// be at most 1,500 times the mean exact lookup by number measured in the same
+// be at most 400 times the mean exact lookup by number measured in the same
 // process. A search that fell back to reading every certificate (the LIKE scan
-// before migration 0016 was over 5,000 times the lookup at this size) fails; the
-// indexed search is about 100 times. No absolute time is asserted.
+// before migration 0016 was over 5,000 times the lookup at this size) fails. The
+// plan of search_plan.go measured 42 times (124 under -race); the one before it
+// 125 times on a quiet machine and 794 on a loaded one, so the guard, 1,500 until
+// then, is now 400. No absolute time is asserted.
 func TestPerfGuardSearch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 20,000 certificates")
@@ -31,8 +33,8 @@ func TestPerfGuardSearch(t *testing.T) {
 	}
 	ratio := float64(s) / float64(l)
 	t.Logf("search mean %s, lookup mean %s, ratio %.0f", s/time.Duration(len(search)), l/time.Duration(len(lookup)), ratio)
-	if ratio > 1500 {
-		t.Fatalf("search is %.0f× the exact lookup (guard: 1,500×)", ratio)
+	if ratio > 400 {
+		t.Fatalf("search is %.0f× the exact lookup (guard: 400×)", ratio)
 	}
 }
 

@@ -94,31 +94,3 @@ const trigramMin = 3
 // tokenizer of migration 0095 it matches exactly the rows holding key as a
 // substring; FTS5 operators and quotes in key are only data.
 func ftsPhrase(key string) string { return `"` + strings.ReplaceAll(key, `"`, `""`) + `"` }
-
-// candidates narrows a text search to the certificates that can match key: those
-// whose search keys the index says contain it, plus the exact number and holder-ID
-// matches. It is a superset of the matches; the caller keeps the exact LIKE test on
-// top. On PostgreSQL keys of three characters or more use the pg_trgm GIN indexes,
-// which serve the LIKE itself, so no extra clause (SQLite's FTS5 path is built in
-// Query.source); shorter ones use the gram table; a one-character key would read most of the index, so it
-// gets no narrowing ("").
-func (idx textIndex) candidates(key, number, holderID string) (string, []any) {
-	rs := []rune(key)
-	if len(rs) < 2 {
-		return "", nil
-	}
-	exact := ` UNION SELECT id FROM certificates WHERE number = ?` +
-		` UNION SELECT id FROM certificates WHERE holder_id = ?)`
-	if len(rs) >= trigramMin {
-		if idx == postgresTrgm {
-			return "", nil
-		}
-	}
-	terms := `SELECT certificate_id FROM certificate_terms WHERE term = ?`
-	args := []any{string(rs[:min(termLen, len(rs))])}
-	if len(rs) < termLen {
-		terms = `SELECT certificate_id FROM certificate_terms WHERE term >= ? AND term < ?`
-		args = []any{key, key + maxRune}
-	}
-	return `id IN (` + terms + exact, append(args, number, holderID)
-}
