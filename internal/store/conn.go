@@ -25,17 +25,40 @@ const maxCachedStmts = 512
 // Only one goroutine uses a cachedConn at a time (the committer, or the reader that
 // took it from the pool), so the map needs no lock.
 //
-// Exec and QueryRow use the cache. Query does not: a cached statement is one SQLite
-// VM, and a caller iterating its rows while running the same SQL again (a nested
-// lookup) would reset it under the outer loop. QueryRow is safe because Scan finishes
-// with the VM before the caller can run anything else.
+// Exec and QueryRow share one cache; QueryRow is safe because Scan finishes with the
+// VM before the caller can run anything else. Query has a cache of its own (issue 18):
+// a cached statement is one SQLite VM, and a caller iterating its rows while running
+// the same SQL again (a nested lookup) would reset it under the outer loop, so a
+// cached query statement is lent to one *sql.Rows at a time and a second Query of the
+// same text while those rows are open prepares afresh, as before the cache existed.
 type cachedConn struct {
-	conn  *sql.Conn
-	stmts map[string]*sql.Stmt
+	conn    *sql.Conn
+	stmts   map[string]*sql.Stmt
+	queries map[string]*queryStmt
+}
+
+// queryStmt is a cached statement for Query and the rows last read from it.
+type queryStmt struct {
+	stmt *sql.Stmt
+	rows *sql.Rows
+}
+
+// busy reports whether the rows last lent from qs are still open. database/sql
+// closes rows when Next reaches the end, on Close, and when their context ends;
+// Columns fails exactly when they are closed.
+func (qs *queryStmt) busy() bool {
+	if qs.rows == nil {
+		return false
+	}
+	if _, err := qs.rows.Columns(); err != nil {
+		qs.rows = nil
+		return false
+	}
+	return true
 }
 
 func newCachedConn(conn *sql.Conn) *cachedConn {
-	return &cachedConn{conn: conn, stmts: make(map[string]*sql.Stmt)}
+	return &cachedConn{conn: conn, stmts: make(map[string]*sql.Stmt), queries: make(map[string]*queryStmt)}
 }
 
 // stmt returns the cached statement for q, preparing it on first use, or nil when q
@@ -67,7 +90,28 @@ func (c *cachedConn) ExecContext(ctx context.Context, q string, args ...any) (sq
 }
 
 func (c *cachedConn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return c.conn.QueryContext(ctx, q, args...)
+	qs, ok := c.queries[q]
+	if !ok {
+		if len(c.queries) >= maxCachedStmts || strings.Contains(q, ";") {
+			return c.conn.QueryContext(ctx, q, args...)
+		}
+		s, err := c.conn.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		qs = &queryStmt{stmt: s}
+		c.queries[q] = qs
+	}
+	if qs.busy() {
+		// A nested Query of the same text: its own VM, prepared for this use.
+		return c.conn.QueryContext(ctx, q, args...)
+	}
+	rows, err := qs.stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	qs.rows = rows
+	return rows, nil
 }
 
 func (c *cachedConn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
@@ -85,6 +129,10 @@ func (c *cachedConn) close() error {
 		_ = s.Close()
 	}
 	c.stmts = nil
+	for _, qs := range c.queries {
+		_ = qs.stmt.Close()
+	}
+	c.queries = nil
 	return c.conn.Close()
 }
 
