@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -26,19 +28,42 @@ func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
 	if r.db.Dialect == store.Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	due := `WHERE ((state IN ('queued', 'failed') AND run_at <= ?) OR (state = 'running' AND locked_until <= ?))
+			AND kind IN (` + placeholders(len(kinds)) + `)`
+	dueArgs := []any{nowMs, nowMs}
+	for _, k := range kinds {
+		dueArgs = append(dueArgs, k)
+	}
+	// Look first in a read transaction: most polls and wakes find nothing due, and an
+	// empty claim in a write transaction cost each intake submission a commit and an
+	// fsync (issue 18). A job that becomes due after this look is claimed by the wake
+	// its enqueue sends after commit, or by the next poll.
+	var found bool
+	err := r.db.View(ctx, func(tx *store.Tx) error {
+		var one int
+		err := tx.QueryRow(ctx, "SELECT 1 FROM jobs "+due+" LIMIT 1", dueArgs...).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			found = false
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: claim: %w", err)
+	}
+	if !found {
+		return nil, nil
+	}
 	q := `UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = ?, locked_until = ?
 		WHERE id IN (SELECT id FROM jobs
-			WHERE ((state IN ('queued', 'failed') AND run_at <= ?) OR (state = 'running' AND locked_until <= ?))
-			AND kind IN (` + placeholders(len(kinds)) + `)
+			` + due + `
 			ORDER BY run_at, id LIMIT ?` + lock + `)
 		RETURNING id, kind, payload, attempt, max_attempts, run_at, created_at`
-	args := []any{r.opt.InstanceID, store.Millis(now.Add(r.opt.Lease)), nowMs, nowMs}
-	for _, k := range kinds {
-		args = append(args, k)
-	}
+	args := append([]any{r.opt.InstanceID, store.Millis(now.Add(r.opt.Lease))}, dueArgs...)
 	args = append(args, limit)
 	var out []Job
-	err := r.db.Update(ctx, func(tx *store.Tx) error {
+	err = r.db.Update(ctx, func(tx *store.Tx) error {
 		out = out[:0]
 		rows, err := tx.Query(ctx, q, args...)
 		if err != nil {
