@@ -34,26 +34,16 @@ func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
 	for _, k := range kinds {
 		dueArgs = append(dueArgs, k)
 	}
-	// Look first in a read transaction: most polls and wakes find nothing due, and an
-	// empty claim in a write transaction cost each intake submission a commit and an
-	// fsync (issue 18). A job that becomes due after this look is claimed by the wake
-	// its enqueue sends after commit, or by the next poll.
-	var found bool
-	err := r.db.View(ctx, func(tx *store.Tx) error {
-		var one int
-		err := tx.QueryRow(ctx, "SELECT 1 FROM jobs "+due+" LIMIT 1", dueArgs...).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			found = false
-			return nil
+	// SQLite: look first in a read transaction. An empty claim in a write transaction
+	// took a turn of the single writer, a commit and an fsync, after each intake
+	// submission (issue 18). A job that becomes due after this look is claimed by the
+	// wake its enqueue sends after commit, or by the next poll. PostgreSQL writes no
+	// WAL for an UPDATE that matched nothing, and the look would add round trips.
+	if r.db.Dialect != store.Postgres {
+		found, err := r.anyDue(ctx, due, dueArgs)
+		if err != nil || !found {
+			return nil, err
 		}
-		found = err == nil
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("jobs: claim: %w", err)
-	}
-	if !found {
-		return nil, nil
 	}
 	q := `UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = ?, locked_until = ?
 		WHERE id IN (SELECT id FROM jobs
@@ -66,7 +56,7 @@ func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
 		q, args = sqliteClaim(kinds, limit, r.opt.InstanceID, store.Millis(now.Add(r.opt.Lease)), nowMs)
 	}
 	var out []Job
-	err = r.db.Update(ctx, func(tx *store.Tx) error {
+	err := r.db.Update(ctx, func(tx *store.Tx) error {
 		out = out[:0]
 		rows, err := tx.Query(ctx, q, args...)
 		if err != nil {
@@ -92,6 +82,24 @@ func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
 	// RETURNING does not promise an order.
 	sortJobs(out)
 	return out, nil
+}
+
+// anyDue reports, from a read transaction, whether any job matches the claim's where.
+func (r *Runner) anyDue(ctx context.Context, where string, args []any) (bool, error) {
+	var found bool
+	err := r.db.View(ctx, func(tx *store.Tx) error {
+		var one int
+		err := tx.QueryRow(ctx, "SELECT 1 FROM jobs "+where+" LIMIT 1", args...).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("jobs: claim: %w", err)
+	}
+	return found, nil
 }
 
 // sqliteClaim is the claim for SQLite: the first limit ready jobs walked in order on
