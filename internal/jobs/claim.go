@@ -45,15 +45,16 @@ func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
 			return nil, err
 		}
 	}
-	q := `UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = ?, locked_until = ?
-		WHERE id IN (SELECT id FROM jobs
-			` + due + `
-			ORDER BY run_at, id LIMIT ?` + lock + `)
-		RETURNING id, kind, payload, attempt, max_attempts, run_at, created_at`
-	args := append([]any{r.opt.InstanceID, store.Millis(now.Add(r.opt.Lease))}, dueArgs...)
-	args = append(args, limit)
-	if r.db.Dialect != store.Postgres {
-		q, args = sqliteClaim(kinds, limit, r.opt.InstanceID, store.Millis(now.Add(r.opt.Lease)), nowMs)
+	leaseUntil := store.Millis(now.Add(r.opt.Lease))
+	q, args := sqliteClaim(kinds, limit, r.opt.InstanceID, leaseUntil, nowMs)
+	if r.db.Dialect == store.Postgres {
+		q = `UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = ?, locked_until = ?
+			WHERE id IN (SELECT id FROM jobs
+				` + due + `
+				ORDER BY run_at, id LIMIT ?` + lock + `)
+			RETURNING id, kind, payload, attempt, max_attempts, run_at, created_at`
+		args = append([]any{r.opt.InstanceID, leaseUntil}, dueArgs...)
+		args = append(args, limit)
 	}
 	var out []Job
 	err := r.db.Update(ctx, func(tx *store.Tx) error {
