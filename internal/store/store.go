@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -194,6 +196,28 @@ func rebind(d Dialect, q string) string {
 	if d != Postgres || !strings.Contains(q, "?") {
 		return q
 	}
+	if r, ok := rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := rebindPostgres(q)
+	// Bounded: statements built at run time (IN lists of any length) stop being
+	// remembered once the cache is full, and are rewritten on each call as before.
+	if reboundN.Add(1) <= maxRebound {
+		rebound.Store(q, r)
+	}
+	return r
+}
+
+// rebound remembers the PostgreSQL form of each statement text: rewriting every
+// statement's placeholders on every call was 4.5 % of the intake CPU profile on
+// PostgreSQL (issue 18).
+var (
+	rebound    sync.Map // string → string
+	reboundN   atomic.Int64
+	maxRebound int64 = 4096
+)
+
+func rebindPostgres(q string) string {
 	var b strings.Builder
 	b.Grow(len(q) + 8)
 	n, inQuote := 0, false

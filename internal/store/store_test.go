@@ -68,4 +68,13 @@ func TestRebindSkipsQuotedQuestionMarks(t *testing.T) {
 	if got != want {
 		t.Fatalf("got %q want %q", got, want)
 	}
+	// The second call comes from the cache of rewritten texts (issue 18), and SQLite
+	// keeps its `?` for the same text.
+	if again := db.Rebind("SELECT '?' , a FROM t WHERE b = ? AND c = ?"); again != want {
+		t.Fatalf("cached: got %q want %q", again, want)
+	}
+	lite := &store.DB{Dialect: store.SQLite}
+	if q := "SELECT '?' , a FROM t WHERE b = ? AND c = ?"; lite.Rebind(q) != q {
+		t.Fatalf("sqlite rebind changed %q to %q", q, lite.Rebind(q))
+	}
 }
