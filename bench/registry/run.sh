@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Registry lookup by number, JSON and HTML page: Miz against nginx serving the
-# same bytes as static files, in the same run (issue 18: ≥0.8× nginx, p99 ≤5 ms).
+# same bytes as static files, in the same run (issue 18: ≥0.8× nginx, p99 ≤5 ms),
+# and against the Go ceiling: a bare net/http server (bench/registry/bare) writing
+# the same bytes from memory with only a content type.
 #
 #   bench/registry/run.sh                      # 1,000 certificates, 64 connections, 10 s
 #   N=10000 CONNS=64 DURATION=10s ROUNDS=3 bench/registry/run.sh
@@ -12,8 +14,9 @@
 # certificates into a scratch data directory, starts Miz and nginx
 # (worker_processes auto) on loopback ports, copies Miz's JSON and page of one
 # certificate into nginx's root, checks both serve identical bytes, then runs wrk
-# against each in turn (nginx first, then Miz, per round and target) and prints
-# req/s, p50, p99 and the ratio Miz/nginx. Only 127.0.0.1 is ever targeted.
+# against each in turn (nginx, the bare Go server, then Miz, per round and target)
+# and prints req/s, p50, p99 and the ratios to nginx and to the bare server. Only
+# 127.0.0.1 is ever targeted.
 set -euo pipefail
 
 N=${N:-1000}
@@ -23,13 +26,15 @@ DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
 MIZ_PORT=${MIZ_PORT:-18471}
 NGINX_PORT=${NGINX_PORT:-18472}
+BARE_PORT=${BARE_PORT:-18473}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/miz-bench-registry.XXXXXX)
 chmod 755 "$work" # nginx workers read its www/ as an unprivileged user
-miz_pid="" nginx_pid=""
+miz_pid="" nginx_pid="" bare_pid=""
 cleanup() {
 	[ -n "$miz_pid" ] && kill "$miz_pid" 2>/dev/null || true
+	[ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null || true
 	[ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
 	wait 2>/dev/null || true
 	rm -rf "$work"
@@ -47,7 +52,7 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 echo "building miz" >&2
-(cd "$root" && go build -o "$work/miz" ./cmd/miz)
+(cd "$root" && go build -o "$work/miz" ./cmd/miz && go build -o "$work/bare" ./bench/registry/bare)
 echo "seeding $N certificates" >&2
 "$work/miz" dev seed --certificates "$N" --data "$work/data" >/dev/null
 
@@ -104,6 +109,15 @@ for f in cert.json cert.html; do
 	cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT/$f") "$work/www/$f" || { echo "nginx does not serve $f as Miz does" >&2; exit 1; }
 done
 cmp -s <(curl -fs "$json_url") "$work/www/cert.json" || { echo "Miz's JSON changed" >&2; exit 1; }
+"$work/bare" -addr "127.0.0.1:$BARE_PORT" -dir "$work/www" &
+bare_pid=$!
+for _ in $(seq 1 50); do
+	curl -fs "http://127.0.0.1:$BARE_PORT/cert.json" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+for f in cert.json cert.html; do
+	cmp -s <(curl -fs "http://127.0.0.1:$BARE_PORT/$f") "$work/www/$f" || { echo "the bare server does not serve $f as Miz does" >&2; exit 1; }
+done
 
 # run URL → "req/s p50 p99" (latencies in ms); fails on any error or non-2xx.
 run() {
@@ -124,20 +138,30 @@ run() {
 
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 echo "miz $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'), $N certificates, $number; wrk -t$THREADS -c$CONNS -d$DURATION"
-printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' round what server req/s p50_ms p99_ms ratio
-ratios_json="" ratios_html=""
+printf '%-6s %-5s %-7s %10s %9s %9s %9s %9s\n' round what server req/s p50_ms p99_ms /nginx /bare
+ratios_json="" ratios_html="" bare_json="" bare_html="" go_json="" go_html=""
+row() { printf '%-6s %-5s %-7s %10s %9s %9s %9s %9s\n' "$@"; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 for round in $(seq 1 "$ROUNDS"); do
 	for what in json html; do
 		ext=$what
 		[ "$what" = json ] && miz_url=$json_url || miz_url=$html_url
 		read -r n_rps n_p50 n_p99 < <(run "http://127.0.0.1:$NGINX_PORT/cert.$ext")
+		read -r b_rps b_p50 b_p99 < <(run "http://127.0.0.1:$BARE_PORT/cert.$ext")
 		read -r m_rps m_p50 m_p99 < <(run "$miz_url")
-		printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" 1.00
-		ratio=$(awk -v m="$m_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", m / n }')
-		printf '%-6s %-5s %-7s %10s %9s %9s %7s\n' "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$ratio"
-		if [ "$what" = json ]; then ratios_json+="$ratio "; else ratios_html+="$ratio "; fi
+		ratio=$(div "$m_rps" "$n_rps") to_bare=$(div "$m_rps" "$b_rps") bare_ratio=$(div "$b_rps" "$n_rps")
+		row "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" 1.00 -
+		row "$round" "$what" bare "$b_rps" "$b_p50" "$b_p99" "$bare_ratio" 1.00
+		row "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$ratio" "$to_bare"
+		if [ "$what" = json ]; then
+			ratios_json+="$ratio " bare_json+="$to_bare " go_json+="$bare_ratio "
+		else
+			ratios_html+="$ratio " bare_html+="$to_bare " go_html+="$bare_ratio "
+		fi
 	done
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "median ratio miz/nginx: json $(median "$ratios_json"), html $(median "$ratios_html")"
+echo "median ratio miz/bare:  json $(median "$bare_json"), html $(median "$bare_html")"
+echo "median ratio bare/nginx (the Go ceiling): json $(median "$go_json"), html $(median "$go_html")"
 echo "after: $(uptime | sed 's/.*load average/load average/')"
