@@ -8,7 +8,8 @@
 #   N=10000 CONNS=64 DURATION=10s ROUNDS=3 bench/registry/run.sh
 #
 # On a shared machine each round swings widely: read the median ratio printed at
-# the end, and the load average printed before and after.
+# the end, the load average printed before and after, and cpu_us (each server's
+# CPU time per request, which a busy machine disturbs less than req/s).
 #
 # Installs Debian's nginx-light and wrk when missing, builds Miz, seeds N
 # certificates into a scratch data directory, starts Miz and nginx
@@ -71,8 +72,8 @@ json_url="http://127.0.0.1:$MIZ_PORT/api/v1/registry/certificates/$number"
 html_url="http://127.0.0.1:$MIZ_PORT/registry/$number"
 mkdir -p "$work/www" "$work/nginx"
 chmod 755 "$work/www"
-curl -fs "$json_url" -o "$work/www/cert.json"
-curl -fs "$html_url" -o "$work/www/cert.html"
+curl -fs "$json_url" -o "$work/www/cert.json" -D "$work/www/cert.json.headers"
+curl -fs "$html_url" -o "$work/www/cert.html" -D "$work/www/cert.html.headers"
 chmod 644 "$work/www/"*
 
 cat >"$work/nginx/nginx.conf" <<CONF
@@ -116,52 +117,66 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 for f in cert.json cert.html; do
-	cmp -s <(curl -fs "http://127.0.0.1:$BARE_PORT/$f") "$work/www/$f" || { echo "the bare server does not serve $f as Miz does" >&2; exit 1; }
+	for p in "" full/; do
+		cmp -s <(curl -fs "http://127.0.0.1:$BARE_PORT/$p$f") "$work/www/$f" || { echo "the bare server does not serve $p$f as Miz does" >&2; exit 1; }
+	done
 done
 
-# run URL → "req/s p50 p99" (latencies in ms); fails on any error or non-2xx.
+# cpu PID... → the processes' user+system CPU time so far, in clock ticks.
+cpu() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+# run URL PID... → "req/s p50 p99 cpu_us" (latencies in ms; cpu_us is the server
+# processes' CPU time per request, steadier than req/s on a shared machine); fails
+# on any error or non-2xx.
 run() {
-	local out
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$1")
+	local out url=$1 c0 c1
+	shift
+	c0=$(cpu "$@")
+	out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url")
+	c1=$(cpu "$@")
 	if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then
 		echo "$out" >&2
-		echo "errors against $1" >&2
+		echo "errors against $url" >&2
 		exit 1
 	fi
-	awk '
+	awk -v ticks="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" '
 	function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
 	/Requests\/sec/ { rps = $2 }
+	/requests in/ { n = $1 }
 	$1 == "50%" { p50 = ms($2) }
 	$1 == "99%" { p99 = ms($2) }
-	END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }' <<<"$out"
+	END { printf "%.0f %.2f %.2f %.1f\n", rps, p50, p99, ticks / hz * 1e6 / n }' <<<"$out"
 }
 
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 echo "miz $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'), $N certificates, $number; wrk -t$THREADS -c$CONNS -d$DURATION"
-printf '%-6s %-5s %-7s %10s %9s %9s %9s %9s\n' round what server req/s p50_ms p99_ms /nginx /bare
-ratios_json="" ratios_html="" bare_json="" bare_html="" go_json="" go_html=""
-row() { printf '%-6s %-5s %-7s %10s %9s %9s %9s %9s\n' "$@"; }
+printf '%-6s %-5s %-9s %10s %8s %8s %8s %7s %7s %7s\n' round what server req/s p50_ms p99_ms cpu_us /nginx /bare /full
+ratios_json="" ratios_html="" bare_json="" bare_html="" full_json="" full_html="" go_json="" go_html=""
+row() { printf '%-6s %-5s %-9s %10s %8s %8s %8s %7s %7s %7s\n' "$@"; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+nginx_pids=("$nginx_pid" $(pgrep -P "$nginx_pid" || true))
 for round in $(seq 1 "$ROUNDS"); do
 	for what in json html; do
 		ext=$what
 		[ "$what" = json ] && miz_url=$json_url || miz_url=$html_url
-		read -r n_rps n_p50 n_p99 < <(run "http://127.0.0.1:$NGINX_PORT/cert.$ext")
-		read -r b_rps b_p50 b_p99 < <(run "http://127.0.0.1:$BARE_PORT/cert.$ext")
-		read -r m_rps m_p50 m_p99 < <(run "$miz_url")
-		ratio=$(div "$m_rps" "$n_rps") to_bare=$(div "$m_rps" "$b_rps") bare_ratio=$(div "$b_rps" "$n_rps")
-		row "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" 1.00 -
-		row "$round" "$what" bare "$b_rps" "$b_p50" "$b_p99" "$bare_ratio" 1.00
-		row "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$ratio" "$to_bare"
+		read -r n_rps n_p50 n_p99 n_cpu < <(run "http://127.0.0.1:$NGINX_PORT/cert.$ext" "${nginx_pids[@]}")
+		read -r b_rps b_p50 b_p99 b_cpu < <(run "http://127.0.0.1:$BARE_PORT/cert.$ext" "$bare_pid")
+		read -r f_rps f_p50 f_p99 f_cpu < <(run "http://127.0.0.1:$BARE_PORT/full/cert.$ext" "$bare_pid")
+		read -r m_rps m_p50 m_p99 m_cpu < <(run "$miz_url" "$miz_pid")
+		ratio=$(div "$m_rps" "$n_rps") to_bare=$(div "$m_rps" "$b_rps") to_full=$(div "$m_rps" "$f_rps") bare_ratio=$(div "$b_rps" "$n_rps")
+		row "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" "$n_cpu" 1.00 - -
+		row "$round" "$what" bare "$b_rps" "$b_p50" "$b_p99" "$b_cpu" "$bare_ratio" 1.00 -
+		row "$round" "$what" bare+hdrs "$f_rps" "$f_p50" "$f_p99" "$f_cpu" "$(div "$f_rps" "$n_rps")" "$(div "$f_rps" "$b_rps")" 1.00
+		row "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$m_cpu" "$ratio" "$to_bare" "$to_full"
 		if [ "$what" = json ]; then
-			ratios_json+="$ratio " bare_json+="$to_bare " go_json+="$bare_ratio "
+			ratios_json+="$ratio " bare_json+="$to_bare " full_json+="$to_full " go_json+="$bare_ratio "
 		else
-			ratios_html+="$ratio " bare_html+="$to_bare " go_html+="$bare_ratio "
+			ratios_html+="$ratio " bare_html+="$to_bare " full_html+="$to_full " go_html+="$bare_ratio "
 		fi
 	done
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "median ratio miz/nginx: json $(median "$ratios_json"), html $(median "$ratios_html")"
 echo "median ratio miz/bare:  json $(median "$bare_json"), html $(median "$bare_html")"
+echo "median ratio miz/bare with Miz's headers: json $(median "$full_json"), html $(median "$full_html")"
 echo "median ratio bare/nginx (the Go ceiling): json $(median "$go_json"), html $(median "$go_html")"
 echo "after: $(uptime | sed 's/.*load average/load average/')"
