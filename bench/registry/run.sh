@@ -28,6 +28,7 @@ ROUNDS=${ROUNDS:-3}
 MIZ_PORT=${MIZ_PORT:-18471}
 NGINX_PORT=${NGINX_PORT:-18472}
 BARE_PORT=${BARE_PORT:-18473}
+PROXY_PORT=${PROXY_PORT:-18474}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/miz-bench-registry.XXXXXX)
@@ -93,6 +94,23 @@ http {
     fastcgi_temp_path $work/nginx/fastcgi;
     uwsgi_temp_path $work/nginx/uwsgi;
     scgi_temp_path $work/nginx/scgi;
+    # Miz behind nginx's cache, as deploy/nginx/miz.conf deploys it: nginx answers
+    # from its cache and revalidates with Miz when Miz's s-maxage=1 has passed.
+    upstream miz { server 127.0.0.1:$MIZ_PORT; keepalive 64; }
+    proxy_cache_path $work/nginx/cache levels=1 keys_zone=miz_public:1m max_size=64m;
+    server {
+        listen 127.0.0.1:$PROXY_PORT;
+        location / {
+            proxy_pass http://miz;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_cache miz_public;
+            proxy_cache_key \$request_method\$request_uri\$cookie_lang;
+            proxy_cache_revalidate on;
+            proxy_cache_use_stale error timeout updating;
+            proxy_cache_lock on;
+        }
+    }
     server {
         listen 127.0.0.1:$NGINX_PORT;
         root $work/www;
@@ -110,6 +128,8 @@ for f in cert.json cert.html; do
 	cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT/$f") "$work/www/$f" || { echo "nginx does not serve $f as Miz does" >&2; exit 1; }
 done
 cmp -s <(curl -fs "$json_url") "$work/www/cert.json" || { echo "Miz's JSON changed" >&2; exit 1; }
+proxy_json=${json_url/$MIZ_PORT/$PROXY_PORT} proxy_html=${html_url/$MIZ_PORT/$PROXY_PORT}
+cmp -s <(curl -fs "$proxy_json") "$work/www/cert.json" || { echo "nginx in front of Miz does not serve the JSON" >&2; exit 1; }
 "$work/bare" -addr "127.0.0.1:$BARE_PORT" -dir "$work/www" &
 bare_pid=$!
 for _ in $(seq 1 50); do
@@ -150,6 +170,7 @@ run() {
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 echo "miz $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'), $N certificates, $number; wrk -t$THREADS -c$CONNS -d$DURATION"
 printf '%-6s %-5s %-9s %10s %8s %8s %8s %7s %7s %7s\n' round what server req/s p50_ms p99_ms cpu_us /nginx /bare /full
+proxy_ratios=""
 ratios_json="" ratios_html="" bare_json="" bare_html="" full_json="" full_html="" go_json="" go_html=""
 row() { printf '%-6s %-5s %-9s %10s %8s %8s %8s %7s %7s %7s\n' "$@"; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -157,7 +178,7 @@ nginx_pids=("$nginx_pid" $(pgrep -P "$nginx_pid" || true))
 for round in $(seq 1 "$ROUNDS"); do
 	for what in json html; do
 		ext=$what
-		[ "$what" = json ] && miz_url=$json_url || miz_url=$html_url
+		[ "$what" = json ] && miz_url=$json_url proxy_url=$proxy_json || miz_url=$html_url proxy_url=$proxy_html
 		read -r n_rps n_p50 n_p99 n_cpu < <(run "http://127.0.0.1:$NGINX_PORT/cert.$ext" "${nginx_pids[@]}")
 		read -r b_rps b_p50 b_p99 b_cpu < <(run "http://127.0.0.1:$BARE_PORT/cert.$ext" "$bare_pid")
 		read -r f_rps f_p50 f_p99 f_cpu < <(run "http://127.0.0.1:$BARE_PORT/full/cert.$ext" "$bare_pid")
@@ -167,6 +188,9 @@ for round in $(seq 1 "$ROUNDS"); do
 		row "$round" "$what" bare "$b_rps" "$b_p50" "$b_p99" "$b_cpu" "$bare_ratio" 1.00 -
 		row "$round" "$what" bare+hdrs "$f_rps" "$f_p50" "$f_p99" "$f_cpu" "$(div "$f_rps" "$n_rps")" "$(div "$f_rps" "$b_rps")" 1.00
 		row "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$m_cpu" "$ratio" "$to_bare" "$to_full"
+		read -r p_rps p_p50 p_p99 p_cpu < <(run "$proxy_url" "${nginx_pids[@]}" "$miz_pid")
+		row "$round" "$what" nginx→miz "$p_rps" "$p_p50" "$p_p99" "$p_cpu" "$(div "$p_rps" "$n_rps")" - -
+		proxy_ratios+="$what:$(div "$p_rps" "$n_rps") "
 		if [ "$what" = json ]; then
 			ratios_json+="$ratio " bare_json+="$to_bare " full_json+="$to_full " go_json+="$bare_ratio "
 		else
@@ -178,5 +202,6 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { pr
 echo "median ratio miz/nginx: json $(median "$ratios_json"), html $(median "$ratios_html")"
 echo "median ratio miz/bare:  json $(median "$bare_json"), html $(median "$bare_html")"
 echo "median ratio miz/bare with Miz's headers: json $(median "$full_json"), html $(median "$full_html")"
+echo "Miz behind nginx's cache (deploy/nginx/miz.conf), ratio to nginx's static files, per round: $proxy_ratios"
 echo "median ratio bare/nginx (the Go ceiling): json $(median "$go_json"), html $(median "$go_html")"
 echo "after: $(uptime | sed 's/.*load average/load average/')"
