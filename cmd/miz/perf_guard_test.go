@@ -53,10 +53,16 @@ func TestPerfGuardRegistryLookup(t *testing.T) {
 			})
 		}
 		// Baseline, Miz, baseline again: a burst of load from elsewhere hits both.
-		f1, mz, f2 := run(files, fileReq), run(handler, req), run(files, fileReq)
-		fileNs := float64(f1.T.Nanoseconds()+f2.T.Nanoseconds()) / float64(f1.N+f2.N)
-		ratio := fileNs / float64(mz.NsPerOp())
-		t.Logf("%s: miz %d ns/op, file server %.0f ns/op, ratio %.2f (floor %.2f)", k.name, mz.NsPerOp(), fileNs, ratio, perfGuardFloor[k.name])
+		// Up to three attempts, the best counting: a lookup that went back to the
+		// database fails all three; a burst of load on a shared machine seldom
+		// spoils three in a row (one did, at load average 21).
+		var ratio float64
+		for attempt := 1; attempt <= 3 && ratio < perfGuardFloor[k.name]; attempt++ {
+			f1, mz, f2 := run(files, fileReq), run(handler, req), run(files, fileReq)
+			fileNs := float64(f1.T.Nanoseconds()+f2.T.Nanoseconds()) / float64(f1.N+f2.N)
+			ratio = max(ratio, fileNs/float64(mz.NsPerOp()))
+			t.Logf("%s, attempt %d: miz %d ns/op, file server %.0f ns/op, ratio %.2f (floor %.2f)", k.name, attempt, mz.NsPerOp(), fileNs, fileNs/float64(mz.NsPerOp()), perfGuardFloor[k.name])
+		}
 		if ratio < perfGuardFloor[k.name] {
 			t.Errorf("%s: registry lookup at %.2f× the file server, below the floor %.2f×", k.name, ratio, perfGuardFloor[k.name])
 		}

@@ -57,3 +57,27 @@ func TestPublicReadsOnlyWithoutCredentials_Issue18(t *testing.T) {
 		}
 	}
 }
+
+// Issue 18: a public read's request ID costs no allocation of its own (they are
+// made 64 at a time), every ID is distinct across batches, and an Add to the
+// header value cannot write over the next request's ID.
+func TestRequestIDsDistinctAndBatched_Issue18(t *testing.T) {
+	q := newRequestIDs()
+	seen := map[string]bool{}
+	for range 3*idBatch + 5 {
+		v := q.next()
+		if len(v) != 1 || cap(v) != 1 || len(v[0]) != 16 || seen[v[0]] {
+			t.Fatalf("ID %q (cap %d) repeated or malformed", v, cap(v))
+		}
+		seen[v[0]] = true
+	}
+	v := q.next()
+	next := q.next()[0]
+	_ = append(v, "extra")
+	if q.next()[0] == next || seen[next] {
+		t.Fatal("an append to one ID changed another")
+	}
+	if n := testing.AllocsPerRun(10*idBatch, func() { _ = q.next() }); n >= 1 {
+		t.Errorf("%.2f allocations per request ID, want < 1", n)
+	}
+}

@@ -232,14 +232,30 @@ func notFoundFallback(mux *http.ServeMux, nf http.HandlerFunc) http.Handler {
 // inline script, no sniffing, no framing, a conservative referrer policy, and HSTS
 // when the site is served over HTTPS.
 func securityHeaders(next http.Handler, tls bool) http.Handler {
-	fixed := securityHeaderValues(tls)
+	fixed := securityHeaderList(tls)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		for k, v := range fixed {
-			h[k] = v
+		for _, kv := range fixed {
+			h[kv.key] = kv.values
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// headerValues is one header made once: a canonical key and its values.
+type headerValues struct {
+	key    string
+	values []string
+}
+
+// securityHeaderList is securityHeaderValues as a list, which a request walks
+// faster than a map.
+func securityHeaderList(tls bool) []headerValues {
+	var out []headerValues
+	for k, v := range securityHeaderValues(tls) {
+		out = append(out, headerValues{k, v})
+	}
+	return out
 }
 
 // securityHeaderValues are securityHeaders' headers, canonical keys to values made
