@@ -31,6 +31,9 @@ test("applicant, expert and signer live in their homes; decisions are deliberate
   // Submitting opens the receipt: tracking code, next step and by when, printable.
   const code = await apply(app, product);
   assert.match(app.url(), /receipt=1/);
+  // The URL changes when the answer starts to arrive; wait for the receipt's last
+  // element so that a page still being parsed on a loaded machine is not read half.
+  await app.waitForSelector("#receipt-print-link");
   assert.match(await text(app, "#receipt"), new RegExp(code));
   await app.click("#receipt-print-link");
   assert.equal(await text(app, "#receipt-code"), code);
