@@ -37,7 +37,7 @@ async function until(what, find, ms = 20000) {
     await new Promise((r) => setTimeout(r, 150));
   }
 }
-const sms = async (to, text) => (await control("/sms")).find((m) => m.to === to && m.text.includes(text));
+const sms = async (to, text) => ((await control("/sms")) ?? []).find((m) => m.to === to && m.text.includes(text));
 const mail = async (to, text) => ((await control("/mail")) ?? []).find((m) => m.to === to && (m.text + m.subject).includes(text));
 
 async function api(path, init = {}) {

@@ -79,6 +79,7 @@ test("applicant, expert and signer live in their homes; decisions are deliberate
   const [visit] = await Promise.all([expert.waitForResponse((r) => r.url().endsWith("/visits")), expert.click("#record-visit")]);
   assert.equal(visit.status(), 400);
   assert.match(expert.url(), new RegExp("/cases/" + code + "/visits$"));
+  await expert.waitForLoadState("load"); // the response may still be arriving under load
   assert.ok(await expert.locator("#visit-date-error").count(), "the date's problem is shown");
   assert.ok(await expert.locator("#visit-reason-error").count(), "the reason's problem is shown at the same time");
   assert.equal(await expert.getAttribute("#visit-reason", "aria-invalid"), "true");
