@@ -65,6 +65,7 @@ type Config struct {
 	BackupS3SecretKey    string        `flag:"backup-s3-secret-key" env:"BACKUP_S3_SECRET_KEY" yaml:"backup_s3_secret_key" secret:"true" help:"S3 secret key for backups (empty: --s3-secret-key)"`
 	VATRate              string        `flag:"vat-rate" env:"VAT_RATE" yaml:"vat_rate" help:"VAT on invoices in percent, e.g. 10 or 9.5 (§6)"`
 	PaymentGatewayURL    string        `flag:"payment-gateway-url" env:"PAYMENT_GATEWAY_URL" yaml:"payment_gateway_url" help:"payment page of the payment gateway (empty: payers pay by bank transfer only)"`
+	NetHTTPOnly          bool          `flag:"net-http-only" env:"NET_HTTP_ONLY" yaml:"net_http_only" help:"answer every request with net/http, also the registry lookups the front answers from memory (issue 18)"`
 	PaymentGatewaySecret string        `flag:"payment-gateway-secret" env:"PAYMENT_GATEWAY_SECRET" yaml:"payment_gateway_secret" secret:"true" help:"key shared with the payment gateway that signs its callbacks (HMAC-SHA256)"`
 }
 

@@ -76,8 +76,9 @@ type Main struct {
 	// Evidence keeps incidents' evidence encrypted (internal/cert/evidence).
 	Evidence *evidence.Service
 
-	ln       net.Listener
-	http     *http.Server
+	ln   net.Listener
+	http *http.Server
+	fronts
 	metrics  *http.Server // on --metrics-addr, when set
 	mln      net.Listener
 	cancel   context.CancelFunc
@@ -390,6 +391,7 @@ func (m *Main) buildHTTP(d *domain) (http.Handler, error) {
 	reg.MustRegister(jobsCollector{db: d.db})
 	reg.MustRegister(pdfCollector{m.pdf})
 	reg.MustRegister(opsCollector{db: d.db, outages: d.outages, now: d.db.Now}) // queues, service states, backups
+	m.registerFrontMetrics(reg)
 	metricsToken := cfg.MetricsToken
 	if cfg.MetricsAddr != "" {
 		metricsToken = "" // Security #11 item 9: then /metrics is on that listener only
@@ -431,6 +433,7 @@ func (m *Main) serve(d *domain, handler http.Handler) error {
 	m.warnDemoOffLoopback()
 	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	m.listenFront(handler)
 	m.wg.Add(2)
 	go func() {
 		defer m.wg.Done()
@@ -441,9 +444,12 @@ func (m *Main) serve(d *domain, handler http.Handler) error {
 	go func() {
 		defer m.wg.Done()
 		var err error
-		if cfg.TLSCert != "" {
+		switch {
+		case cfg.TLSCert != "":
 			err = m.http.ServeTLS(m.ln, cfg.TLSCert, cfg.TLSKey)
-		} else {
+		case m.front != nil:
+			err = m.http.Serve(m.front)
+		default:
 			err = m.http.Serve(m.ln)
 		}
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {

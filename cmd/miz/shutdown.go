@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -24,6 +25,12 @@ func (m *Main) Close() error {
 		if err := m.http.Shutdown(ctx); err != nil {
 			m.closeErr = errors.Join(m.closeErr, err)
 			_ = m.http.Close() // cut what did not finish in time
+		}
+	}
+	if m.front != nil {
+		_ = m.front.Close() // Shutdown closed it already; a failed Serve did not
+		if err := m.front.Wait(ctx); err != nil {
+			m.closeErr = errors.Join(m.closeErr, fmt.Errorf("shutdown: public reads: %w", err))
 		}
 	}
 	if m.metrics != nil {

@@ -35,75 +35,122 @@ type PublicRoute struct {
 // request metrics and the debug request log. Anything a route declines, and every
 // request with an Authorization header or a cookie other than the language
 // preference, takes the full chain.
-func publicFirst(routes []PublicRoute, full http.Handler, m *metrics, log *slog.Logger, tls bool) http.Handler {
+type publicFirst struct {
+	routes []*servedRoute
+	full   http.Handler
+	m      *metrics
+	log    *slog.Logger
+	fixed  []headerValues
+	ids    *requestIDs
+}
+
+type servedRoute struct {
+	PublicRoute
+	latency prometheus.Observer
+	counts  [2][2]prometheus.Counter // [GET, HEAD][200, 304], resolved once
+}
+
+func newPublicFirst(routes []PublicRoute, full http.Handler, m *metrics, log *slog.Logger, tls bool) http.Handler {
 	if len(routes) == 0 {
 		return full
 	}
-	type served struct {
-		PublicRoute
-		latency prometheus.Observer
-		counts  [2][2]prometheus.Counter // [GET, HEAD][200, 304], resolved once
-	}
-	rs := make([]*served, len(routes))
-	for i, rt := range routes {
-		s := &served{PublicRoute: rt, latency: m.latency.WithLabelValues(rt.Pattern)}
+	p := &publicFirst{full: full, m: m, log: log, fixed: securityHeaderList(tls), ids: newRequestIDs()}
+	for _, rt := range routes {
+		s := &servedRoute{PublicRoute: rt, latency: m.latency.WithLabelValues(rt.Pattern)}
 		for mi, method := range []string{http.MethodGet, http.MethodHead} {
 			for si, status := range []string{"200", "304"} {
 				s.counts[mi][si] = m.requests.WithLabelValues(rt.Pattern, method, status)
 			}
 		}
-		rs[i] = s
+		p.routes = append(p.routes, s)
 	}
-	fixed := securityHeaderList(tls)
-	ids := newRequestIDs()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || carriesCredentials(r) {
-			full.ServeHTTP(w, r)
-			return
+	return p
+}
+
+func (p *publicFirst) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !p.Read(w, r) {
+		p.full.ServeHTTP(w, r)
+	}
+}
+
+// PublicReader is what answers a handler's public reads on their own: Read writes
+// the whole response and reports true, or writes nothing and reports false (the
+// request is for the full chain). Prefixes are the paths it can answer at all.
+type PublicReader interface {
+	Read(w http.ResponseWriter, r *http.Request) bool
+	Prefixes() []string
+}
+
+// PublicReads returns the public reader of a handler made by Handler, or nil when
+// it has no public routes. internal/front serves it on the connection itself.
+func PublicReads(h http.Handler) PublicReader {
+	p, _ := h.(*publicFirst)
+	if p == nil {
+		return nil
+	}
+	return p
+}
+
+// Prefixes are the public routes' path prefixes.
+func (p *publicFirst) Prefixes() []string {
+	out := make([]string, len(p.routes))
+	for i, rt := range p.routes {
+		out[i] = rt.Prefix
+	}
+	return out
+}
+
+// Read answers r from a public route, or reports false having written nothing.
+func (p *publicFirst) Read(w http.ResponseWriter, r *http.Request) bool {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || carriesCredentials(r) {
+		return false
+	}
+	for _, rt := range p.routes {
+		rest, ok := strings.CutPrefix(r.URL.Path, rt.Prefix)
+		if !ok || rest == "" || strings.IndexByte(rest, '/') >= 0 {
+			continue
 		}
-		for _, rt := range rs {
-			rest, ok := strings.CutPrefix(r.URL.Path, rt.Prefix)
-			if !ok || rest == "" || strings.IndexByte(rest, '/') >= 0 {
-				continue
-			}
-			start := time.Now()
-			h := w.Header()
-			for _, kv := range fixed {
-				h[kv.key] = kv.values
-			}
-			idv := ids.next()
-			h["X-Request-Id"] = idv
-			id := idv[0]
-			status := readSafely(w, r, rt.Read, rest, log, id)
-			if status == 0 {
-				break // declined: the full chain answers
-			}
-			mi, si := 0, 0
-			if r.Method == http.MethodHead {
-				mi = 1
-			}
-			switch status {
-			case http.StatusOK:
-			case http.StatusNotModified:
-				si = 1
-			default:
-				mi = -1
-			}
-			if mi >= 0 {
-				rt.counts[mi][si].Inc()
-			} else {
-				m.requests.WithLabelValues(rt.Pattern, r.Method, strconv.Itoa(status)).Inc()
-			}
-			d := time.Since(start)
-			rt.latency.Observe(d.Seconds())
-			if log.Enabled(r.Context(), levelFor(status)) {
-				log.LogAttrs(r.Context(), levelFor(status), "http", slog.String("request_id", id), slog.String("method", r.Method),
-					slog.String("path", r.URL.Path), slog.Int("status", status), slog.Duration("duration", d))
-			}
-			return
+		start := time.Now()
+		h := w.Header()
+		for _, kv := range p.fixed {
+			h[kv.key] = kv.values
 		}
-		full.ServeHTTP(w, r)
-	})
+		idv := p.ids.next()
+		h["X-Request-Id"] = idv
+		id := idv[0]
+		status := readSafely(w, r, rt.Read, rest, p.log, id)
+		if status == 0 {
+			for _, kv := range p.fixed {
+				delete(h, kv.key)
+			}
+			delete(h, "X-Request-Id")
+			return false // declined: the full chain answers
+		}
+		mi, si := 0, 0
+		if r.Method == http.MethodHead {
+			mi = 1
+		}
+		switch status {
+		case http.StatusOK:
+		case http.StatusNotModified:
+			si = 1
+		default:
+			mi = -1
+		}
+		if mi >= 0 {
+			rt.counts[mi][si].Inc()
+		} else {
+			p.m.requests.WithLabelValues(rt.Pattern, r.Method, strconv.Itoa(status)).Inc()
+		}
+		d := time.Since(start)
+		rt.latency.Observe(d.Seconds())
+		if p.log.Enabled(r.Context(), levelFor(status)) {
+			p.log.LogAttrs(r.Context(), levelFor(status), "http", slog.String("request_id", id), slog.String("method", r.Method),
+				slog.String("path", r.URL.Path), slog.Int("status", status), slog.Duration("duration", d))
+		}
+		return true
+	}
+	return false
 }
 
 // readSafely runs read, turning a panic into a plain 500 as logRequests does.

@@ -105,7 +105,7 @@ func Handler(o Options) http.Handler {
 	h = noStoreForSessions(h)
 	h = securityHeaders(h, o.TLS)
 	h = logRequests(h, o.Log)
-	return publicFirst(o.Public, h, m, o.Log, o.TLS)
+	return newPublicFirst(o.Public, h, m, o.Log, o.TLS)
 }
 
 // MetricsHandler serves reg in the Prometheus text format; serve mounts it on the
