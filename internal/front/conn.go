@@ -18,6 +18,19 @@ type conn struct {
 	l    *Listener
 	nc   net.Conn
 	idle atomic.Bool // waiting for a request: Close may cut it
+
+	readDeadline time.Time
+}
+
+// readBy moves the read deadline to t, unless it is already within a second of
+// it: a deadline set a moment ago for the previous request serves this one too
+// (setting one is a system timer's update, a good part of a cached answer's cost).
+func (c *conn) readBy(t time.Time) {
+	if d := t.Sub(c.readDeadline); d > -time.Second && d < time.Second {
+		return
+	}
+	c.readDeadline = t
+	_ = c.nc.SetReadDeadline(t)
 }
 
 // serve answers requests until one is not the front's to answer (the connection
@@ -94,7 +107,7 @@ func (c *conn) readHead(br *bufio.Reader, first bool) (int, bool) {
 		if first {
 			wait = c.l.opt.ReadHeaderTimeout
 		}
-		_ = c.nc.SetReadDeadline(time.Now().Add(wait))
+		c.readBy(time.Now().Add(wait))
 		c.idle.Store(true)
 		if c.l.closing() {
 			return 0, false
@@ -104,17 +117,18 @@ func (c *conn) readHead(br *bufio.Reader, first bool) (int, bool) {
 		if err != nil {
 			return 0, false
 		}
-		if !first {
-			_ = c.nc.SetReadDeadline(time.Now().Add(c.l.opt.ReadHeaderTimeout))
-		}
 	}
-	for {
+	for headWait := false; ; {
 		buf, _ := br.Peek(br.Buffered())
 		if i := bytes.Index(buf, []byte("\r\n\r\n")); i >= 0 {
 			return i + 4, true
 		}
 		if len(buf) == br.Size() {
 			return len(buf), true // too long for the front: parse hands it over
+		}
+		if !headWait { // the rest of the head is late: it has ReadHeaderTimeout to come
+			headWait = true
+			c.readBy(time.Now().Add(c.l.opt.ReadHeaderTimeout))
 		}
 		if _, err := br.Peek(len(buf) + 1); err != nil {
 			if len(buf) > 0 && err != io.EOF {

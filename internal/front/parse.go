@@ -102,7 +102,7 @@ func (q *request) parse(head []byte, prefixes [][]byte) bool {
 		q.url.RawQuery = reuse(q.rawQuery, query)
 		q.rawQuery = q.url.RawQuery
 	}
-	r.RequestURI = string(target)
+	r.RequestURI = reuse(r.RequestURI, target)
 	r.Close = q.close
 	return true
 }

@@ -80,7 +80,7 @@ func (w *writer) writeTo(bw *bufio.Writer, closing bool) {
 		for _, v := range vs {
 			_, _ = bw.WriteString(k)
 			_, _ = bw.WriteString(": ")
-			if strings.ContainsAny(v, "\r\n") {
+			if strings.IndexByte(v, '\n') >= 0 || strings.IndexByte(v, '\r') >= 0 {
 				v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v) // as net/http does
 			}
 			_, _ = bw.WriteString(v)

@@ -31,7 +31,9 @@ func Parse(s string) Lang {
 // Persian. The desk is Persian first: a browser's default Accept-Language (often
 // English) does not switch it; the person does, with the language switch.
 func FromRequest(r *http.Request) Lang {
-	if q := r.URL.Query().Get("lang"); q != "" {
+	if r.URL.RawQuery == "" {
+		// no query to parse (the registry's pages are read this way: issue 18)
+	} else if q := r.URL.Query().Get("lang"); q != "" {
 		return Parse(q)
 	}
 	if c, err := r.Cookie("lang"); err == nil {
