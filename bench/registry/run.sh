@@ -2,7 +2,9 @@
 # Registry lookup by number, JSON and HTML page: Miz against nginx serving the
 # same bytes as static files, in the same run (issue 18: ≥0.8× nginx, p99 ≤5 ms),
 # and against the Go ceiling: a bare net/http server (bench/registry/bare) writing
-# the same bytes from memory with only a content type.
+# the same bytes from memory with only a content type. Miz answers through its
+# front (internal/front) and, as a second instance on a copy of the data, through
+# net/http alone (--net-http-only), so the front's gain is measured in the same run.
 #
 #   bench/registry/run.sh                      # 1,000 certificates, 64 connections, 10 s
 #   N=10000 CONNS=64 DURATION=10s ROUNDS=3 bench/registry/run.sh
@@ -29,13 +31,15 @@ MIZ_PORT=${MIZ_PORT:-18471}
 NGINX_PORT=${NGINX_PORT:-18472}
 BARE_PORT=${BARE_PORT:-18473}
 PROXY_PORT=${PROXY_PORT:-18474}
+NH_PORT=${NH_PORT:-18475}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/miz-bench-registry.XXXXXX)
 chmod 755 "$work" # nginx workers read its www/ as an unprivileged user
-miz_pid="" nginx_pid="" bare_pid=""
+miz_pid="" nginx_pid="" bare_pid="" nh_pid=""
 cleanup() {
 	[ -n "$miz_pid" ] && kill "$miz_pid" 2>/dev/null || true
+	[ -n "$nh_pid" ] && kill "$nh_pid" 2>/dev/null || true
 	[ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null || true
 	[ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
 	wait 2>/dev/null || true
@@ -58,13 +62,20 @@ echo "building miz" >&2
 echo "seeding $N certificates" >&2
 "$work/miz" dev seed --certificates "$N" --data "$work/data" >/dev/null
 
+# A copy of the data for a second Miz answering through net/http alone
+# (--net-http-only: the same reads without internal/front, as before issue 18's front).
+cp -a "$work/data" "$work/data-nh"
 "$work/miz" serve --data "$work/data" --addr "127.0.0.1:$MIZ_PORT" --log-level warn >"$work/miz.log" 2>&1 &
 miz_pid=$!
-for _ in $(seq 1 100); do
-	curl -fs "http://127.0.0.1:$MIZ_PORT/readyz" >/dev/null 2>&1 && break
-	sleep 0.1
+"$work/miz" serve --data "$work/data-nh" --addr "127.0.0.1:$NH_PORT" --log-level warn --net-http-only >"$work/miz-nh.log" 2>&1 &
+nh_pid=$!
+for port in "$MIZ_PORT" "$NH_PORT"; do
+	for _ in $(seq 1 100); do
+		curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/miz.log" "$work/miz-nh.log" >&2; exit 1; }
 done
-curl -fs "http://127.0.0.1:$MIZ_PORT/readyz" >/dev/null || { cat "$work/miz.log" >&2; exit 1; }
 
 # A certificate from the middle of the register.
 number=$(printf 'CRT-%s-%06d' "$(curl -fs "http://127.0.0.1:$MIZ_PORT/api/v1/registry/certificates" |
@@ -128,6 +139,8 @@ for f in cert.json cert.html; do
 	cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT/$f") "$work/www/$f" || { echo "nginx does not serve $f as Miz does" >&2; exit 1; }
 done
 cmp -s <(curl -fs "$json_url") "$work/www/cert.json" || { echo "Miz's JSON changed" >&2; exit 1; }
+nh_json=${json_url/$MIZ_PORT/$NH_PORT} nh_html=${html_url/$MIZ_PORT/$NH_PORT}
+cmp -s <(curl -fs "$nh_json") "$work/www/cert.json" || { echo "Miz with --net-http-only does not serve the same JSON" >&2; exit 1; }
 proxy_json=${json_url/$MIZ_PORT/$PROXY_PORT} proxy_html=${html_url/$MIZ_PORT/$PROXY_PORT}
 cmp -s <(curl -fs "$proxy_json") "$work/www/cert.json" || { echo "nginx in front of Miz does not serve the JSON" >&2; exit 1; }
 "$work/bare" -addr "127.0.0.1:$BARE_PORT" -dir "$work/www" &
@@ -169,25 +182,28 @@ run() {
 
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 echo "miz $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'), $N certificates, $number; wrk -t$THREADS -c$CONNS -d$DURATION"
-printf '%-6s %-5s %-9s %10s %8s %8s %8s %7s %7s %7s\n' round what server req/s p50_ms p99_ms cpu_us /nginx /bare /full
-proxy_ratios=""
+printf '%-6s %-5s %-11s %10s %8s %8s %8s %7s %7s %7s\n' round what server req/s p50_ms p99_ms cpu_us /nginx /bare /full
+proxy_ratios="" nh_ratios=""
 ratios_json="" ratios_html="" bare_json="" bare_html="" full_json="" full_html="" go_json="" go_html=""
-row() { printf '%-6s %-5s %-9s %10s %8s %8s %8s %7s %7s %7s\n' "$@"; }
+row() { printf '%-6s %-5s %-11s %10s %8s %8s %8s %7s %7s %7s\n' "$@"; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 nginx_pids=("$nginx_pid" $(pgrep -P "$nginx_pid" || true))
 for round in $(seq 1 "$ROUNDS"); do
 	for what in json html; do
 		ext=$what
-		[ "$what" = json ] && miz_url=$json_url proxy_url=$proxy_json || miz_url=$html_url proxy_url=$proxy_html
+		[ "$what" = json ] && miz_url=$json_url proxy_url=$proxy_json nh_url=$nh_json || miz_url=$html_url proxy_url=$proxy_html nh_url=$nh_html
 		read -r n_rps n_p50 n_p99 n_cpu < <(run "http://127.0.0.1:$NGINX_PORT/cert.$ext" "${nginx_pids[@]}")
 		read -r b_rps b_p50 b_p99 b_cpu < <(run "http://127.0.0.1:$BARE_PORT/cert.$ext" "$bare_pid")
 		read -r f_rps f_p50 f_p99 f_cpu < <(run "http://127.0.0.1:$BARE_PORT/full/cert.$ext" "$bare_pid")
+		read -r h_rps h_p50 h_p99 h_cpu < <(run "$nh_url" "$nh_pid")
 		read -r m_rps m_p50 m_p99 m_cpu < <(run "$miz_url" "$miz_pid")
 		ratio=$(div "$m_rps" "$n_rps") to_bare=$(div "$m_rps" "$b_rps") to_full=$(div "$m_rps" "$f_rps") bare_ratio=$(div "$b_rps" "$n_rps")
 		row "$round" "$what" nginx "$n_rps" "$n_p50" "$n_p99" "$n_cpu" 1.00 - -
 		row "$round" "$what" bare "$b_rps" "$b_p50" "$b_p99" "$b_cpu" "$bare_ratio" 1.00 -
 		row "$round" "$what" bare+hdrs "$f_rps" "$f_p50" "$f_p99" "$f_cpu" "$(div "$f_rps" "$n_rps")" "$(div "$f_rps" "$b_rps")" 1.00
+		row "$round" "$what" miz-nethttp "$h_rps" "$h_p50" "$h_p99" "$h_cpu" "$(div "$h_rps" "$n_rps")" "$(div "$h_rps" "$b_rps")" "$(div "$h_rps" "$f_rps")"
 		row "$round" "$what" miz "$m_rps" "$m_p50" "$m_p99" "$m_cpu" "$ratio" "$to_bare" "$to_full"
+		nh_ratios+="$what:$(div "$h_rps" "$n_rps") "
 		read -r p_rps p_p50 p_p99 p_cpu < <(run "$proxy_url" "${nginx_pids[@]}" "$miz_pid")
 		row "$round" "$what" nginx→miz "$p_rps" "$p_p50" "$p_p99" "$p_cpu" "$(div "$p_rps" "$n_rps")" - -
 		proxy_ratios+="$what:$(div "$p_rps" "$n_rps") "
@@ -202,6 +218,7 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { pr
 echo "median ratio miz/nginx: json $(median "$ratios_json"), html $(median "$ratios_html")"
 echo "median ratio miz/bare:  json $(median "$bare_json"), html $(median "$bare_html")"
 echo "median ratio miz/bare with Miz's headers: json $(median "$full_json"), html $(median "$full_html")"
+echo "Miz through net/http alone (--net-http-only), ratio to nginx, per round: $nh_ratios"
 echo "Miz behind nginx's cache (deploy/nginx/miz.conf), ratio to nginx's static files, per round: $proxy_ratios"
 echo "median ratio bare/nginx (the Go ceiling): json $(median "$go_json"), html $(median "$go_html")"
 echo "after: $(uptime | sed 's/.*load average/load average/')"
