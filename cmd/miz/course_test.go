@@ -95,18 +95,7 @@ func TestAgencyEmployeeEnrolsAttendsAndVerifiesTheCertificate_M42(t *testing.T) 
 			t.Fatalf("agency employee: %d %v", resp.StatusCode, out)
 		}
 		clk.Set(st.Add(30 * time.Minute))
-		r, err := cs.Roster(ctx, trainer, c.ID)
-		if err != nil || len(r.Enrolled) != 1 {
-			t.Fatalf("roster %+v, %v", r, err)
-		}
-		if err := cs.RecordAttendance(ctx, trainer, c.ID, r.Course.Sessions[0].ID, []int64{r.Enrolled[0].ID}); err != nil {
-			t.Fatal(err)
-		}
-		certs, err := cs.IssueCertificates(ctx, trainer, c.ID)
-		if err != nil || len(certs) != 1 {
-			t.Fatalf("certificates %v, %v", certs, err)
-		}
-		number := certs[0].Number
+		number := attendAndCertify(t, cs, trainer, c.ID)
 		if code, body := getPage(t, m.URL()+"/courses/certificates/"+number); code != 200 || !strings.Contains(body, number) || strings.Contains(body, "0075555557") {
 			t.Fatalf("certificate page: %d", code)
 		}

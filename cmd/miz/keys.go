@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/itoir/miz/internal/keys"
@@ -60,4 +62,31 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // auditRotation records the rotation in the desk's audit chain.
 func auditRotation(ctx context.Context, cfg Config, from, to string) error {
 	return auditKeyEvent(ctx, cfg, "keys.rotated", to, map[string]any{"previous": from})
+}
+
+// ownFlags takes out of args the flags a keys subcommand reads itself (valued:
+// "--name value" or "--name=value"; switches: "--name", set to "true") and returns
+// them with the rest, which loadConfig reads. ok is false when a valued flag has no
+// value.
+func ownFlags(args, valued, switches []string) (own map[string]string, rest []string, ok bool) {
+	own = map[string]string{}
+	for i := 0; i < len(args); i++ {
+		name, val, hasVal := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		switch {
+		case strings.HasPrefix(args[i], "-") && slices.Contains(valued, name):
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, nil, false
+				}
+				i++
+				val = args[i]
+			}
+			own[name] = val
+		case strings.HasPrefix(args[i], "-") && slices.Contains(switches, name):
+			own[name] = "true"
+		default:
+			rest = append(rest, args[i])
+		}
+	}
+	return own, rest, true
 }

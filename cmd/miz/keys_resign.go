@@ -25,35 +25,19 @@ const keysResignUsage = "usage: miz keys resign [--kid KID] [--batch N] [--dry-r
 // Each gets a "resigned" record in the transparency log and an audit entry; the run
 // is summed up in the audit chain as keys.resigned. Safe to interrupt and repeat.
 func runKeysResign(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	kid, batch, dry := "", 200, false
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		name, val, hasVal := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		switch {
-		case strings.HasPrefix(args[i], "-") && (name == "kid" || name == "batch"):
-			if !hasVal {
-				if i+1 >= len(args) {
-					fmt.Fprintln(stderr, keysResignUsage)
-					return 2
-				}
-				i++
-				val = args[i]
-			}
-			if name == "kid" {
-				kid = val
-				continue
-			}
-			n, err := strconv.Atoi(val)
-			if err != nil || n < 1 || n > 10000 {
-				fmt.Fprintf(stderr, "miz keys resign: --batch %q: want a number from 1 to 10000\n", val)
-				return 2
-			}
-			batch = n
-		case strings.HasPrefix(args[i], "-") && name == "dry-run":
-			dry = true
-		default:
-			rest = append(rest, args[i])
+	own, rest, ok := ownFlags(args, []string{"kid", "batch"}, []string{"dry-run"})
+	if !ok {
+		fmt.Fprintln(stderr, keysResignUsage)
+		return 2
+	}
+	kid, batch, dry := own["kid"], 200, own["dry-run"] == "true"
+	if val, set := own["batch"]; set {
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 1 || n > 10000 {
+			fmt.Fprintf(stderr, "miz keys resign: --batch %q: want a number from 1 to 10000\n", val)
+			return 2
 		}
+		batch = n
 	}
 	cfg, _, err := loadConfig("keys resign", rest, os.Getenv)
 	if err != nil {

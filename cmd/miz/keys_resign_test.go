@@ -14,6 +14,7 @@ import (
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/course"
 	"github.com/itoir/miz/internal/fixtures"
+	"github.com/itoir/miz/internal/identity"
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/keys"
 	"github.com/itoir/miz/internal/store"
@@ -208,14 +209,22 @@ func issueAttendance(t *testing.T, m *Main, clk *storetest.Clock) string {
 		t.Fatal(err)
 	}
 	clk.Set(st.Add(30 * time.Minute))
-	r, err := cs.Roster(ctx, trainer, c.ID)
+	return attendAndCertify(t, cs, trainer, c.ID)
+}
+
+// attendAndCertify records the one enrolled person's attendance of the course's
+// first session (the clock is inside it) and returns the certificate's number (M42).
+func attendAndCertify(t *testing.T, cs *course.Courses, trainer *identity.Principal, courseID int64) string {
+	t.Helper()
+	ctx := context.Background()
+	r, err := cs.Roster(ctx, trainer, courseID)
 	if err != nil || len(r.Enrolled) != 1 {
 		t.Fatalf("roster %+v, %v", r, err)
 	}
-	if err := cs.RecordAttendance(ctx, trainer, c.ID, r.Course.Sessions[0].ID, []int64{r.Enrolled[0].ID}); err != nil {
+	if err := cs.RecordAttendance(ctx, trainer, courseID, r.Course.Sessions[0].ID, []int64{r.Enrolled[0].ID}); err != nil {
 		t.Fatal(err)
 	}
-	certs, err := cs.IssueCertificates(ctx, trainer, c.ID)
+	certs, err := cs.IssueCertificates(ctx, trainer, courseID)
 	if err != nil || len(certs) != 1 {
 		t.Fatalf("certificates %v, %v", certs, err)
 	}

@@ -29,30 +29,13 @@ func runKeysRevoke(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, keysRevokeUsage)
 		return 2
 	}
-	kid, reason, at := args[0], "", ""
-	var rest []string
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case strings.HasPrefix(a, "-") && (name == "reason" || name == "at"):
-			if !hasVal {
-				if i+1 >= len(args) {
-					fmt.Fprintln(stderr, keysRevokeUsage)
-					return 2
-				}
-				i++
-				val = args[i]
-			}
-			if name == "reason" {
-				reason = val
-			} else {
-				at = val
-			}
-		default:
-			rest = append(rest, a)
-		}
+	kid := args[0]
+	own, rest, ok := ownFlags(args[1:], []string{"reason", "at"}, nil)
+	if !ok {
+		fmt.Fprintln(stderr, keysRevokeUsage)
+		return 2
 	}
+	reason, at := own["reason"], own["at"]
 	if kid == "" || strings.HasPrefix(kid, "--") || strings.TrimSpace(reason) == "" {
 		fmt.Fprintln(stderr, keysRevokeUsage)
 		return 2
