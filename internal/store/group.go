@@ -36,6 +36,10 @@ type writer struct {
 	closed bool
 
 	commits, calls atomic.Int64 // transactions committed, and Update calls they carried
+
+	kick     chan struct{} // asks checkpointLoop for a checkpoint; closed by close
+	stopCkpt sync.Once
+	ckptDone chan struct{} // closed when checkpointLoop has stopped
 }
 
 // GroupCommitStats reports, for SQLite's writer, how many transactions it has
@@ -76,10 +80,19 @@ func startWriter(ctx context.Context, db *DB, pool *sql.DB) (*writer, error) {
 		conn.Close()
 		return nil, fmt.Errorf("store: writer temp_store: %w", err)
 	}
+	// The WAL is copied back into the database by checkpointLoop on a reader
+	// connection, off the writer's path; the writer's own automatic checkpoint stays
+	// as a backstop, at ten times SQLite's default, should that loop fall behind.
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", backstopPages)); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("store: writer wal_autocheckpoint: %w", err)
+	}
 	cc := newCachedConn(conn)
 	cc.detached = true
-	w := &writer{db: db, conn: cc, reqs: make(chan *writeReq, 4*maxBatch), done: make(chan struct{})}
+	w := &writer{db: db, conn: cc, reqs: make(chan *writeReq, 4*maxBatch), done: make(chan struct{}),
+		kick: make(chan struct{}, 1), ckptDone: make(chan struct{})}
 	go w.loop()
+	go w.checkpointLoop()
 	return w, nil
 }
 
@@ -124,6 +137,8 @@ func (w *writer) close() error {
 	}
 	w.mu.Unlock()
 	<-w.done
+	w.stopCkpt.Do(func() { close(w.kick) }) // after the loop: nothing sends on kick any more
+	<-w.ckptDone
 	return w.conn.close()
 }
 
@@ -236,7 +251,7 @@ func (w *writer) run(batch []*writeReq) {
 		}
 		return
 	}
-	w.commits.Add(1)
+	w.committed()
 	for i, r := range live {
 		if txs[i] != nil {
 			w.calls.Add(1)
@@ -265,7 +280,7 @@ func (w *writer) runOne(r *writeReq) {
 		r.err = classify(fmt.Errorf("store: commit: %w", err))
 		return
 	}
-	w.commits.Add(1)
+	w.committed()
 	w.calls.Add(1)
 	r.after = tx.after
 }
