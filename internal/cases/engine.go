@@ -28,8 +28,10 @@ type BlobStore interface {
 
 // Timers schedules the clock's milestones (warnings, breach) as durable jobs in the
 // caller's transaction; nil disables scheduling. JobTimers is the jobs-backed one.
+// events is the length of the history the milestones were computed from (a later
+// event makes them stale).
 type Timers interface {
-	Schedule(ctx context.Context, tx *store.Tx, c *Case, ms []sla.Milestone) error
+	Schedule(ctx context.Context, tx *store.Tx, c *Case, events int, ms []sla.Milestone) error
 }
 
 // Engine runs the use cases of the case engine.

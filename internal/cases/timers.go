@@ -29,12 +29,10 @@ type JobTimers struct {
 }
 
 // Schedule enqueues one job per milestone not yet passed, keyed so that scheduling
-// the same milestone twice for the same history is a no-op.
-func (j JobTimers) Schedule(ctx context.Context, tx *store.Tx, c *Case, ms []sla.Milestone) error {
-	var n int
-	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM case_events WHERE case_id = ?", c.ID).Scan(&n); err != nil {
-		return fmt.Errorf("cases: %s: schedule: %w", c.TrackingCode, err)
-	}
+// the same milestone twice for the same history (n events long) is a no-op. The
+// caller has the history in hand; counting it again here was a query per
+// transition (issue 18).
+func (j JobTimers) Schedule(ctx context.Context, tx *store.Tx, c *Case, n int, ms []sla.Milestone) error {
 	for _, m := range ms {
 		key := "cases:sla:" + c.TrackingCode + ":" + strconv.FormatFloat(m.Fraction, 'f', -1, 64) + ":" + strconv.Itoa(n)
 		if m.Passed { // a recomputed clock (rule 6) may put a pending milestone in the past

@@ -147,7 +147,11 @@ func (e *Engine) apply(ctx context.Context, tx *store.Tx, p *identity.Principal,
 }
 
 // move writes the new state under the optimistic version check, records the event and
-// refreshes the clock cache and timers.
+// refreshes the clock cache and timers. The history is read once, before the event is
+// written, and the clock is computed from it with the new event appended, so that the
+// state and the clock cache go out in one UPDATE (issue 18: the transition used to
+// read the history's last seq, write, read the whole history back and update the
+// case row a second time).
 func (e *Engine) move(ctx context.Context, tx *store.Tx, c *Case, k *catalog.CaseKind, to *catalog.State, ev Event) error {
 	submitted, closed := c.SubmittedAt, time.Time{} // leaving a final state reopens
 	if submitted.IsZero() && to.Holder == catalog.HolderOrganization {
@@ -156,23 +160,37 @@ func (e *Engine) move(ctx context.Context, tx *store.Tx, c *Case, k *catalog.Cas
 	if to.Terminal {
 		closed = tx.Now
 	}
-	res, err := tx.Exec(ctx, `UPDATE cases SET state = ?, holder = ?, submitted_at = ?, closed_at = ?, version = version + 1
-		WHERE id = ? AND version = ?`, to.ID, to.Holder, store.Millis(submitted), store.Millis(closed), c.ID, c.Version)
+	evs, err := loadEvents(ctx, tx, c.ID)
+	if err != nil {
+		return fmt.Errorf("cases: %s: history: %w", c.TrackingCode, err)
+	}
+	cal, err := e.calendarFor(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	ev.Seq = 1
+	if len(evs) > 0 {
+		ev.Seq = evs[len(evs)-1].Seq + 1 // loadEvents orders by seq
+	}
+	ev.At = store.FromMillis(store.Millis(ev.At)) // as loadEvents would read it back
+	evs = append(evs, ev)
+	// SLA-CLOCK rule 6: the clock is recomputed from the history, new event included.
+	clk := computeClock(evs, k, cal, tx.Now)
+	res, err := tx.Exec(ctx, `UPDATE cases SET state = ?, holder = ?, submitted_at = ?, closed_at = ?, version = version + 1,
+		due_at = ?, used_seconds = ? WHERE id = ? AND version = ?`, to.ID, to.Holder, store.Millis(submitted),
+		store.Millis(closed), store.Millis(clk.DueAt), clk.UsedSeconds, c.ID, c.Version)
 	if err != nil {
 		return fmt.Errorf("cases: %s: update: %w", c.TrackingCode, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return &problem.Error{Code: problem.Conflict, Key: "cases.stale", Err: err}
 	}
-	var seq int
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE case_id = ?", c.ID).Scan(&seq); err != nil {
-		return fmt.Errorf("cases: %s: history: %w", c.TrackingCode, err)
-	}
-	if err := insertEvent(ctx, tx, c.ID, seq+1, ev); err != nil {
+	if err := insertEvent(ctx, tx, c.ID, ev.Seq, ev); err != nil {
 		return err
 	}
 	c.State, c.Holder, c.SubmittedAt, c.ClosedAt, c.Version = to.ID, to.Holder, submitted, closed, c.Version+1
-	return e.refreshClock(ctx, tx, c, k)
+	c.DueAt, c.UsedSeconds = clk.DueAt, clk.UsedSeconds
+	return e.scheduleClock(ctx, tx, c, k, evs, cal, clk)
 }
 
 // refreshClock recomputes the clock from the history (SLA-CLOCK rule 6), caches it on
@@ -187,18 +205,25 @@ func (e *Engine) refreshClock(ctx context.Context, tx *store.Tx, c *Case, k *cat
 		return err
 	}
 	clk := computeClock(evs, k, cal, tx.Now)
-	if err := e.scheduleSteps(ctx, tx, c, k, evs, cal); err != nil {
-		return err
-	}
 	c.DueAt, c.UsedSeconds = clk.DueAt, clk.UsedSeconds
 	if _, err := tx.Exec(ctx, "UPDATE cases SET due_at = ?, used_seconds = ? WHERE id = ?",
 		store.Millis(c.DueAt), c.UsedSeconds, c.ID); err != nil {
 		return fmt.Errorf("cases: %s: cache clock: %w", c.TrackingCode, err)
 	}
+	return e.scheduleClock(ctx, tx, c, k, evs, cal, clk)
+}
+
+// scheduleClock (re)schedules the step targets' timers and the clock's warnings and
+// breach (SLA-CLOCK rule 7) from the whole history evs and the clock computed from it.
+func (e *Engine) scheduleClock(ctx context.Context, tx *store.Tx, c *Case, k *catalog.CaseKind,
+	evs []Event, cal *sla.Calendar, clk Clock) error {
+	if err := e.scheduleSteps(ctx, tx, c, k, evs, cal); err != nil {
+		return err
+	}
 	if e.Timers == nil || !clk.Started || clk.Stopped || clk.Paused {
 		return nil
 	}
-	return e.Timers.Schedule(ctx, tx, c, sla.NextMilestones(clk.Status, k.SLA.Warnings))
+	return e.Timers.Schedule(ctx, tx, c, len(evs), sla.NextMilestones(clk.Status, k.SLA.Warnings))
 }
 
 // checkActor applies the policy and the transition's role (SLA C-4.3).

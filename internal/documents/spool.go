@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,9 @@ import (
 	"io"
 	"os"
 )
+
+// spoolBuffer is the size of the writes that fill a spooled upload's file.
+const spoolBuffer = 64 << 10
 
 // spooled is an upload written to a temporary file and checked.
 type spooled struct {
@@ -47,7 +51,14 @@ func spool(ctx context.Context, dir string, r io.Reader, limits Limits, scanner 
 func (s *spooled) fill(ctx context.Context, r io.Reader, limits Limits, scanner Scanner) (Blob, error) {
 	h := sha256.New()
 	src := &ctxReader{ctx: ctx, r: io.LimitReader(r, limits.MaxBytes+1)}
-	n, err := io.Copy(io.MultiWriter(s.file, h), src)
+	// A multipart part reads in pieces of at most 4 KiB, and io.Copy wrote each piece
+	// with a system call of its own: 25 writes for a 100 KB upload (issue 18). The
+	// buffer gathers them into 64 KiB writes; Sync below still follows the last one.
+	w := bufio.NewWriterSize(s.file, spoolBuffer)
+	n, err := io.Copy(io.MultiWriter(w, h), src)
+	if err == nil {
+		err = w.Flush()
+	}
 	if err != nil {
 		return Blob{}, fmt.Errorf("documents: put: %w", err)
 	}

@@ -193,3 +193,34 @@ func TestAbandonedBatchIsReplayedCallByCall(t *testing.T) {
 		t.Fatalf("rows %d (err %v), want %d", got, err, want)
 	}
 }
+
+// On SQLite, a caller cancelled while its call runs inside a batch does not interrupt
+// the statements it still runs: an interrupt would roll back the whole batch's
+// transaction. The call finishes and commits, and the caller, who is always waited
+// for, is told so (issue 18).
+func TestCancelDuringCallDoesNotInterruptTheBatch_Issue18(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	err = db.Update(cctx, func(tx *store.Tx) error {
+		cancel()
+		_, err := tx.Exec(cctx, "INSERT INTO kv (key, value) VALUES (?, ?)", "cancelled-mid-call", "v")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	var got int
+	if err := db.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM kv WHERE key = 'cancelled-mid-call'").Scan(&got)
+	}); err != nil || got != 1 {
+		t.Fatalf("rows %d (err %v), want 1", got, err)
+	}
+}
