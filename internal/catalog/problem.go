@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Problem is one thing wrong with a service file.
@@ -107,10 +108,10 @@ func (c *checker) err() error {
 }
 
 var (
-	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	unknownField = regexp.MustCompile(`^field (.+) not found in type \S+$`)
-	wrongShape   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
-	dupKey       = regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`)
+	yamlLine     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
+	unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^field (.+) not found in type \S+$`) })
+	wrongShape   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$") })
+	dupKey       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`) })
 )
 
 // addYAML turns one message of yaml.v3 into a problem with a plain wording.
@@ -119,18 +120,18 @@ func (c *checker) addYAML(msg string) {
 		return
 	}
 	msg = strings.TrimPrefix(strings.TrimSpace(msg), "yaml: ")
-	m := yamlLine.FindStringSubmatch(msg)
+	m := yamlLine().FindStringSubmatch(msg)
 	if m == nil {
 		c.addLine(0, "%s", msg)
 		return
 	}
 	line, _ := strconv.Atoi(m[1])
 	text := m[2]
-	if f := unknownField.FindStringSubmatch(text); f != nil {
+	if f := unknownField().FindStringSubmatch(text); f != nil {
 		text = fmt.Sprintf("unknown field %q", f[1])
-	} else if f := wrongShape.FindStringSubmatch(text); f != nil {
+	} else if f := wrongShape().FindStringSubmatch(text); f != nil {
 		text = fmt.Sprintf("want %s, got %s %q", goShape(f[3]), yamlShape(f[1]), f[2])
-	} else if f := dupKey.FindStringSubmatch(text); f != nil {
+	} else if f := dupKey().FindStringSubmatch(text); f != nil {
 		text = fmt.Sprintf("field %q given twice (first at line %s)", f[1], f[2])
 	}
 	c.decoded[line] = true

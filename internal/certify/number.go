@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/itoir/miz/internal/jalali"
 	"github.com/itoir/miz/internal/persian"
@@ -15,14 +16,14 @@ import (
 // PostgreSQL ("CRTN" in ASCII).
 const numberLockKey = 0x4352544e
 
-var numberShape = regexp.MustCompile(`^CRT(\d{4})(\d{6,})$`)
+var numberShape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CRT(\d{4})(\d{6,})$`) })
 
 // CanonicalNumber returns a typed certificate number in its stored form
 // (CRT-1405-000123), accepting Persian digits, lower case and missing or odd dashes;
 // anything else comes back normalised but otherwise unchanged.
 func CanonicalNumber(s string) string {
 	id := strings.ToUpper(persian.NormalizeID(s))
-	if m := numberShape.FindStringSubmatch(id); m != nil {
+	if m := numberShape().FindStringSubmatch(id); m != nil {
 		return "CRT-" + m[1] + "-" + m[2]
 	}
 	return id

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/itoir/miz/internal/audit"
@@ -92,13 +93,13 @@ func (lr LogRecord) Marshal() []byte {
 	return b
 }
 
-var numberShape = regexp.MustCompile(`^ATT(\d{4})(\d{6,})$`)
+var numberShape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ATT(\d{4})(\d{6,})$`) })
 
 // CanonicalNumber returns a typed certificate number in its stored form
 // (ATT-1405-000001), accepting Persian digits, lower case and odd dashes.
 func CanonicalNumber(s string) string {
 	id := strings.ToUpper(persian.NormalizeID(s))
-	if m := numberShape.FindStringSubmatch(id); m != nil {
+	if m := numberShape().FindStringSubmatch(id); m != nil {
 		return "ATT-" + m[1] + "-" + m[2]
 	}
 	return id

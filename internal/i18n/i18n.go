@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/itoir/miz/internal/persian"
 )
@@ -86,10 +87,25 @@ func T(l Lang, key string, args ...any) string {
 // so that each area's text lives beside its own kind of page.
 func tables(l Lang) []map[string]string {
 	if l == En {
-		return []map[string]string{messagesEn, casesEn, certifyEn, complaintsEn, securityEn, auditEn, hardeningEn, accountsEn, uxEn, docsEn, publicEn, oversightEn, noticesEn, stepsEn, certEn, reportEn, billingEn, feedsEn, advisoryEn, dispatchEn, incidentEn, ux2En, coursesEn, ackEn, searchEn}
+		return tablesEn()
 	}
-	return []map[string]string{messagesFa, casesFa, certifyFa, complaintsFa, securityFa, auditFa, hardeningFa, accountsFa, uxFa, docsFa, publicFa, oversightFa, noticesFa, stepsFa, certFa, reportFa, billingFa, feedsFa, advisoryFa, dispatchFa, incidentFa, ux2Fa, coursesFa, ackFa, searchFa}
+	return tablesFa()
 }
+
+// The tables are built on first use, not at package init (issue 18): ~4,500 messages,
+// 270 KB of maps, that a server does not need until it renders its first page.
+var (
+	tablesFa = sync.OnceValue(func() []map[string]string {
+		incident := incidentFa()
+		addRSIT(incident, Fa)
+		return []map[string]string{messagesFa(), casesFa(), certifyFa(), complaintsFa(), securityFa(), auditFa(), hardeningFa(), accountsFa(), uxFa(), docsFa(), publicFa(), oversightFa(), noticesFa(), stepsFa(), certFa(), reportFa(), billingFa(), feedsFa(), advisoryFa(), dispatchFa(), incident, ux2Fa(), coursesFa(), ackFa(), searchFa()}
+	})
+	tablesEn = sync.OnceValue(func() []map[string]string {
+		incident := incidentEn()
+		addRSIT(incident, En)
+		return []map[string]string{messagesEn(), casesEn(), certifyEn(), complaintsEn(), securityEn(), auditEn(), hardeningEn(), accountsEn(), uxEn(), docsEn(), publicEn(), oversightEn(), noticesEn(), stepsEn(), certEn(), reportEn(), billingEn(), feedsEn(), advisoryEn(), dispatchEn(), incident, ux2En(), coursesEn(), ackEn(), searchEn()}
+	})
+)
 
 func lookup(l Lang, key string) (string, bool) {
 	for _, t := range tables(l) {

@@ -1,11 +1,15 @@
 package i18n
 
 // auditFa is the Persian text of audit-chain anchoring and verification.
-var auditFa = map[string]string{
-	"audit.head.none": "آخرین وضعیت امضاشدهٔ زنجیرهٔ ممیزی هنوز منتشر نشده است؛ کمی بعد دوباره تلاش کنید.",
+func auditFa() map[string]string {
+	return map[string]string{
+		"audit.head.none": "آخرین وضعیت امضاشدهٔ زنجیرهٔ ممیزی هنوز منتشر نشده است؛ کمی بعد دوباره تلاش کنید.",
+	}
 }
 
 // auditEn is the English text of audit-chain anchoring and verification.
-var auditEn = map[string]string{
-	"audit.head.none": "The audit chain has no signed head yet; try again shortly.",
+func auditEn() map[string]string {
+	return map[string]string{
+		"audit.head.none": "The audit chain has no signed head yet; try again shortly.",
+	}
 }

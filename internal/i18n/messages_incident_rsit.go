@@ -1,7 +1,8 @@
 package i18n
 
-// The RSIT reference taxonomy's classes and types, in words (never their ids).
-func init() {
+// addRSIT adds the RSIT reference taxonomy's classes and types, in words (never their
+// ids), to the incident desk's table of language l.
+func addRSIT(table map[string]string, l Lang) {
 	for k, v := range map[string][2]string{
 		"cert.rsit.class.abusive-content":                      {"محتوای سوءاستفاده‌آمیز", "Abusive content"},
 		"cert.rsit.class.malicious-code":                       {"کد مخرب", "Malicious code"},
@@ -54,6 +55,10 @@ func init() {
 		"cert.rsit.type.undetermined":                          {"نامعلوم", "Undetermined"},
 		"cert.rsit.type.test":                                  {"آزمایشی", "Test"},
 	} {
-		incidentFa[k], incidentEn[k] = v[0], v[1]
+		if l == En {
+			table[k] = v[1]
+		} else {
+			table[k] = v[0]
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/itoir/miz/internal/audit"
@@ -36,7 +37,7 @@ type Roster struct {
 	DB *store.DB
 }
 
-var dayPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+var dayPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`) })
 
 // check validates a shift and normalises its weekdays.
 func (s *Shift) check() error {
@@ -62,7 +63,7 @@ func (s *Shift) check() error {
 		return problem.Field("start", "roster.time.invalid")
 	}
 	for _, d := range []string{s.FromDay, s.ToDay} {
-		if d != "" && !dayPattern.MatchString(d) {
+		if d != "" && !dayPattern().MatchString(d) {
 			return problem.Field("from", "roster.day.invalid")
 		}
 	}

@@ -4,13 +4,17 @@ import (
 	_ "embed"
 	"html/template"
 	"strings"
+	"sync"
 )
 
 //go:embed email.html
 var emailHTMLSource string
 
-// emailHTML is parsed once; it is never modified afterwards.
-var emailHTML = template.Must(template.New("email.html").Parse(emailHTMLSource))
+// emailHTML is parsed once, on first use rather than at package init (issue 18); it
+// is never modified afterwards.
+var emailHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("email.html").Parse(emailHTMLSource))
+})
 
 // Bilingual is an e-mail written in Persian and English. Bodies are plain text:
 // paragraphs separated by blank lines; single line breaks are kept.
@@ -75,7 +79,7 @@ func paragraphs(body string) [][]string {
 
 func (b Bilingual) html() string {
 	var w strings.Builder
-	err := emailHTML.Execute(&w, struct {
+	err := emailHTML().Execute(&w, struct {
 		SubjectFa, SubjectEn string
 		BodyFa, BodyEn       [][]string
 		Link                 string

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/itoir/miz/internal/certify"
 	"github.com/itoir/miz/internal/i18n"
@@ -22,13 +23,13 @@ type key struct {
 }
 
 // safeNumber is what a certificate number may look like in a file name.
-var safeNumber = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
+var safeNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`) })
 
 // keyOf hashes every field of the record (status, its reason and time,
 // successor, credential…): whatever changes the certificate changes the key, so
 // a revoked or superseded certificate never gets its old PDF.
 func keyOf(c certify.Certificate, lang i18n.Lang, layout string) (key, error) {
-	if !safeNumber.MatchString(c.Number) {
+	if !safeNumber().MatchString(c.Number) {
 		return key{}, fmt.Errorf("pdf: certificate number %q is not a file name", c.Number)
 	}
 	rec, err := json.Marshal(c)

@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed migrations
@@ -36,7 +38,25 @@ type Migration struct {
 // Migrations returns the embedded migrations for a dialect, in order. A file
 // NNNN_name.sql is shared by both dialects and may use the macros {{ID}}, {{BOOL}}
 // and {{BLOB}}; NNNN_name.sqlite.sql and NNNN_name.postgres.sql are dialect-only.
+// The set is read, hashed and expanded once per dialect and process (issue 18: a start
+// asked for it three times and every /readyz twice more, ~0.45 MB and a SHA-256 of
+// every file each time); each caller gets its own copy of the slice.
 func Migrations(d Dialect) ([]Migration, error) {
+	load, ok := embeddedMigrations[d]
+	if !ok {
+		return readEmbeddedMigrations(d)
+	}
+	ms, err := load()
+	return slices.Clone(ms), err
+}
+
+// embeddedMigrations reads each dialect's embedded set on first use.
+var embeddedMigrations = map[Dialect]func() ([]Migration, error){
+	SQLite:   sync.OnceValues(func() ([]Migration, error) { return readEmbeddedMigrations(SQLite) }),
+	Postgres: sync.OnceValues(func() ([]Migration, error) { return readEmbeddedMigrations(Postgres) }),
+}
+
+func readEmbeddedMigrations(d Dialect) ([]Migration, error) {
 	sub, err := fs.Sub(migrationFS, "migrations")
 	if err != nil {
 		return nil, fmt.Errorf("store: read migrations: %w", err)

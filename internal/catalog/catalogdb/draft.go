@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/itoir/miz/internal/audit"
 	"github.com/itoir/miz/internal/authz"
@@ -17,7 +18,7 @@ import (
 // maxDraftSize bounds a draft's text, as catalog.Parse bounds a file.
 const maxDraftSize = 1 << 20
 
-var serviceID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)
+var serviceID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`) })
 
 // actor names a principal in the audit log.
 func actor(p *identity.Principal) string { return audit.AccountActor(p.ID) }
@@ -37,7 +38,7 @@ func allow(p *identity.Principal, verb authz.Verb, service string) error {
 // version. An empty text starts from the version in force, renumbered. A draft may
 // have problems; it cannot be submitted until it has none.
 func (s *Store) CreateDraft(ctx context.Context, p *identity.Principal, service, text string) (*Version, error) {
-	if !serviceID.MatchString(service) {
+	if !serviceID().MatchString(service) {
 		return nil, problem.Field("service", "cases.service.unknown", service)
 	}
 	if err := allow(p, authz.Create, service); err != nil {

@@ -82,27 +82,36 @@ func (s *Store) Seed(ctx context.Context, sources []catalog.Source) error {
 		text string
 		eff  time.Time
 	}
-	var todo []seed
+	var fresh []catalog.Source
 	for _, src := range sources {
 		stored, err := s.storedText(ctx, src.Data)
 		if err != nil {
 			return fmt.Errorf("catalogdb: seed %s: %w", src.Name, err)
 		}
-		if stored {
-			continue // its service has a version: this very text
+		if !stored { // else its service has a version: this very text
+			fresh = append(fresh, src)
 		}
-		s.parses.Add(1)
-		svc, err := catalog.Parse(src.Name, src.Data)
+	}
+	s.parses.Add(int64(len(fresh)))
+	svcs, err := parseAll(len(fresh), func(i int) (*catalog.Service, error) { // a first start's parses, side by side
+		svc, err := catalog.Parse(fresh[i].Name, fresh[i].Data)
 		if err != nil {
-			return fmt.Errorf("catalogdb: seed %s: %w", src.Name, err)
+			return nil, fmt.Errorf("catalogdb: seed %s: %w", fresh[i].Name, err)
 		}
-		todo = append(todo, seed{svc: svc, text: string(src.Data), eff: dayStart(svc.EffectiveFrom)})
+		return svc, nil
+	})
+	if err != nil {
+		return err
+	}
+	var todo []seed
+	for i, svc := range svcs {
+		todo = append(todo, seed{svc: svc, text: string(fresh[i].Data), eff: dayStart(svc.EffectiveFrom)})
 	}
 	if len(todo) == 0 {
 		return nil
 	}
 	var inserted []seed
-	err := s.DB.Update(ctx, func(tx *store.Tx) error {
+	err = s.DB.Update(ctx, func(tx *store.Tx) error {
 		inserted = inserted[:0]
 		if err := tx.Lock(ctx, lockKey); err != nil {
 			return err
@@ -267,13 +276,16 @@ func (s *Store) List(ctx context.Context) ([]*catalog.Service, error) {
 	ids := append([]string(nil), s.order...)
 	s.mu.Unlock()
 	now := s.now()
-	var out []*catalog.Service
+	var keys []versionKey
 	for _, id := range ids {
-		v, ok := s.inForce(id, now)
-		if !ok {
-			continue
+		if v, ok := s.inForce(id, now); ok {
+			keys = append(keys, versionKey{id, v})
 		}
-		svc, err := s.Version(ctx, id, v)
+	}
+	s.parseAhead(ctx, keys) // parse_all.go: a restart's parses, side by side
+	var out []*catalog.Service
+	for _, k := range keys {
+		svc, err := s.Version(ctx, k.service, k.version)
 		if err != nil {
 			return nil, err
 		}

@@ -5,13 +5,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/itoir/miz/internal/cert/cvss"
 	"github.com/itoir/miz/internal/persian"
 	"github.com/itoir/miz/internal/problem"
 )
 
-var cvePattern = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
+var cvePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`) })
 
 // Limits on the text of an advisory.
 const (
@@ -88,7 +89,7 @@ func Validate(c *Content) error {
 		}
 	}
 	for _, id := range c.CVEs {
-		if !cvePattern.MatchString(id) {
+		if !cvePattern().MatchString(id) {
 			return problem.Field("cves", "advisory.cve.invalid", id)
 		}
 	}

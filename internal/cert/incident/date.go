@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/itoir/miz/internal/jalali"
@@ -17,7 +18,9 @@ var (
 	errDateFuture = errors.New("in the future")
 )
 
-var dateRe = regexp.MustCompile(`^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$`)
+var dateRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$`)
+})
 
 // ParseFirstSeen reads when an incident was first seen: a Jalali date (1405/01/15,
 // years before 1700) or a Gregorian one (2026-04-04), in Persian or ASCII digits,
@@ -25,7 +28,7 @@ var dateRe = regexp.MustCompile(`^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,
 // Tehran's. A moment more than an hour after now (when now is not zero) is refused.
 func ParseFirstSeen(s string, now time.Time) (time.Time, error) {
 	t := strings.TrimSpace(persian.ASCIIDigits(persian.Normalize(s)))
-	m := dateRe.FindStringSubmatch(t)
+	m := dateRe().FindStringSubmatch(t)
 	if m == nil {
 		return time.Time{}, errDateFormat
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/idna"
 )
@@ -26,7 +27,7 @@ var (
 // under the lookup rules browsers use.
 var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false))
 
-var ldh = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+var ldh = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`) })
 
 // hostName normalises a host name: lower case, IDNA ASCII form, no final dot; each
 // label letters/digits/hyphens of 1 to 63 characters, 253 in all, and a last label
@@ -46,7 +47,7 @@ func hostName(s string, minLabels int) (string, bool) {
 		return "", false
 	}
 	for _, l := range labels {
-		if !ldh.MatchString(l) {
+		if !ldh().MatchString(l) {
 			return "", false
 		}
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -16,12 +17,14 @@ import (
 // markdown renders reports: CommonMark with tables, never raw HTML (goldmark's
 // default drops it), links only to http(s) and mailto, and no images (an image
 // would make the reader's browser, or the PDF printer, fetch a URL the author
-// chose).
-var markdown = goldmark.New(
-	goldmark.WithExtensions(extension.Table, extension.Strikethrough),
-	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(safeLinks{}, 100))),
-	goldmark.WithRendererOptions(html.WithHardWraps()),
-)
+// chose). It is built on the first report rendered, not at package init (issue 18).
+var markdown = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(safeLinks{}, 100))),
+		goldmark.WithRendererOptions(html.WithHardWraps()),
+	)
+})
 
 type safeLinks struct{}
 
@@ -62,7 +65,7 @@ func safeURL(u string) bool {
 // links; raw HTML, scripts, images and javascript: links never come through.
 func HTML(md string) string {
 	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(md), &buf); err != nil {
+	if err := markdown().Convert([]byte(md), &buf); err != nil {
 		return "<pre>" + escape(md) + "</pre>"
 	}
 	return buf.String()
