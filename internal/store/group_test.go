@@ -146,14 +146,7 @@ func TestUpdateAfterCloseOnSQLite(t *testing.T) {
 // its own: the others still commit, each exactly once, and only the culprit fails.
 func TestAbandonedBatchIsReplayedCallByCall(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, "", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSQLite(t)
 	const n = 60
 	errCulprit := errors.New("transaction lost")
 	results := make([]error, n)
@@ -200,16 +193,9 @@ func TestAbandonedBatchIsReplayedCallByCall(t *testing.T) {
 // for, is told so (issue 18).
 func TestCancelDuringCallDoesNotInterruptTheBatch_Issue18(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, "", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSQLite(t)
 	cctx, cancel := context.WithCancel(ctx)
-	err = db.Update(cctx, func(tx *store.Tx) error {
+	err := db.Update(cctx, func(tx *store.Tx) error {
 		cancel()
 		_, err := tx.Exec(cctx, "INSERT INTO kv (key, value) VALUES (?, ?)", "cancelled-mid-call", "v")
 		return err
@@ -223,4 +209,20 @@ func TestCancelDuringCallDoesNotInterruptTheBatch_Issue18(t *testing.T) {
 	}); err != nil || got != 1 {
 		t.Fatalf("rows %d (err %v), want 1", got, err)
 	}
+}
+
+// migratedSQLite opens a migrated SQLite database in a temporary directory, closed
+// when the test ends.
+func migratedSQLite(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
