@@ -33,7 +33,7 @@ type options struct {
 	db, pgURL, cpuprofile string
 	clients, size         int
 	keep                  string
-	baseline              bool
+	baseline, floor       bool
 	duration, warmup      time.Duration
 }
 
@@ -49,6 +49,7 @@ func main() {
 	flag.StringVar(&o.keep, "data", "", "keep Miz's data directory here (bench/startup.sh restarts on it)")
 	flag.Int64Var(&caseLimit, "cases", 0, "stop after this many cases in all (0: run for -duration)")
 	flag.BoolVar(&o.baseline, "baseline", true, "measure the plain net/http baseline first")
+	flag.BoolVar(&o.floor, "floor", false, "also measure the durable floor (Miz's store, three rows and one synced file per case)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -79,6 +80,12 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	var durable figures
+	if o.floor {
+		if durable, err = measureFloor(ctx, tmp, o, doc); err != nil {
+			return err
+		}
+	}
 	dbURL := ""
 	if o.db == "postgres" {
 		var drop func()
@@ -116,9 +123,18 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Printf("intake, %d clients, %d-byte document, %s measured (after %s warm-up)\n", o.clients, o.size, o.duration, o.warmup)
 	fmt.Printf("  baseline (plain net/http, no storage): %s\n", baseline)
+	if o.floor {
+		fmt.Printf("  durable floor (Miz's store, sqlite)    : %s\n", durable)
+	}
 	fmt.Printf("  miz on %-8s                        : %s\n", o.db, got)
 	if b := baseline.rate(); b > 0 {
 		fmt.Printf("  miz / baseline: %.1f %%\n", 100*got.rate()/b)
+		if o.floor {
+			fmt.Printf("  floor / baseline: %.1f %%\n", 100*durable.rate()/b)
+		}
+	}
+	if fl := durable.rate(); o.floor && fl > 0 {
+		fmt.Printf("  miz / floor: %.2f\n", got.rate()/fl)
 	}
 	if commits := commits1 - commits0; commits > 0 {
 		fmt.Printf("      group commit: %.0f write calls in %.0f transactions (mean batch %.2f)\n",
@@ -128,6 +144,25 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("  first error: %s\n", got.firstErr)
 	}
 	return nil
+}
+
+// measureFloor runs the same clients against the durable floor (floor.go).
+func measureFloor(ctx context.Context, tmp string, o options, doc []byte) (figures, error) {
+	f, err := openFloor(ctx, filepath.Join(tmp, "floor"))
+	if err != nil {
+		return figures{}, fmt.Errorf("floor: %w", err)
+	}
+	defer f.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return figures{}, err
+	}
+	srv := &http.Server{Handler: f.handler()}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	load(ctx, base, "", o.clients, o.warmup, doc)
+	return load(ctx, base, "", o.clients, o.duration, doc), nil
 }
 
 // metricsToken is the bearer token the benchmark's server accepts on /metrics.
