@@ -7,12 +7,15 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/itoir/miz/internal/server"
 )
 
 // writer collects one response (its header map, status and body) and writes it
 // in HTTP/1.1 form once the reader is done, with a Content-Length always.
 type writer struct {
 	h      http.Header
+	fixed  *server.FixedHeaders // written as they are, unless h has the same key
 	status int
 	head   bool // HEAD: the body is not sent
 	body   []byte
@@ -21,11 +24,14 @@ type writer struct {
 // reset empties w for the next response and returns it.
 func (w *writer) reset(head bool) *writer {
 	clear(w.h)
-	w.status, w.head, w.body = 0, head, w.body[:0]
+	w.status, w.head, w.body, w.fixed = 0, head, w.body[:0], nil
 	return w
 }
 
 func (w *writer) Header() http.Header { return w.h }
+
+// SetFixedHeaders takes the public reads' fixed headers as a set (server.FixedHeaderWriter).
+func (w *writer) SetFixedHeaders(f *server.FixedHeaders) { w.fixed = f }
 
 func (w *writer) WriteHeader(code int) {
 	if w.status == 0 {
@@ -73,7 +79,14 @@ func (w *writer) writeTo(bw *bufio.Writer, closing bool) {
 			h["Content-Length"] = []string{strconv.Itoa(len(w.body))}
 		}
 	}
+	var replaced uint64 // fixed headers the reader set again in h
+	f := w.fixed
 	for k, vs := range h {
+		if f != nil {
+			if i := f.Index(k); i >= 0 {
+				replaced |= 1 << i
+			}
+		}
 		if !token(k) {
 			continue
 		}
@@ -85,6 +98,13 @@ func (w *writer) writeTo(bw *bufio.Writer, closing bool) {
 			}
 			_, _ = bw.WriteString(v)
 			_, _ = bw.WriteString("\r\n")
+		}
+	}
+	if f != nil {
+		for i := range f.Len() {
+			if replaced&(1<<i) == 0 {
+				_, _ = bw.Write(f.Line(i))
+			}
 		}
 	}
 	if closing {

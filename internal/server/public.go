@@ -41,7 +41,59 @@ type publicFirst struct {
 	m      *metrics
 	log    *slog.Logger
 	fixed  []headerValues
+	block  *FixedHeaders
 	ids    *requestIDs
+}
+
+// FixedHeaders are the headers every public read carries (the security headers),
+// each rendered once as its "Key: value\r\n" line for a ResponseWriter that writes
+// them as they are (internal/front's) instead of taking them one map entry at a
+// time and checking them again on every response (issue 18).
+type FixedHeaders struct {
+	keys  []string
+	lines [][]byte
+}
+
+// Len is the number of fixed headers.
+func (f *FixedHeaders) Len() int { return len(f.keys) }
+
+// Index is the position of the canonical key among the fixed headers, or -1.
+func (f *FixedHeaders) Index(key string) int {
+	for i, k := range f.keys {
+		if len(k) == len(key) && k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Line is the i-th header's rendered line, CRLF included.
+func (f *FixedHeaders) Line(i int) []byte { return f.lines[i] }
+
+// FixedHeaderWriter is a ResponseWriter that takes the fixed headers as a set: a
+// header the read then sets in the header map under the same key replaces the
+// fixed one, as it would in the map. SetFixedHeaders(nil) takes them back.
+type FixedHeaderWriter interface {
+	SetFixedHeaders(*FixedHeaders)
+}
+
+// fixedHeaders renders list; the keys are canonical and the values constants with
+// no CR or LF, as securityHeaderValues makes them. A writer marks the ones a read
+// replaced in a 64-bit set, hence the bound.
+func fixedHeaders(list []headerValues) *FixedHeaders {
+	f := &FixedHeaders{}
+	defer func() {
+		if len(f.keys) > 64 {
+			panic("server: more than 64 fixed headers")
+		}
+	}()
+	for _, kv := range list {
+		for _, v := range kv.values {
+			f.keys = append(f.keys, kv.key)
+			f.lines = append(f.lines, []byte(kv.key+": "+v+"\r\n"))
+		}
+	}
+	return f
 }
 
 type servedRoute struct {
@@ -55,6 +107,7 @@ func newPublicFirst(routes []PublicRoute, full http.Handler, m *metrics, log *sl
 		return full
 	}
 	p := &publicFirst{full: full, m: m, log: log, fixed: securityHeaderList(tls), ids: newRequestIDs()}
+	p.block = fixedHeaders(p.fixed)
 	for _, rt := range routes {
 		s := &servedRoute{PublicRoute: rt, latency: m.latency.WithLabelValues(rt.Pattern)}
 		for mi, method := range []string{http.MethodGet, http.MethodHead} {
@@ -112,14 +165,22 @@ func (p *publicFirst) Read(w http.ResponseWriter, r *http.Request) bool {
 		}
 		start := time.Now()
 		h := w.Header()
-		for _, kv := range p.fixed {
-			h[kv.key] = kv.values
+		fw, asBlock := w.(FixedHeaderWriter)
+		if asBlock {
+			fw.SetFixedHeaders(p.block)
+		} else {
+			for _, kv := range p.fixed {
+				h[kv.key] = kv.values
+			}
 		}
 		idv := p.ids.next()
 		h["X-Request-Id"] = idv
 		id := idv[0]
 		status := readSafely(w, r, rt.Read, rest, p.log, id)
 		if status == 0 {
+			if asBlock {
+				fw.SetFixedHeaders(nil)
+			}
 			for _, kv := range p.fixed {
 				delete(h, kv.key)
 			}
