@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -85,34 +86,24 @@ func (f *floor) handler() http.Handler {
 		fmt.Fprintf(w, `{"tracking_code":%q,"state":"draft"}`, code)
 	})
 	mux.HandleFunc("POST /api/v1/cases/{code}/documents", func(w http.ResponseWriter, r *http.Request) {
-		mr, err := r.MultipartReader()
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		for {
-			p, err := mr.NextPart()
-			if err != nil {
-				break
-			}
+		err := eachPart(r, func(p *multipart.Part) error {
 			if p.FormName() != "file" {
-				_, _ = io.Copy(io.Discard, p)
-				continue
+				_, err := io.Copy(io.Discard, p)
+				return err
 			}
 			sha, n, err := f.put(p)
 			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
+				return err
 			}
-			err = f.db.Update(r.Context(), func(tx *store.Tx) error {
+			return f.db.Update(r.Context(), func(tx *store.Tx) error {
 				_, err := tx.Exec(r.Context(), "INSERT INTO fdocs (case_code, sha256, size) VALUES (?, ?, ?)",
 					r.PathValue("code"), sha, n)
 				return err
 			})
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
+		})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
 		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = w.Write([]byte(`{}`))

@@ -216,17 +216,13 @@ func sink() http.Handler {
 		_, _ = w.Write([]byte(`{"tracking_code":"SINK-SINK-00","state":"draft"}`))
 	})
 	mux.HandleFunc("POST /api/v1/cases/{code}/documents", func(w http.ResponseWriter, r *http.Request) {
-		mr, err := r.MultipartReader()
+		err := eachPart(r, func(p *multipart.Part) error {
+			_, err := io.Copy(io.Discard, p)
+			return err
+		})
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
-		}
-		for {
-			p, err := mr.NextPart()
-			if err != nil {
-				break
-			}
-			_, _ = io.Copy(io.Discard, p)
 		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = w.Write([]byte(`{}`))
@@ -235,4 +231,25 @@ func sink() http.Handler {
 		_, _ = w.Write([]byte(`{}`))
 	})
 	return mux
+}
+
+// eachPart calls fn with each part of r's multipart body, in order, and stops at the
+// first error.
+func eachPart(r *http.Request, fn func(p *multipart.Part) error) error {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return err
+	}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
 }
