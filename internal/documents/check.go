@@ -60,7 +60,10 @@ func inspect(ctx context.Context, r io.ReaderAt, size int64, limits Limits) (Fil
 	if id == "" {
 		w = io.MultiWriter(eicar, pdf, text)
 	}
-	if _, err := io.Copy(w, &ctxReader{ctx: ctx, r: io.NewSectionReader(r, 0, size)}); err != nil {
+	buf, done := buffer()
+	_, err := io.CopyBuffer(w, &ctxReader{ctx: ctx, r: io.NewSectionReader(r, 0, size)}, buf)
+	done()
+	if err != nil {
 		return FileType{}, fmt.Errorf("documents: inspect: %w", err)
 	}
 	if eicar.found() {
@@ -128,15 +131,18 @@ func checkPolyglot(r io.ReaderAt, size int64, id string, pdfAt int64) error {
 	// ZIP readers look for the end-of-central-directory record in the last
 	// 64 KiB + 22 bytes.
 	tailLen := min(size, 1<<16+22)
-	tail := make([]byte, tailLen)
-	if _, err := r.ReadAt(tail, size-tailLen); err != nil && err != io.EOF {
+	buf, done := buffer()
+	defer done()
+	tail := buf[:tailLen]
+	k, err := r.ReadAt(tail, size-tailLen)
+	if err != nil && err != io.EOF {
 		return fmt.Errorf("documents: inspect: %w", err)
 	}
+	tail = tail[:k] // a pooled buffer: what was not read is an earlier upload's
 	if i := bytes.Index(tail, []byte(magicEOCD)); i >= 0 {
 		return reject(fmt.Sprintf("ZIP directory at %d", size-tailLen+int64(i)))
 	}
 	var end int64
-	var err error
 	switch id {
 	case TypePNG:
 		end, err = pngEnd(r, size)

@@ -1,7 +1,6 @@
 package documents
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -47,18 +46,41 @@ func spool(ctx context.Context, dir string, r io.Reader, limits Limits, scanner 
 	return s, nil
 }
 
+// gather copies src into f and h in writes of spoolBuffer bytes (the last one
+// shorter) and returns how many bytes it copied.
+func gather(f io.Writer, h io.Writer, src io.Reader) (int64, error) {
+	buf, done := buffer()
+	defer done()
+	b := buf[:spoolBuffer]
+	var n int64
+	for {
+		k, rerr := io.ReadFull(src, b)
+		if k > 0 {
+			_, _ = h.Write(b[:k]) // a hash.Hash never fails
+			if _, err := f.Write(b[:k]); err != nil {
+				return n, err
+			}
+			n += int64(k)
+		}
+		switch rerr {
+		case nil:
+		case io.EOF, io.ErrUnexpectedEOF:
+			return n, nil
+		default:
+			return n, rerr
+		}
+	}
+}
+
 // fill writes the upload into the temporary file and checks it.
 func (s *spooled) fill(ctx context.Context, r io.Reader, limits Limits, scanner Scanner) (Blob, error) {
 	h := sha256.New()
 	src := &ctxReader{ctx: ctx, r: io.LimitReader(r, limits.MaxBytes+1)}
 	// A multipart part reads in pieces of at most 4 KiB, and io.Copy wrote each piece
 	// with a system call of its own: 25 writes for a 100 KB upload (issue 18). The
-	// buffer gathers them into 64 KiB writes; Sync below still follows the last one.
-	w := bufio.NewWriterSize(s.file, spoolBuffer)
-	n, err := io.Copy(io.MultiWriter(w, h), src)
-	if err == nil {
-		err = w.Flush()
-	}
+	// pieces are gathered into 64 KiB writes, through a pooled buffer; Sync below
+	// still follows the last one.
+	n, err := gather(s.file, h, src)
 	if err != nil {
 		return Blob{}, fmt.Errorf("documents: put: %w", err)
 	}
