@@ -72,7 +72,9 @@ func (f *FixedHeaders) Line(i int) []byte { return f.lines[i] }
 
 // FixedHeaderWriter is a ResponseWriter that takes the fixed headers as a set: a
 // header the read then sets in the header map under the same key replaces the
-// fixed one, as it would in the map. SetFixedHeaders(nil) takes them back.
+// fixed one, as it would in the map (an empty value list removes it). A read cannot
+// take one away with Header().Del, which finds nothing in the map to delete; none
+// does. SetFixedHeaders(nil) takes them back.
 type FixedHeaderWriter interface {
 	SetFixedHeaders(*FixedHeaders)
 }
