@@ -20,7 +20,8 @@ import (
 
 // floor is the durable floor: the smallest server that does, per case, the durable
 // work Miz must do and nothing else, on Miz's own storage engine (internal/store:
-// the single SQLite writer with group commit and synchronous=FULL). Create inserts one
+// on SQLite the single writer with group commit and synchronous=FULL; on
+// PostgreSQL the same pool and transactions Miz uses). Create inserts one
 // row, the upload is spooled through a hash into a temporary file, synced and linked
 // under its digest as internal/documents does, and its row inserted; submit updates
 // the case and appends one event. Every answer follows the commit (or the file's sync)
@@ -31,17 +32,23 @@ type floor struct {
 	root string
 }
 
-func openFloor(ctx context.Context, dir string) (*floor, error) {
-	db, err := store.Open(ctx, "", filepath.Join(dir, "db"))
+// openFloor opens the floor's store: dbURL as store.Open takes it (empty: SQLite in
+// dir), with its three tables created.
+func openFloor(ctx context.Context, dbURL, dir string) (*floor, error) {
+	db, err := store.Open(ctx, dbURL, filepath.Join(dir, "db"))
 	if err != nil {
 		return nil, err
 	}
+	id := "id INTEGER PRIMARY KEY"
+	if db.Dialect == store.Postgres {
+		id = "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+	}
 	err = db.Update(ctx, func(tx *store.Tx) error {
 		for _, q := range []string{
-			`CREATE TABLE fcases (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
-				state TEXT NOT NULL, created_at INTEGER NOT NULL)`,
-			`CREATE TABLE fdocs (id INTEGER PRIMARY KEY, case_code TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL)`,
-			`CREATE TABLE fevents (id INTEGER PRIMARY KEY, case_code TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL)`,
+			`CREATE TABLE fcases (` + id + `, code TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+				state TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+			`CREATE TABLE fdocs (` + id + `, case_code TEXT NOT NULL, sha256 TEXT NOT NULL, size BIGINT NOT NULL)`,
+			`CREATE TABLE fevents (` + id + `, case_code TEXT NOT NULL, kind TEXT NOT NULL, at BIGINT NOT NULL)`,
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

@@ -49,7 +49,7 @@ func main() {
 	flag.StringVar(&o.keep, "data", "", "keep Miz's data directory here (bench/startup.sh restarts on it)")
 	flag.Int64Var(&caseLimit, "cases", 0, "stop after this many cases in all (0: run for -duration)")
 	flag.BoolVar(&o.baseline, "baseline", true, "measure the plain net/http baseline first")
-	flag.BoolVar(&o.floor, "floor", false, "also measure the durable floor (Miz's store, three rows and one synced file per case)")
+	flag.BoolVar(&o.floor, "floor", false, "also measure the durable floor (Miz's store on the same database, three rows and one synced file per case)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -89,7 +89,7 @@ func run(ctx context.Context, o options) error {
 	dbURL := ""
 	if o.db == "postgres" {
 		var drop func()
-		if dbURL, drop, err = freshSchema(ctx, o.pgURL); err != nil {
+		if dbURL, drop, err = freshSchema(ctx, o.pgURL, "intake"); err != nil {
 			return err
 		}
 		defer drop()
@@ -124,7 +124,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("intake, %d clients, %d-byte document, %s measured (after %s warm-up)\n", o.clients, o.size, o.duration, o.warmup)
 	fmt.Printf("  baseline (plain net/http, no storage): %s\n", baseline)
 	if o.floor {
-		fmt.Printf("  durable floor (Miz's store, sqlite)    : %s\n", durable)
+		fmt.Printf("  durable floor (Miz's store, %-8s)  : %s\n", o.db, durable)
 	}
 	fmt.Printf("  miz on %-8s                        : %s\n", o.db, got)
 	if b := baseline.rate(); b > 0 {
@@ -147,8 +147,18 @@ func run(ctx context.Context, o options) error {
 }
 
 // measureFloor runs the same clients against the durable floor (floor.go).
+// On PostgreSQL it gets an empty schema of its own.
 func measureFloor(ctx context.Context, tmp string, o options, doc []byte) (figures, error) {
-	f, err := openFloor(ctx, filepath.Join(tmp, "floor"))
+	dbURL := ""
+	if o.db == "postgres" {
+		url, drop, err := freshSchema(ctx, o.pgURL, "intake_floor")
+		if err != nil {
+			return figures{}, err
+		}
+		defer drop()
+		dbURL = url
+	}
+	f, err := openFloor(ctx, dbURL, filepath.Join(tmp, "floor"))
 	if err != nil {
 		return figures{}, fmt.Errorf("floor: %w", err)
 	}
@@ -280,11 +290,12 @@ func freeAddr() string {
 	return ln.Addr().String()
 }
 
-// freshSchema creates an empty schema and returns a URL selecting it, and its drop.
-func freshSchema(ctx context.Context, base string) (string, func(), error) {
+// freshSchema creates an empty schema named after prefix and this process and
+// returns a URL selecting it, and its drop.
+func freshSchema(ctx context.Context, base, prefix string) (string, func(), error) {
 	if base == "" {
 		return "", nil, fmt.Errorf("-db postgres needs -postgres URL or MIZ_TEST_POSTGRES_URL")
 	}
-	schema := fmt.Sprintf("intake_%d", os.Getpid())
+	schema := fmt.Sprintf("%s_%d", prefix, os.Getpid())
 	return pgschema.Fresh(ctx, base, schema)
 }
