@@ -145,46 +145,10 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// record stores a run's outcome. The WHERE clause fences it to this instance's claim of
-// this attempt: if the lease expired and another instance took the job, nothing changes.
-func (r *Runner) record(ctx context.Context, j Job, runErr error) error {
-	now := r.opt.Now()
-	fence := " WHERE id = ? AND state = 'running' AND locked_by = ? AND attempt = ?"
-	var q string
-	var args []any
-	switch {
-	case runErr == nil:
-		q = "UPDATE jobs SET state = 'done', finished_at = ?, locked_by = '', locked_until = 0, last_error = ''" + fence
-		args = []any{store.Millis(now)}
-	case IsPermanent(runErr) || j.Attempt >= j.MaxAttempts:
-		q = "UPDATE jobs SET state = 'dead', finished_at = ?, locked_by = '', locked_until = 0, last_error = ?" + fence
-		args = []any{store.Millis(now), truncate(runErr.Error())}
-		r.log.Error("jobs: dead", "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "err", runErr)
-	default:
-		next := now.Add(r.backoff(j.Attempt))
-		q = "UPDATE jobs SET state = 'failed', run_at = ?, locked_by = '', locked_until = 0, last_error = ?" + fence
-		args = []any{store.Millis(next), truncate(runErr.Error())}
-		r.log.Warn("jobs: retry", "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "next", next, "err", runErr)
-	}
-	args = append(args, j.ID, r.opt.InstanceID, j.Attempt)
-	return r.db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, q, args...)
-		return err
-	})
-}
-
 func (r *Runner) backoff(attempt int) time.Duration {
 	d := r.opt.Backoff(attempt)
 	if d < 0 {
 		return 0
 	}
 	return d
-}
-
-func truncate(s string) string {
-	const max = 2000
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max], "") + "…"
 }

@@ -199,6 +199,7 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 func (r *Runner) execute(ctx context.Context, j Job) {
 	h := r.handler(j.Kind)
 	var err error
+	writes := &outcomeWrites{}
 	switch {
 	case h == nil:
 		err = Permanent(fmt.Errorf("no handler for kind %q", j.Kind))
@@ -206,9 +207,9 @@ func (r *Runner) execute(ctx context.Context, j Job) {
 		// Claimed again after its lease expired on the last attempt.
 		err = Permanent(errors.New("attempts exhausted (lease expired while running)"))
 	default:
-		err = r.call(ctx, h, j)
+		err = r.call(context.WithValue(ctx, outcomeKey{}, writes), h, j)
 	}
-	if rerr := r.record(context.WithoutCancel(ctx), j, err); rerr != nil {
+	if rerr := r.record(context.WithoutCancel(ctx), j, err, writes.take()); rerr != nil {
 		r.log.Error("jobs: record outcome", "kind", j.Kind, "id", j.ID, "err", rerr)
 	}
 }
