@@ -70,30 +70,49 @@ func (w *outcomeWrites) take() []OutcomeWrite {
 	return w.fns
 }
 
-// record stores a run's outcome, with the writes its handler registered, in one
-// transaction. The WHERE clause fences the job row to this instance's claim of this
-// attempt: if the lease expired and another instance took the job, the row does not
-// change, and the writes learn so from Outcome.Held.
-func (r *Runner) record(ctx context.Context, j Job, runErr error, writes []OutcomeWrite) error {
+// outcome is one finished run waiting for its outcome to be recorded: the run's
+// result, the writes its handler registered, and the fenced UPDATE of the job row,
+// made once (a retry's time has random jitter, and its log line is written once).
+type outcome struct {
+	j      Job
+	err    error
+	writes []OutcomeWrite
+	q      string
+	args   []any
+	state  string
+}
+
+// finish prepares the record of j's run that ended with runErr.
+func (r *Runner) finish(j Job, runErr error, writes []OutcomeWrite) outcome {
 	q, args, state := r.outcomeUpdate(j, runErr)
-	err := r.db.Update(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, q, args...)
-		if err != nil || len(writes) == 0 {
+	return outcome{j: j, err: runErr, writes: writes, q: q, args: args, state: state}
+}
+
+// store writes o in tx. The WHERE clause fences the job row to this instance's claim
+// of this attempt: if the lease expired and another instance took the job, the row
+// does not change, and the handler's writes learn so from Outcome.Held.
+func (o *outcome) store(ctx context.Context, tx *store.Tx) error {
+	res, err := tx.Exec(ctx, o.q, o.args...)
+	if err != nil || len(o.writes) == 0 {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	seen := Outcome{State: o.state, Held: n > 0}
+	for _, fn := range o.writes {
+		if err := fn(ctx, tx, seen); err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		o := Outcome{State: state, Held: n > 0}
-		for _, fn := range writes {
-			if err := fn(ctx, tx, o); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil || len(writes) == 0 {
+	}
+	return nil
+}
+
+// record stores o, with the writes its handler registered, in one transaction.
+func (r *Runner) record(ctx context.Context, o outcome) error {
+	err := r.db.Update(ctx, func(tx *store.Tx) error { return o.store(ctx, tx) })
+	if err == nil || len(o.writes) == 0 {
 		return err
 	}
 	// Nothing of the run is stored. Record it as failed with the reason, as when a
@@ -101,12 +120,9 @@ func (r *Runner) record(ctx context.Context, j Job, runErr error, writes []Outco
 	// handler's work may be done twice, which at-least-once delivery accepts) and is
 	// never left behind. If this fails too, the lease runs out and the job is claimed
 	// again.
-	werr := fmt.Errorf("jobs: record %s #%d with its handler's writes: %w", j.Kind, j.ID, err)
-	q, args, _ = r.outcomeUpdate(j, werr)
-	if rerr := r.db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, q, args...)
-		return err
-	}); rerr != nil {
+	werr := fmt.Errorf("jobs: record %s #%d with its handler's writes: %w", o.j.Kind, o.j.ID, err)
+	plain := r.finish(o.j, werr, nil)
+	if rerr := r.db.Update(ctx, func(tx *store.Tx) error { return plain.store(ctx, tx) }); rerr != nil {
 		return fmt.Errorf("%w; then: %w", werr, rerr)
 	}
 	return nil
