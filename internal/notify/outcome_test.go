@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -241,6 +242,30 @@ func TestLateFailureAfterLeaseLostDoesNotUndoSent_Issue18(t *testing.T) {
 		leaseLost(t, db, errors.New("421 connection lost"))
 		if row := lastOutbox(t, db); row.State != notify.StateSent || row.Attempts != 1 || row.LastError != "" {
 			t.Fatalf("outbox after a's late failure: %+v", row)
+		}
+	})
+}
+
+// Called directly, not by a jobs.Runner, the sender has no outcome transaction to
+// join and records the outbox row in one of its own (issue 18).
+func TestSenderOutsideARunnerRecordsTheRowItself_Issue18(t *testing.T) {
+	storetest.ForEachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newClock(db)
+		queue(t, db, received.Email("applicant@example.ir"))
+		var id int64
+		if err := db.View(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, "SELECT id FROM outbox ORDER BY id DESC LIMIT 1").Scan(&id)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		mail := &mailbox{}
+		j := jobs.Job{Kind: notify.SendKind, Payload: []byte(fmt.Sprintf(`{"outbox_id": %d}`, id)), Attempt: 1, MaxAttempts: 3}
+		if err := (&notify.Sender{DB: db, Mail: mail}).Handle(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+		if row := lastOutbox(t, db); row.State != notify.StateSent || row.Attempts != 1 || mail.count() != 1 {
+			t.Fatalf("outbox %+v, %d sent", row, mail.count())
 		}
 	})
 }

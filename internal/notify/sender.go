@@ -90,8 +90,9 @@ func (s *Sender) Handle(ctx context.Context, j jobs.Job) error {
 	}
 	if !jobs.OnOutcome(ctx, write) {
 		// Not run by a jobs.Runner: record in a transaction of its own.
-		err := s.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-			return write(ctx, tx, jobs.Outcome{Held: true})
+		wctx := context.WithoutCancel(ctx)
+		err := s.DB.Update(wctx, func(tx *store.Tx) error {
+			return write(wctx, tx, jobs.Outcome{Held: true})
 		})
 		if err != nil {
 			return err
