@@ -15,6 +15,31 @@ import (
 // claim atomically takes up to limit due jobs of the kinds this runner handles: queued
 // or failed jobs whose run_at has come, and running jobs whose lease has expired.
 func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
+	c, err := r.prepareClaim(ctx, limit)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	var out []Job
+	err = r.db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = c.run(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: claim: %w", err)
+	}
+	return out, nil
+}
+
+// claimStmt is a claim of up to limit due jobs, ready to run in a write transaction.
+type claimStmt struct {
+	q    string
+	args []any
+}
+
+// prepareClaim returns the claim of up to limit due jobs, or nil when there is nothing
+// to claim.
+func (r *Runner) prepareClaim(ctx context.Context, limit int) (*claimStmt, error) {
 	kinds := r.kinds()
 	if len(kinds) == 0 || limit <= 0 {
 		return nil, nil
@@ -56,29 +81,30 @@ func (r *Runner) claim(ctx context.Context, limit int) ([]Job, error) {
 		args = append([]any{r.opt.InstanceID, leaseUntil}, dueArgs...)
 		args = append(args, limit)
 	}
-	var out []Job
-	err := r.db.Update(ctx, func(tx *store.Tx) error {
-		out = out[:0]
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var j Job
-			var payload string
-			var runAt, created int64
-			if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxAttempts, &runAt, &created); err != nil {
-				return err
-			}
-			j.Payload = []byte(payload)
-			j.RunAt, j.CreatedAt = store.FromMillis(runAt), store.FromMillis(created)
-			out = append(out, j)
-		}
-		return rows.Err()
-	})
+	return &claimStmt{q: q, args: args}, nil
+}
+
+// run claims the jobs in tx and returns them in due order.
+func (c *claimStmt) run(ctx context.Context, tx *store.Tx) ([]Job, error) {
+	rows, err := tx.Query(ctx, c.q, c.args...)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: claim: %w", err)
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var j Job
+		var payload string
+		var runAt, created int64
+		if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.Attempt, &j.MaxAttempts, &runAt, &created); err != nil {
+			return nil, err
+		}
+		j.Payload = []byte(payload)
+		j.RunAt, j.CreatedAt = store.FromMillis(runAt), store.FromMillis(created)
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	// RETURNING does not promise an order.
 	sortJobs(out)
@@ -145,46 +171,10 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// record stores a run's outcome. The WHERE clause fences it to this instance's claim of
-// this attempt: if the lease expired and another instance took the job, nothing changes.
-func (r *Runner) record(ctx context.Context, j Job, runErr error) error {
-	now := r.opt.Now()
-	fence := " WHERE id = ? AND state = 'running' AND locked_by = ? AND attempt = ?"
-	var q string
-	var args []any
-	switch {
-	case runErr == nil:
-		q = "UPDATE jobs SET state = 'done', finished_at = ?, locked_by = '', locked_until = 0, last_error = ''" + fence
-		args = []any{store.Millis(now)}
-	case IsPermanent(runErr) || j.Attempt >= j.MaxAttempts:
-		q = "UPDATE jobs SET state = 'dead', finished_at = ?, locked_by = '', locked_until = 0, last_error = ?" + fence
-		args = []any{store.Millis(now), truncate(runErr.Error())}
-		r.log.Error("jobs: dead", "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "err", runErr)
-	default:
-		next := now.Add(r.backoff(j.Attempt))
-		q = "UPDATE jobs SET state = 'failed', run_at = ?, locked_by = '', locked_until = 0, last_error = ?" + fence
-		args = []any{store.Millis(next), truncate(runErr.Error())}
-		r.log.Warn("jobs: retry", "kind", j.Kind, "id", j.ID, "attempt", j.Attempt, "next", next, "err", runErr)
-	}
-	args = append(args, j.ID, r.opt.InstanceID, j.Attempt)
-	return r.db.Update(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, q, args...)
-		return err
-	})
-}
-
 func (r *Runner) backoff(attempt int) time.Duration {
 	d := r.opt.Backoff(attempt)
 	if d < 0 {
 		return 0
 	}
 	return d
-}
-
-func truncate(s string) string {
-	const max = 2000
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max], "") + "…"
 }

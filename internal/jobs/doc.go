@@ -18,4 +18,9 @@
 // crashed) is claimed again by any instance. Completion is fenced by instance and
 // attempt, so a late result from a lost lease never overwrites a newer one. Handlers
 // must therefore be idempotent and must honour their context.
+//
+// A handler's own record of what it did (an outbox row marked sent) can ride in the
+// transaction that records the job's outcome (OnOutcome), and Run records the outcomes
+// of the runs that finished together with its next claim, so that on SQLite's single
+// writer a job costs less than one write call (issue 18).
 package jobs

@@ -114,15 +114,21 @@ func (r *Runner) handler(kind string) Handler {
 
 // Run claims and runs due jobs until ctx is cancelled. Then it stops claiming, waits for
 // the handlers in flight to finish (they are not cancelled, but their deadline is the
-// lease), and returns nil.
+// lease), records their outcomes, and returns nil.
+//
+// The loop alone writes: each turn records the outcomes of the runs that finished
+// since the last one and claims due jobs for the free workers, in one transaction
+// (settle). Under load a turn carries several outcomes and claims, so a job costs the
+// database less than one write call, where a claim and a record of its own cost two
+// (issue 18).
 func (r *Runner) Run(ctx context.Context) error {
-	sem := make(chan struct{}, r.opt.Workers)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	ticker := time.NewTicker(r.opt.Poll)
 	defer ticker.Stop()
 	base := context.WithoutCancel(ctx)
-	down := false // the database is unreachable: say so once, not at every poll
+	results := make(chan outcome, r.opt.Workers)
+	busy := 0          // handlers running
+	var done []outcome // finished runs whose outcomes are not yet recorded
+	down := false      // the database is unreachable: say so once, not at every poll
 	report := func(what string, err error) {
 		switch {
 		case err == nil && what == "jobs: periodic": // may not have asked the database
@@ -142,32 +148,47 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}
 	for {
-		report("jobs: periodic", r.ensurePeriodic(ctx))
-		free := r.opt.Workers - len(sem)
-		var claimed []Job
-		if free > 0 && ctx.Err() == nil {
-			var err error
-			claimed, err = r.claim(ctx, free)
-			report("jobs: claim", err)
+		stopping := ctx.Err() != nil
+		free := 0
+		if !stopping {
+			report("jobs: periodic", r.ensurePeriodic(ctx))
+			free = r.opt.Workers - busy
 		}
+		// Outcomes are recorded even while stopping (base is not cancelled).
+		claimed, err := r.settle(base, done, free)
+		report("jobs: claim", err)
+		done = nil
 		for _, j := range claimed {
-			sem <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r.execute(base, j)
-				<-sem
-				r.Notify() // a worker is free: look again
-			}()
+			busy++
+			go func() { results <- r.runJob(base, j) }()
 		}
-		if len(claimed) == free && free > 0 {
+		if stopping && busy == 0 {
+			return nil
+		}
+		if free > 0 && len(claimed) == free {
 			continue // there may be more due right now
 		}
+		var cancelled <-chan struct{}
+		if !stopping {
+			cancelled = ctx.Done()
+		}
 		select {
-		case <-ctx.Done():
-			return nil
+		case <-cancelled:
+		case o := <-results:
+			busy--
+			done = append(done, o)
 		case <-ticker.C:
 		case <-r.wake:
+		}
+		// Take every run that has finished meanwhile into the same turn.
+		for more := true; more; {
+			select {
+			case o := <-results:
+				busy--
+				done = append(done, o)
+			default:
+				more = false
+			}
 		}
 	}
 }
@@ -195,10 +216,19 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 	}
 }
 
-// execute runs one claimed job and records its outcome.
+// execute runs one claimed job and records its outcome at once.
 func (r *Runner) execute(ctx context.Context, j Job) {
+	o := r.runJob(ctx, j)
+	if err := r.record(context.WithoutCancel(ctx), o); err != nil {
+		r.log.Error("jobs: record outcome", "kind", j.Kind, "id", j.ID, "err", err)
+	}
+}
+
+// runJob runs one claimed job's handler and returns its outcome, not yet recorded.
+func (r *Runner) runJob(ctx context.Context, j Job) outcome {
 	h := r.handler(j.Kind)
 	var err error
+	writes := &outcomeWrites{}
 	switch {
 	case h == nil:
 		err = Permanent(fmt.Errorf("no handler for kind %q", j.Kind))
@@ -206,11 +236,9 @@ func (r *Runner) execute(ctx context.Context, j Job) {
 		// Claimed again after its lease expired on the last attempt.
 		err = Permanent(errors.New("attempts exhausted (lease expired while running)"))
 	default:
-		err = r.call(ctx, h, j)
+		err = r.call(context.WithValue(ctx, outcomeKey{}, writes), h, j)
 	}
-	if rerr := r.record(context.WithoutCancel(ctx), j, err); rerr != nil {
-		r.log.Error("jobs: record outcome", "kind", j.Kind, "id", j.ID, "err", rerr)
-	}
+	return r.finish(j, err, writes.take())
 }
 
 func (r *Runner) call(ctx context.Context, h Handler, j Job) (err error) {

@@ -69,14 +69,34 @@ func (s *Sender) Handle(ctx context.Context, j jobs.Job) error {
 
 	sendErr := s.deliver(ctx, Channel(channel), e)
 	final := sendErr != nil && (jobs.IsPermanent(sendErr) || j.Attempt >= j.MaxAttempts)
-	if err := s.record(ctx, p.OutboxID, Channel(channel), sendErr, final); err != nil {
-		// Returning the error retries the job; a message that did go out is then sent
-		// again, which at-least-once delivery accepts.
-		return err
-	}
 	if sendErr != nil && s.Log != nil {
 		s.Log.Warn("notify: delivery failed", "outbox", p.OutboxID, "channel", channel,
 			"attempt", j.Attempt, "final", final, "err", sendErr)
+	}
+	// issue 18: the outbox row is written in the runner's transaction that records the
+	// job's outcome, one write call instead of two. If that transaction fails, the
+	// runner retries the job (a message that did go out is then sent again, which
+	// at-least-once delivery accepts).
+	write := func(ctx context.Context, tx *store.Tx, o jobs.Outcome) error {
+		// The lease ran out and another instance claimed the job again. A message that
+		// went out is still recorded as sent: it is true, and a newer run that reads the
+		// row after this commit does not send it again. A failure is not recorded: the
+		// newer run records its own attempt, and this stale one must not turn a row that
+		// run marked sent back into retrying or failed.
+		if !o.Held && sendErr != nil {
+			return nil
+		}
+		return s.record(ctx, tx, p.OutboxID, Channel(channel), sendErr, final)
+	}
+	if !jobs.OnOutcome(ctx, write) {
+		// Not run by a jobs.Runner: record in a transaction of its own.
+		wctx := context.WithoutCancel(ctx)
+		err := s.DB.Update(wctx, func(tx *store.Tx) error {
+			return write(wctx, tx, jobs.Outcome{Held: true})
+		})
+		if err != nil {
+			return err
+		}
 	}
 	return sendErr
 }
@@ -98,13 +118,13 @@ func (s *Sender) deliver(ctx context.Context, ch Channel, e Email) error {
 	}
 }
 
-func (s *Sender) record(ctx context.Context, id int64, ch Channel, sendErr error, final bool) error {
-	err := s.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-		if sendErr == nil {
-			_, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = '',
-				sent_at = ?, via = ? WHERE id = ?`, store.Millis(tx.Now), s.via(ch), id)
-			return err
-		}
+// record updates outbox row id with the outcome of one delivery attempt.
+func (s *Sender) record(ctx context.Context, tx *store.Tx, id int64, ch Channel, sendErr error, final bool) error {
+	var err error
+	if sendErr == nil {
+		_, err = tx.Exec(ctx, `UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = '',
+			sent_at = ?, via = ? WHERE id = ?`, store.Millis(tx.Now), s.via(ch), id)
+	} else {
 		state := StateRetrying
 		if final {
 			state = StateFailed
@@ -113,10 +133,9 @@ func (s *Sender) record(ctx context.Context, id int64, ch Channel, sendErr error
 		if len(msg) > 2000 {
 			msg = msg[:2000]
 		}
-		_, err := tx.Exec(ctx, "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+		_, err = tx.Exec(ctx, "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
 			state, msg, id)
-		return err
-	})
+	}
 	if err != nil {
 		return fmt.Errorf("notify: record outbox #%d: %w", id, err)
 	}
