@@ -32,7 +32,9 @@ echo "building miz (this tree) and miz $OLD_REV" >&2
 mkdir "$work/old"
 (cd "$root" && git archive "$OLD_REV") | tar -x -C "$work/old"
 (cd "$work/old" && go build -o "$work/miz-old" ./cmd/miz)
-"$work/miz-new" dev seed --certificates 1000 --data "$work/seed" >/dev/null
+# Seeded by the older binary, so that both can open the data: the newer one migrates
+# its copy forward at start, where the older one might refuse a newer schema.
+"$work/miz-old" dev seed --certificates 1000 --data "$work/seed" >/dev/null
 number=CRT-1405-000500
 hz=$(getconf CLK_TCK)
 
