@@ -70,6 +70,10 @@ func openFloor(ctx context.Context, dbURL, dir string) (*floor, error) {
 
 func (f *floor) Close() error { return f.db.Close() }
 
+// errNoCase answers an upload or submission for a case the floor does not have (or,
+// for a submission, has already submitted) with 404, as Miz refuses them.
+var errNoCase = errors.New("no such case")
+
 func (f *floor) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/cases", func(w http.ResponseWriter, r *http.Request) {
@@ -93,6 +97,7 @@ func (f *floor) handler() http.Handler {
 		fmt.Fprintf(w, `{"tracking_code":%q,"state":"draft"}`, code)
 	})
 	mux.HandleFunc("POST /api/v1/cases/{code}/documents", func(w http.ResponseWriter, r *http.Request) {
+		stored := 0
 		err := eachPart(r, func(p *multipart.Part) error {
 			if p.FormName() != "file" {
 				_, err := io.Copy(io.Discard, p)
@@ -103,33 +108,53 @@ func (f *floor) handler() http.Handler {
 				return err
 			}
 			return f.db.Update(r.Context(), func(tx *store.Tx) error {
-				_, err := tx.Exec(r.Context(), "INSERT INTO fdocs (case_code, sha256, size) VALUES (?, ?, ?)",
-					r.PathValue("code"), sha, n)
-				return err
+				res, err := tx.Exec(r.Context(), `INSERT INTO fdocs (case_code, sha256, size)
+					SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM fcases WHERE code = ?)`,
+					r.PathValue("code"), sha, n, r.PathValue("code"))
+				if err != nil {
+					return err
+				}
+				if k, err := res.RowsAffected(); err != nil || k != 1 {
+					return errNoCase
+				}
+				stored++
+				return nil
 			})
 		})
-		if err != nil {
+		switch {
+		case errors.Is(err, errNoCase):
+			http.Error(w, "no such case", http.StatusNotFound)
+		case err != nil:
 			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+		case stored == 0:
+			http.Error(w, "no file part", http.StatusBadRequest)
+		default:
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{}`))
 		}
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write([]byte(`{}`))
 	})
 	mux.HandleFunc("POST /api/v1/cases/{code}/submit", func(w http.ResponseWriter, r *http.Request) {
 		code := r.PathValue("code")
 		err := f.db.Update(r.Context(), func(tx *store.Tx) error {
-			if _, err := tx.Exec(r.Context(), "UPDATE fcases SET state = 'submitted' WHERE code = ?", code); err != nil {
+			res, err := tx.Exec(r.Context(), "UPDATE fcases SET state = 'submitted' WHERE code = ? AND state = 'draft'", code)
+			if err != nil {
 				return err
 			}
-			_, err := tx.Exec(r.Context(), "INSERT INTO fevents (case_code, kind, at) VALUES (?, 'submitted', ?)",
+			if k, err := res.RowsAffected(); err != nil || k != 1 {
+				return errNoCase
+			}
+			_, err = tx.Exec(r.Context(), "INSERT INTO fevents (case_code, kind, at) VALUES (?, 'submitted', ?)",
 				code, tx.Now.UnixMilli())
 			return err
 		})
-		if err != nil {
+		switch {
+		case errors.Is(err, errNoCase):
+			http.Error(w, "no draft case with this code", http.StatusNotFound)
+		case err != nil:
 			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+		default:
+			_, _ = w.Write([]byte(`{}`))
 		}
-		_, _ = w.Write([]byte(`{}`))
 	})
 	return mux
 }

@@ -124,7 +124,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("intake, %d clients, %d-byte document, %s measured (after %s warm-up)\n", o.clients, o.size, o.duration, o.warmup)
 	fmt.Printf("  baseline (plain net/http, no storage): %s\n", baseline)
 	if o.floor {
-		fmt.Printf("  durable floor (Miz's store, %-8s)  : %s\n", o.db, durable)
+		fmt.Printf("  durable floor (Miz's store, %s): %s\n", o.db, durable)
 	}
 	fmt.Printf("  miz on %-8s                        : %s\n", o.db, got)
 	if b := baseline.rate(); b > 0 {
