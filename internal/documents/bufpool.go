@@ -7,9 +7,9 @@ import "sync"
 const poolBuffer = 1<<16 + 22
 
 // buffers keeps the buffers of finished uploads for the next ones. An upload used to
-// allocate three of 32–64 KiB (the spool's writer, io.Copy's and the tail window),
-// more than half of what the intake allocated and so of the collector's work
-// (issue 18).
+// allocate four of 32–64 KiB (the spool's 64 KiB writer, two io.Copy buffers of
+// 32 KiB, the 64 KiB tail window), more than half of what the intake allocated and so
+// of the collector's work (issue 18).
 var buffers = sync.Pool{New: func() any {
 	b := make([]byte, poolBuffer)
 	return &b

@@ -84,16 +84,14 @@ type FixedHeaderWriter interface {
 // replaced in a 64-bit set, hence the bound.
 func fixedHeaders(list []headerValues) *FixedHeaders {
 	f := &FixedHeaders{}
-	defer func() {
-		if len(f.keys) > 64 {
-			panic("server: more than 64 fixed headers")
-		}
-	}()
 	for _, kv := range list {
 		for _, v := range kv.values {
 			f.keys = append(f.keys, kv.key)
 			f.lines = append(f.lines, []byte(kv.key+": "+v+"\r\n"))
 		}
+	}
+	if len(f.keys) > 64 {
+		panic("server: more than 64 fixed headers")
 	}
 	return f
 }
