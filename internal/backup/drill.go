@@ -15,6 +15,9 @@ import (
 // goodKey is the kv row that remembers the newest backup a restore drill proved.
 const goodKey = "backup.newest_good"
 
+// goodLockKey serialises RecordGood on PostgreSQL ("mizbkup"); SQLite has one writer.
+const goodLockKey = 0x6d697a626b7570
+
 // Good is a backup that a restore drill proved: it restored whole, its audit chain
 // verified to the manifest's head and the transparency log matched its certificates.
 type Good struct {
@@ -32,6 +35,12 @@ func RecordGood(ctx context.Context, db *store.DB, g Good) error {
 		return fmt.Errorf("backup: record good: %w", err)
 	}
 	err = db.Update(ctx, func(tx *store.Tx) error {
+		// Two drills finishing together (the scheduler's and an operator's, or two
+		// instances') both read no row and both inserted it; on PostgreSQL the second
+		// failed on the key. The lock makes the second read the first's row.
+		if err := tx.Lock(ctx, goodLockKey); err != nil {
+			return err
+		}
 		prev, err := newestGood(ctx, tx)
 		if err != nil {
 			return err
